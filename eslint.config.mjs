@@ -1,0 +1,33 @@
+import tseslint from 'typescript-eslint';
+import { n8nCommunityNodesPlugin } from '@n8n/eslint-plugin-community-nodes';
+import n8nNodesBase from 'eslint-plugin-n8n-nodes-base';
+
+const runtimeDependencyException = {
+	// The brief requires these runtime libraries; every other import must be n8n-workflow or relative.
+	'@n8n/community-nodes/no-restricted-imports': 'off',
+};
+
+export default tseslint.config(
+	{ ignores: ['dist/**', 'node_modules/**', 'coverage/**', '**/*.js', '**/*.mjs'] },
+	{
+		files: ['**/*.ts'],
+		languageOptions: { parser: tseslint.parser, parserOptions: { sourceType: 'module' } },
+		plugins: { '@typescript-eslint': tseslint.plugin },
+		rules: {},
+	},
+	{
+		files: ['nodes/**/*.ts', 'credentials/**/*.ts'],
+		...n8nCommunityNodesPlugin.configs.recommended,
+	},
+	{ files: ['nodes/**/*.ts', 'credentials/**/*.ts'], rules: runtimeDependencyException },
+	{
+		files: ['credentials/**/*.ts'],
+		plugins: { 'n8n-nodes-base': n8nNodesBase },
+		rules: { ...n8nNodesBase.configs.credentials.rules },
+	},
+	{
+		files: ['nodes/**/*.ts'],
+		plugins: { 'n8n-nodes-base': n8nNodesBase },
+		rules: { ...n8nNodesBase.configs.nodes.rules },
+	},
+);

@@ -1,0 +1,49 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import { resources } from './resources';
+
+/**
+ * Runs the chosen operation once per input item. Paired items and continue-on-fail live
+ * here, once, so no operation repeats them.
+ */
+export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+	const items = this.getInputData();
+	const resource = this.getNodeParameter('resource', 0) as string;
+	const operation = this.getNodeParameter('operation', 0) as string;
+	const run = resources[resource]?.operations[operation];
+	if (!run) {
+		throw new NodeOperationError(
+			this.getNode(),
+			`The operation "${operation}" is not known for the resource "${resource}"`,
+			{ description: 'Pick the resource and the operation again in the node, then save the workflow.' },
+		);
+	}
+
+	const returnData: INodeExecutionData[] = [];
+	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
+		try {
+			const result = await run.execute.call(this, itemIndex);
+			const rows = (Array.isArray(result) ? result : [result]) as IDataObject[];
+			returnData.push(
+				...this.helpers.constructExecutionMetaData(this.helpers.returnJsonArray(rows), {
+					itemData: { item: itemIndex },
+				}),
+			);
+		} catch (error) {
+			if (this.continueOnFail()) {
+				returnData.push({
+					json: {
+						error: error.message,
+						...(error.description ? { errorDescription: error.description } : {}),
+					},
+					pairedItem: { item: itemIndex },
+				});
+				continue;
+			}
+			if (error.context) error.context.itemIndex = itemIndex;
+			throw error;
+		}
+	}
+	return [returnData];
+}

