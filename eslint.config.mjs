@@ -19,6 +19,20 @@ export default tseslint.config(
 		files: ['nodes/**/*.ts', 'credentials/**/*.ts'],
 		...n8nCommunityNodesPlugin.configs.recommended,
 	},
+	{
+		files: ['package.json'],
+		languageOptions: { parser: tseslint.parser, parserOptions: { extraFileExtensions: ['.json'] } },
+		plugins: n8nCommunityNodesPlugin.configs.recommended.plugins,
+		rules: {
+			...Object.fromEntries(
+				Object.entries(n8nCommunityNodesPlugin.configs.recommended.rules).filter(([name]) =>
+					/package|author|homepage|peer-dependencies|lifecycle|files-array|overrides|runtime-dependencies/.test(name),
+				),
+			),
+			// The brief requires axios, json-rules-engine and luxon at run time: the one documented exception.
+			'@n8n/community-nodes/no-runtime-dependencies': 'off',
+		},
+	},
 	{ files: ['nodes/**/*.ts', 'credentials/**/*.ts'], rules: runtimeDependencyException },
 	{
 		files: ['credentials/**/*.ts'],
