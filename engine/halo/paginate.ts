@@ -1,0 +1,81 @@
+/** Halo's paging loop: `pageinate=true&page_size=N&page_no=1..` until `record_count` is reached. */
+
+export interface HaloPage<T> {
+	rows: T[];
+	/** Halo's `record_count` (the total over all pages), when the answer carried one */
+	recordCount?: number;
+}
+
+export type FetchHaloPage<T> = (pageNo: number, pageSize: number) => Promise<HaloPage<T>>;
+
+export interface PaginateOptions {
+	/** stop after this many rows; undefined = all rows */
+	limit?: number;
+	/** the page size to ask for; Halo caps pages at 100 whatever is asked */
+	pageSize?: number;
+	/** guard against a server that ignores `page_no` and repeats itself forever */
+	maxPages?: number;
+}
+
+export const HALO_MAX_PAGE_SIZE = 100;
+
+/**
+ * Collects rows page by page. The size of the page actually returned decides nothing except
+ * "an empty page means the end": Halo may answer fewer rows than asked (it caps pages at 100),
+ * so the loop runs until `record_count` rows are in, the limit is reached, or a page is empty.
+ * Without a `record_count`, a page shorter than the first one also ends the list.
+ */
+export async function paginate<T>(fetchPage: FetchHaloPage<T>, options: PaginateOptions = {}): Promise<T[]> {
+	const limit = options.limit !== undefined && options.limit >= 0 ? Math.floor(options.limit) : undefined;
+	if (limit === 0) return [];
+	const requestedPageSize = Math.max(1, Math.floor(options.pageSize ?? HALO_MAX_PAGE_SIZE));
+	const pageSize = limit !== undefined ? Math.min(requestedPageSize, limit) : requestedPageSize;
+	const maxPages = options.maxPages ?? 10_000;
+
+	const rows: T[] = [];
+	let firstPageLength: number | undefined;
+	let previousFirstRow: string | undefined;
+	for (let pageNo = 1; pageNo <= maxPages; pageNo++) {
+		const page = await fetchPage(pageNo, pageSize);
+		if (page.rows.length === 0) break;
+
+		// A server that ignores page_no sends page 1 again; keeping it would duplicate rows.
+		const firstRow = JSON.stringify(page.rows[0]);
+		if (pageNo > 1 && firstRow === previousFirstRow) break;
+		previousFirstRow = firstRow;
+
+		rows.push(...page.rows);
+		if (limit !== undefined && rows.length >= limit) return rows.slice(0, limit);
+		if (page.recordCount !== undefined) {
+			if (rows.length >= page.recordCount) break;
+		} else {
+			firstPageLength ??= page.rows.length;
+			if (page.rows.length < firstPageLength) break;
+		}
+	}
+	return rows;
+}
+
+/**
+ * Splits one Halo list answer into rows and `record_count`. `envelopeKey` null means Halo answers
+ * a bare array (Agent, Status, Outcome, ...); some endpoints answer bare arrays on some
+ * tenants even where an envelope is documented, so a bare array is accepted everywhere.
+ */
+export function readHaloPage<T = Record<string, unknown>>(body: unknown, envelopeKey: string | null): HaloPage<T> {
+	if (Array.isArray(body)) return { rows: body as T[] };
+	if (!body || typeof body !== 'object') return { rows: [] };
+	const envelope = body as Record<string, unknown>;
+	const rows = envelopeKey ? findEnvelopeRows(envelope, envelopeKey) : undefined;
+	const recordCount = Number(envelope.record_count);
+	return {
+		rows: (rows ?? []) as T[],
+		recordCount: Number.isFinite(recordCount) && envelope.record_count !== null ? recordCount : undefined,
+	};
+}
+
+function findEnvelopeRows(envelope: Record<string, unknown>, envelopeKey: string): unknown[] | undefined {
+	if (Array.isArray(envelope[envelopeKey])) return envelope[envelopeKey] as unknown[];
+	const lower = envelopeKey.toLowerCase();
+	const key = Object.keys(envelope).find((candidate) => candidate.toLowerCase() === lower);
+	return key && Array.isArray(envelope[key]) ? (envelope[key] as unknown[]) : undefined;
+}

@@ -1,0 +1,144 @@
+/** When a failed Halo request may be sent again, and after how long. Pure decisions, no I/O. */
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'HEAD' | 'OPTIONS';
+
+export interface HaloFailure {
+	/** HTTP status, when the server answered */
+	status?: number;
+	/** Node's network error code (ECONNRESET, ECONNREFUSED, ETIMEDOUT, ...) when it did not */
+	code?: string;
+	/** the `Retry-After` header as sent (seconds or an HTTP date) */
+	retryAfter?: string | number;
+}
+
+export type FailureKind =
+	| 'rateLimited'
+	| 'connectionRefused'
+	| 'gateway'
+	| 'connectionDropped'
+	| 'serverError'
+	| 'final';
+
+export interface RetryPolicy {
+	/** total time the caller may spend waiting for Halo's rate limit to clear */
+	maxRateLimitWaitMs: number;
+	/** first wait after a 429 when Halo sends no Retry-After; it doubles each time */
+	rateLimitBaseDelayMs: number;
+	/** cap for one 429 wait */
+	rateLimitMaxDelayMs: number;
+	/** retries for 502/503/504, dropped and refused connections */
+	maxTransientRetries: number;
+	/** first wait before a transient retry; it doubles each time */
+	transientBaseDelayMs: number;
+}
+
+export const DEFAULT_RETRY_POLICY: RetryPolicy = {
+	maxRateLimitWaitMs: 120_000,
+	rateLimitBaseDelayMs: 2_000,
+	rateLimitMaxDelayMs: 60_000,
+	maxTransientRetries: 3,
+	transientBaseDelayMs: 500,
+};
+
+export interface RetryState {
+	/** 1 for the first retry decision, 2 for the next, ... (per failure kind family) */
+	rateLimitRetries: number;
+	transientRetries: number;
+	/** milliseconds already spent waiting for the rate limit */
+	rateLimitWaitedMs: number;
+}
+
+export const initialRetryState = (): RetryState => ({ rateLimitRetries: 0, transientRetries: 0, rateLimitWaitedMs: 0 });
+
+export type RetryDecision =
+	/** send the request again after `delayMs` */
+	| { action: 'retry'; delayMs: number; kind: FailureKind }
+	/** a write may have landed: ask the caller's verification first, retry only if it did not */
+	| { action: 'verify'; delayMs: number; kind: FailureKind; retryIfNotLanded: boolean }
+	| { action: 'fail'; kind: FailureKind; reason: string };
+
+const DROPPED_CODES = new Set(['ECONNRESET', 'EPIPE', 'ECONNABORTED', 'ETIMEDOUT', 'ESOCKETTIMEDOUT', 'UND_ERR_SOCKET']);
+const REFUSED_CODES = new Set(['ECONNREFUSED', 'EAI_AGAIN']);
+const IDEMPOTENT = new Set<HttpMethod>(['GET', 'HEAD', 'OPTIONS', 'DELETE', 'PUT']);
+
+export function classifyFailure(failure: HaloFailure): FailureKind {
+	if (failure.status === 429) return 'rateLimited';
+	if (failure.status === 502 || failure.status === 503 || failure.status === 504) return 'gateway';
+	if (failure.status === 500) return 'serverError';
+	if (failure.status !== undefined && failure.status > 0) return 'final';
+	if (failure.code && REFUSED_CODES.has(failure.code)) return 'connectionRefused';
+	if (failure.code && DROPPED_CODES.has(failure.code)) return 'connectionDropped';
+	return 'final';
+}
+
+/** Reads Retry-After (delta seconds or an HTTP date) into milliseconds. */
+export function parseRetryAfter(value: string | number | undefined, now = Date.now()): number | undefined {
+	if (value === undefined || value === null || value === '') return undefined;
+	const seconds = Number(value);
+	if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
+	const date = Date.parse(String(value));
+	return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+
+/**
+ * Decides what to do after a failed request. The caller keeps `state` across attempts of one
+ * logical request and adds the waited time with `recordWait`.
+ *
+ * - 429: every method (Halo rejected it unprocessed), growing delays or Retry-After, within
+ *   `maxRateLimitWaitMs` in total.
+ * - refused connection: every method (nothing reached Halo).
+ * - 502/503/504 and dropped connections: GET/DELETE retry; a POST may have been processed, so
+ *   it is retried only after the caller's verification says the write did not land.
+ * - 500 on a POST: verified (a processed-then-failed write must not be reported as failed),
+ *   never retried blindly.
+ */
+export function decideRetry(
+	method: string,
+	failure: HaloFailure,
+	state: RetryState,
+	policy: RetryPolicy = DEFAULT_RETRY_POLICY,
+	options: { canVerifyWrite?: boolean } = {},
+): RetryDecision {
+	const kind = classifyFailure(failure);
+	const upperMethod = method.toUpperCase() as HttpMethod;
+
+	if (kind === 'rateLimited') {
+		const remaining = policy.maxRateLimitWaitMs - state.rateLimitWaitedMs;
+		if (remaining <= 0) {
+			return { action: 'fail', kind, reason: `Halo's rate limit was still reached after waiting ${Math.round(state.rateLimitWaitedMs / 1000)} s` };
+		}
+		const announced = parseRetryAfter(failure.retryAfter);
+		const growing = Math.min(policy.rateLimitMaxDelayMs, policy.rateLimitBaseDelayMs * 2 ** state.rateLimitRetries);
+		return { action: 'retry', kind, delayMs: Math.min(remaining, announced ?? growing) };
+	}
+
+	const transientDelay = policy.transientBaseDelayMs * 2 ** state.transientRetries;
+	const transientLeft = state.transientRetries < policy.maxTransientRetries;
+
+	if (kind === 'connectionRefused') {
+		return transientLeft
+			? { action: 'retry', kind, delayMs: transientDelay }
+			: { action: 'fail', kind, reason: 'Halo refused the connection on every attempt' };
+	}
+
+	if (kind === 'gateway' || kind === 'connectionDropped') {
+		if (!transientLeft) return { action: 'fail', kind, reason: 'Halo did not answer on any attempt' };
+		if (IDEMPOTENT.has(upperMethod)) return { action: 'retry', kind, delayMs: transientDelay };
+		if (options.canVerifyWrite) return { action: 'verify', kind, delayMs: transientDelay, retryIfNotLanded: true };
+		return { action: 'fail', kind, reason: 'the write may or may not have been saved by Halo, so it was not sent again' };
+	}
+
+	if (kind === 'serverError' && !IDEMPOTENT.has(upperMethod) && options.canVerifyWrite && state.transientRetries === 0) {
+		return { action: 'verify', kind, delayMs: 0, retryIfNotLanded: false };
+	}
+
+	return { action: 'fail', kind, reason: 'not a temporary failure' };
+}
+
+/** Updates the state after waiting `delayMs` for a decision of `kind`. */
+export function recordWait(state: RetryState, kind: FailureKind, delayMs: number): RetryState {
+	if (kind === 'rateLimited') {
+		return { ...state, rateLimitRetries: state.rateLimitRetries + 1, rateLimitWaitedMs: state.rateLimitWaitedMs + delayMs };
+	}
+	return { ...state, transientRetries: state.transientRetries + 1 };
+}
