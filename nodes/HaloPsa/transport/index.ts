@@ -1,0 +1,329 @@
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	IHookFunctions,
+	IHttpRequestMethods,
+	IHttpRequestOptions,
+	ILoadOptionsFunctions,
+	INode,
+	IWebhookFunctions,
+} from 'n8n-workflow';
+import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
+
+import {
+	DEFAULT_RETRY_POLICY,
+	decideRetry,
+	extractHaloError,
+	HALO_MAX_PAGE_SIZE,
+	initialRetryState,
+	NOT_A_HALO_API_MESSAGE,
+	normalizeHaloBaseUrl,
+	paginate,
+	readHaloPage,
+	recordWait,
+	redactSecrets,
+} from '../../../engine/halo';
+import type { HaloFailure, RetryPolicy } from '../../../engine/halo';
+
+export type HaloFunctions = IExecuteFunctions | ILoadOptionsFunctions | IHookFunctions | IWebhookFunctions;
+
+export const HALO_CREDENTIAL_TYPE = 'haloPsaAutomationApi';
+
+export interface HaloRequestOptions {
+	qs?: IDataObject;
+	/** POST bodies are wrapped into an array (Halo's shape) when an object is given */
+	body?: IDataObject | IDataObject[];
+	/** for error context */
+	itemIndex?: number;
+	/**
+	 * For POSTs: how to tell after an ambiguous failure whether Halo processed the write. Returns
+	 * the created object when it did (then no retry happens), undefined when it did not (then it
+	 * is retried).
+	 */
+	verifyWrite?: () => Promise<IDataObject | undefined>;
+	/** total seconds to wait for Halo's rate limit to clear; defaults to the node option or 300 */
+	maxRateLimitWaitSeconds?: number;
+	/** fine-tuning of the retry delays (tests use shorter ones) */
+	retryPolicy?: Partial<RetryPolicy>;
+}
+
+export interface HaloListOptions extends HaloRequestOptions {
+	/** stop after this many rows; undefined = all */
+	limit?: number;
+	/** the page size to ask for (Halo caps it at 100 whatever is asked) */
+	pageSize?: number;
+}
+
+/** The default total wait for the rate limit: a full Halo window (300 requests per 5 minutes). */
+export const DEFAULT_MAX_RATE_LIMIT_WAIT_SECONDS = 300;
+
+const REQUEST_TIMEOUT_MS = 120_000;
+
+/** The credential's Halo URL, normalised to the instance root (`https://x.halopsa.com`). */
+export async function getHaloBaseUrl(this: HaloFunctions): Promise<string> {
+	const credentials = await this.getCredentials(HALO_CREDENTIAL_TYPE);
+	try {
+		return normalizeHaloBaseUrl(String(credentials.url ?? ''));
+	} catch (error) {
+		throw new NodeOperationError(this.getNode(), error.message, {
+			description: 'Open the HaloPSA Automation credential and correct the Halo URL.',
+		});
+	}
+}
+
+function isObject(value: unknown): value is IDataObject {
+	return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+interface RawFailure extends HaloFailure {
+	body?: unknown;
+	message: string;
+	/** a token-endpoint failure already phrased for the user by the credential */
+	authentication?: { message: string; description: string; httpCode?: string };
+}
+
+/** Digs status, body, network code and Retry-After out of what n8n's request helper threw. */
+function readFailure(error: unknown): RawFailure {
+	const outer = error as IDataObject & { cause?: unknown; httpCode?: string | null };
+	const cause = (outer?.cause ?? outer) as IDataObject & {
+		response?: { status?: number; data?: unknown; headers?: IDataObject & { get?: (name: string) => unknown } };
+	};
+	if (cause?.haloAuthentication) {
+		return {
+			message: String(cause.message),
+			authentication: {
+				message: String(cause.message),
+				description: String(cause.description ?? ''),
+				httpCode: cause.httpCode as string | undefined,
+			},
+		};
+	}
+	const response = cause?.response;
+	const statusValue = response?.status ?? cause?.status ?? cause?.statusCode ?? outer?.httpCode;
+	const status = Number(statusValue);
+	const headers = response?.headers;
+	const retryAfter = (typeof headers?.get === 'function' ? headers.get('retry-after') : headers?.['retry-after']) as
+		| string
+		| number
+		| undefined;
+	return {
+		status: Number.isFinite(status) && status > 0 ? status : undefined,
+		code: typeof cause?.code === 'string' ? cause.code : undefined,
+		retryAfter: retryAfter ?? undefined,
+		body: response?.data ?? cause?.error,
+		message: String(cause?.message ?? outer?.message ?? ''),
+	};
+}
+
+const STATUS_DESCRIPTIONS: Record<number, string> = {
+	400: 'Halo rejected the request as invalid. Check the fields named in the message.',
+	401: 'Halo refused the access token even after a fresh one was fetched. Check that the API application\'s Login Type is "Agent" and that its agent is active.',
+	403: 'The API application\'s agent or scopes lack permission for this. In Halo give the agent\'s role the access, or add the scope (e.g. all:standard) to the credential and the application.',
+	404: 'Halo has no such record. Check the ID: the record may have been deleted or belong to another tenant.',
+	409: 'Halo reported a conflict. Reload the record and try again.',
+	429: 'Halo\'s rate limit (300 requests per 5 minutes on hosted instances) stayed in force. Raise "Max Rate-Limit Wait" or spread the workflow\'s requests out.',
+	500: 'Halo failed while processing the request. If it repeats, check the values sent, then Halo\'s own logs.',
+	502: 'Halo (or a proxy in front of it) did not answer properly. Try again later.',
+	503: 'Halo is unavailable right now. Try again later.',
+	504: 'Halo did not answer in time. Try again later.',
+};
+
+function describeFailure(failure: RawFailure, reason?: string): { message: string; description: string } {
+	const info = extractHaloError(failure.body);
+	if (info.shape === 'html') {
+		return {
+			message: NOT_A_HALO_API_MESSAGE,
+			description:
+				'Set the credential\'s Halo URL to your instance\'s address, like https://yourcompany.halopsa.com (with or without /api).',
+		};
+	}
+	if (failure.status) {
+		const fallback = STATUS_DESCRIPTIONS[failure.status] ?? `Halo answered HTTP ${failure.status}.`;
+		return {
+			message: info.message || `Halo answered HTTP ${failure.status}`,
+			description: reason && failure.status !== 429 ? `${fallback} (${reason})` : fallback,
+		};
+	}
+	return {
+		message: `Could not reach Halo${failure.code ? ` (${failure.code})` : ''}${reason ? `: ${reason}` : ''}`,
+		description: 'Check the credential\'s Halo URL and that this n8n instance can reach it.',
+	};
+}
+
+async function knownSecrets(this: HaloFunctions): Promise<string[]> {
+	try {
+		const credentials = await this.getCredentials(HALO_CREDENTIAL_TYPE);
+		return [credentials.clientSecret, credentials.accessToken].filter(
+			(value): value is string => typeof value === 'string' && value.length > 0,
+		);
+	} catch {
+		return [];
+	}
+}
+
+/** Builds the user-facing error for a Halo failure: Halo's message, an actionable description, no secrets. */
+export async function toHaloApiError(
+	this: HaloFunctions,
+	error: unknown,
+	context: { itemIndex?: number; reason?: string } = {},
+): Promise<NodeApiError> {
+	const failure = readFailure(error);
+	const { message, description } = failure.authentication ?? describeFailure(failure, context.reason);
+	return createHaloApiError(this.getNode(), {
+		message,
+		description,
+		httpCode: failure.authentication?.httpCode ?? (failure.status ? String(failure.status) : undefined),
+		itemIndex: context.itemIndex,
+		secrets: await knownSecrets.call(this),
+	});
+}
+
+/** The one constructor of Halo API errors; redacts secrets from every text it carries. */
+export function createHaloApiError(
+	node: INode,
+	details: { message: string; description?: string; httpCode?: string; itemIndex?: number; secrets?: string[] },
+): NodeApiError {
+	const message = redactSecrets(details.message, details.secrets);
+	const description = details.description ? redactSecrets(details.description, details.secrets) : undefined;
+	// A plain object, never the raw HTTP error: that one carries the request headers with the token.
+	return new NodeApiError(
+		node,
+		{ message, ...(details.httpCode ? { httpCode: details.httpCode } : {}) },
+		{ message, description, httpCode: details.httpCode, itemIndex: details.itemIndex },
+	);
+}
+
+function retryPolicyFor(this: HaloFunctions, options: HaloRequestOptions): RetryPolicy {
+	let waitSeconds = options.maxRateLimitWaitSeconds;
+	if (waitSeconds === undefined && options.itemIndex !== undefined && 'getInputData' in this) {
+		waitSeconds = (this as IExecuteFunctions).getNodeParameter(
+			'options.maxRateLimitWaitSeconds',
+			options.itemIndex,
+			DEFAULT_MAX_RATE_LIMIT_WAIT_SECONDS,
+		) as number;
+	}
+	return {
+		...DEFAULT_RETRY_POLICY,
+		maxRateLimitWaitMs: (waitSeconds ?? DEFAULT_MAX_RATE_LIMIT_WAIT_SECONDS) * 1000,
+		...options.retryPolicy,
+	};
+}
+
+/** Throws when a successful answer is an HTML page: the URL points at a website, not at Halo's API. */
+function assertHaloAnswer(this: HaloFunctions, body: unknown, itemIndex?: number): void {
+	if (typeof body === 'string' && extractHaloError(body).shape === 'html') {
+		throw createHaloApiError(this.getNode(), {
+			message: NOT_A_HALO_API_MESSAGE,
+			description: 'Set the credential\'s Halo URL to your instance\'s address, like https://yourcompany.halopsa.com.',
+			itemIndex,
+		});
+	}
+}
+
+/**
+ * The one request function. `path` is relative to `{base}/api` (`/Tickets/5`). Retries what is
+ * safe to retry (see `decideRetry`), verifies ambiguous writes with `verifyWrite`, and turns
+ * every failure into a `NodeApiError` with Halo's message.
+ */
+export async function haloApiRequest(
+	this: HaloFunctions,
+	method: IHttpRequestMethods,
+	path: string,
+	options: HaloRequestOptions = {},
+): Promise<any> {
+	const baseUrl = await getHaloBaseUrl.call(this);
+	const body = method === 'POST' && isObject(options.body) ? [options.body] : options.body;
+	const requestOptions: IHttpRequestOptions = {
+		method,
+		url: `${baseUrl}/api${path.startsWith('/') ? path : `/${path}`}`,
+		headers: { Accept: 'application/json' },
+		json: true,
+		timeout: REQUEST_TIMEOUT_MS,
+		...(options.qs && Object.keys(options.qs).length ? { qs: options.qs } : {}),
+		...(body !== undefined ? { body } : {}),
+	};
+	const policy = retryPolicyFor.call(this, options);
+
+	let state = initialRetryState();
+	for (;;) {
+		let answer: unknown;
+		try {
+			answer = await this.helpers.httpRequestWithAuthentication.call(this, HALO_CREDENTIAL_TYPE, {
+				...requestOptions,
+			});
+		} catch (error) {
+			const failure = readFailure(error);
+			if (failure.authentication) throw await toHaloApiError.call(this, error, { itemIndex: options.itemIndex });
+			const decision = decideRetry(method, failure, state, policy, { canVerifyWrite: !!options.verifyWrite });
+			if (decision.action === 'fail') {
+				throw await toHaloApiError.call(this, error, { itemIndex: options.itemIndex, reason: decision.reason });
+			}
+			if (decision.delayMs > 0) await sleep(decision.delayMs);
+			state = recordWait(state, decision.kind, decision.delayMs);
+			if (decision.action === 'verify' && options.verifyWrite) {
+				const landed = await verifyOrExplain.call(this, options.verifyWrite, error, options.itemIndex);
+				if (landed) return landed;
+				if (!decision.retryIfNotLanded) {
+					throw await toHaloApiError.call(this, error, { itemIndex: options.itemIndex });
+				}
+			}
+			continue;
+		}
+		assertHaloAnswer.call(this, answer, options.itemIndex);
+		return answer;
+	}
+}
+
+async function verifyOrExplain(
+	this: HaloFunctions,
+	verifyWrite: () => Promise<IDataObject | undefined>,
+	originalError: unknown,
+	itemIndex?: number,
+): Promise<IDataObject | undefined> {
+	try {
+		return await verifyWrite();
+	} catch {
+		const original = await toHaloApiError.call(this, originalError, { itemIndex });
+		throw createHaloApiError(this.getNode(), {
+			message: `${original.message} (and whether Halo saved it could not be checked)`,
+			description:
+				'Look at the record in Halo before running this again, so nothing is written twice.',
+			httpCode: original.httpCode ?? undefined,
+			itemIndex,
+			secrets: await knownSecrets.call(this),
+		});
+	}
+}
+
+/**
+ * The one pager. `envelopeKey` names the array in Halo's answer (`tickets`, `clients`, ...);
+ * null means the endpoint answers a bare array and does not page. Follows `page_no` until
+ * `record_count` rows are in, never trusting the page size it asked for.
+ */
+export async function haloApiRequestAllItems(
+	this: HaloFunctions,
+	path: string,
+	envelopeKey: string | null,
+	options: HaloListOptions = {},
+): Promise<IDataObject[]> {
+	const { limit, pageSize, ...requestOptions } = options;
+	if (envelopeKey === null) {
+		const qs = { ...requestOptions.qs, ...(limit !== undefined ? { count: limit } : {}) };
+		const rows = readHaloPage<IDataObject>(
+			await haloApiRequest.call(this, 'GET', path, { ...requestOptions, qs }),
+			null,
+		).rows;
+		return limit !== undefined ? rows.slice(0, limit) : rows;
+	}
+	return await paginate<IDataObject>(
+		async (pageNo, size) =>
+			readHaloPage<IDataObject>(
+				await haloApiRequest.call(this, 'GET', path, {
+					...requestOptions,
+					qs: { ...requestOptions.qs, pageinate: true, page_size: size, page_no: pageNo },
+				}),
+				envelopeKey,
+			),
+		{ limit, pageSize: pageSize ?? HALO_MAX_PAGE_SIZE },
+	);
+}
