@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# npm run test:e2e: the real-n8n suite. Makes sure the pinned n8n runtime and Debian's Chromium are
+# present, builds the package when the build is missing or older than the sources, then runs
+# jest with jest.e2e.config.js (one n8n + one Halo sandbox shared by every file, in band).
+# Extra arguments go to jest, e.g. `npm run test:e2e -- -t "note routing"`.
+# E2E_KEEP=1 keeps the temporary n8n user folder; n8n's log is copied to test-results/e2e-n8n.log.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+say() { echo "[e2e] $*" >&2; }
+started=$(date +%s)
+
+say "n8n runtime (first install on a fresh machine takes about 7 minutes; cached afterwards)"
+N8N_RUNTIME_DIR="$(bash scripts/install-n8n-runtime.sh | tail -n 1)"
+export N8N_RUNTIME_DIR
+say "runtime ready after $(( $(date +%s) - started )) s: $N8N_RUNTIME_DIR"
+
+CHROMIUM="${CHROMIUM_PATH:-/usr/bin/chromium}"
+if [ ! -x "$CHROMIUM" ]; then
+  if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null; then
+    say "Chromium is missing: installing Debian's chromium package with apt-get (a few minutes)"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq >&2 && apt-get install -y -qq chromium >&2 \
+      || { say "ERROR: apt-get could not install chromium"; exit 1; }
+  else
+    say "ERROR: $CHROMIUM not found. Install Debian's chromium (sudo apt-get install -y chromium) or set CHROMIUM_PATH."
+    say "       (Do not use 'npx playwright install': the browser tests use the system Chromium.)"
+    exit 1
+  fi
+fi
+export CHROMIUM_PATH="$CHROMIUM"
+
+newest_source=$(find credentials nodes engine sandbox scripts package.json -type f \( -name '*.ts' -o -name '*.svg' -o -name '*.json' \) \
+  -newer dist/nodes/HaloPsa/HaloPsa.node.js 2>/dev/null | head -n 1 || true)
+if [ ! -f dist/nodes/HaloPsa/HaloPsa.node.js ] || [ ! -f dist/sandbox/index.js ] || [ ! -f dist/scripts/n8n-env.js ] || [ -n "$newest_source" ]; then
+  say "building the package"
+  npm run --silent build >&2
+fi
+
+set +e
+npx jest --config jest.e2e.config.js --runInBand "$@"
+status=$?
+set -e
+say "finished in $(( $(date +%s) - started )) s (exit $status)"
+exit $status

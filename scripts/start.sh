@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# npm start: build, make sure the pinned n8n runtime exists, then run the Halo sandbox (demo data)
+# and a real n8n with this package installed, the credential and the sample workflows imported.
+#
+# Environment (all optional):
+#   N8N_OWNER_EMAIL / N8N_OWNER_PASSWORD / N8N_OWNER_FIRST_NAME / N8N_OWNER_LAST_NAME
+#       the editor login (default admin@example.com / HaloDemo-2024!)
+#   N8N_PORT (5678)  HALO_SANDBOX_PORT (5680)  N8N_ENCRYPTION_KEY (a fixed local demo key)
+#   N8N_START_USER_FOLDER (~/.cache/n8n-nodes-halopsa-automation/start-user-folder)
+#   N8N_START_FRESH=1   wipe that folder first (re-imports the sample workflows)
+#   N8N_START_QUIET=1   do not echo n8n's own log (it is always written to <user folder>/n8n.log)
+#   HALO_URL, HALO_CLIENT_ID, HALO_CLIENT_SECRET [, HALO_TENANT, HALO_AUTH_URL, HALO_SCOPE]
+#       use your Halo instead of the sandbox
+# Ctrl-C stops n8n and the sandbox.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+echo "[start] building the package" >&2
+npm run --silent build >&2
+
+# Installs n8n 2.41.1 + Node 24 into the cache the first time (about 7 minutes), reuses it afterwards.
+bash scripts/install-n8n-runtime.sh >/dev/null
+
+exec node dist/scripts/n8n-env.js start
