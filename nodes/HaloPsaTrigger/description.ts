@@ -1,0 +1,185 @@
+import type { INodeProperties } from 'n8n-workflow';
+
+import { eventOptions } from './events';
+
+export const triggerProperties: INodeProperties[] = [
+	{
+		displayName: 'Registration',
+		name: 'registration',
+		type: 'options',
+		noDataExpression: true,
+		options: [
+			{
+				name: 'Automatic',
+				value: 'automatic',
+				description:
+					'The node creates the HaloPSA webhook when the workflow is published and deletes it when unpublished (needs the admin:webhooks scope)',
+			},
+			{
+				name: 'Manual',
+				value: 'manual',
+				description: 'You create the webhook in HaloPSA yourself and paste the URL and credentials shown here',
+			},
+		],
+		default: 'automatic',
+	},
+	{
+		displayName:
+			'The node registers its own webhook in HaloPSA with generated Basic credentials. The credential\'s API application needs the <b>admin:webhooks</b> scope (HaloPSA: Configuration > Integrations > Halo API > your application > Permissions).',
+		name: 'automaticNotice',
+		type: 'notice',
+		default: '',
+		displayOptions: { show: { registration: ['automatic'] } },
+	},
+	{
+		displayName:
+			'In HaloPSA (Configuration > Integrations > Webhooks) create a webhook with the Production URL above (replace <b>:secret</b> with your Path Secret when you set one), method POST, Basic authentication with the username and password below, and the same events.',
+		name: 'manualNotice',
+		type: 'notice',
+		default: '',
+		displayOptions: { show: { registration: ['manual'] } },
+	},
+	{
+		displayName: 'Events',
+		name: 'events',
+		type: 'multiOptions',
+		options: eventOptions,
+		default: [],
+		description: 'The HaloPSA events that start the workflow; deliveries of any other event are dropped',
+	},
+	{
+		displayName: 'Custom Events',
+		name: 'customEvents',
+		type: 'fixedCollection',
+		placeholder: 'Add Custom Event',
+		typeOptions: { multipleValues: true },
+		default: {},
+		description: 'Other HaloPSA webhook events, by the name HaloPSA shows for them',
+		options: [
+			{
+				displayName: 'Event',
+				name: 'event',
+				values: [
+					{
+						displayName: 'Event Name',
+						name: 'name',
+						type: 'string',
+						default: '',
+						placeholder: 'e.g. Appointment Created',
+						description: 'The event name exactly as HaloPSA lists it (compared without regard to case)',
+					},
+					{
+						displayName: 'Event Number',
+						name: 'eventNumber',
+						type: 'number',
+						default: 0,
+						description: 'HaloPSA\'s number for the event, when known (0 registers it by name only)',
+					},
+				],
+			},
+		],
+	},
+	{
+		displayName: 'Basic Auth Username',
+		name: 'basicUsername',
+		type: 'string',
+		required: true,
+		default: '',
+		description: 'The username HaloPSA sends with every delivery; enter the same in HaloPSA\'s webhook',
+		displayOptions: { show: { registration: ['manual'] } },
+	},
+	{
+		displayName: 'Basic Auth Password',
+		name: 'basicPassword',
+		type: 'string',
+		typeOptions: { password: true },
+		required: true,
+		default: '',
+		description: 'The password HaloPSA sends with every delivery; use a long random value',
+		displayOptions: { show: { registration: ['manual'] } },
+	},
+	{
+		displayName: 'Path Secret',
+		name: 'pathSecret',
+		type: 'string',
+		typeOptions: { password: true },
+		default: '',
+		description:
+			'Optional extra secret that must appear as the last segment of the URL HaloPSA calls (replaces :secret in the URL above)',
+		displayOptions: { show: { registration: ['manual'] } },
+	},
+	{
+		displayName: 'Filters',
+		name: 'filters',
+		type: 'collection',
+		placeholder: 'Add Filter',
+		default: {},
+		options: [
+			{
+				displayName: 'Client IDs',
+				name: 'clientIds',
+				type: 'string',
+				default: '',
+				placeholder: 'e.g. 12, 40',
+				description: 'Keep only events for these clients (comma-separated IDs)',
+			},
+			{
+				displayName: 'Ticket Type Names or IDs',
+				name: 'ticketTypeIds',
+				type: 'multiOptions',
+				typeOptions: { loadOptionsMethod: 'getTicketTypes' },
+				default: [],
+				description:
+					'Keep only events on tickets of these types. Choose from the list, or specify IDs using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
+			},
+			{
+				displayName: 'Visibility',
+				name: 'visibility',
+				type: 'options',
+				options: [
+					{ name: 'Any', value: 'any' },
+					{ name: 'Customer-Visible Only', value: 'customerVisible', description: 'Keep only actions the end user can see' },
+					{ name: 'Internal Only', value: 'internal', description: 'Keep only actions hidden from the end user' },
+				],
+				default: 'any',
+				description: 'Which actions to keep; events that carry no action are dropped when this is not Any',
+			},
+			{
+				displayName: 'Written By',
+				name: 'writtenBy',
+				type: 'options',
+				options: [
+					{ name: 'Agent', value: 'agent' },
+					{ name: 'Anyone', value: 'any' },
+					{ name: 'End User', value: 'endUser' },
+				],
+				default: 'any',
+				description: 'Who wrote the action; events that carry no action are dropped when this is not Anyone',
+			},
+		],
+	},
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		options: [
+			{
+				displayName: 'Complete Event-Only Payloads',
+				name: 'completeEventOnly',
+				type: 'boolean',
+				default: true,
+				description:
+					'Whether to fetch the ticket, action or record through the API when HaloPSA sent only the event information',
+			},
+			{
+				displayName: 'Include Raw Payload',
+				name: 'includeRawPayload',
+				type: 'boolean',
+				default: false,
+				description: 'Whether to add the delivery exactly as HaloPSA sent it under "payload"',
+			},
+		],
+	},
+];
