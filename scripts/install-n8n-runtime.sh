@@ -8,6 +8,17 @@ NODE24_VERSION="${NODE24_VERSION:-24.21.0}"
 CACHE_ROOT="${N8N_RUNTIME_CACHE:-$HOME/.cache/n8n-nodes-halopsa-automation}"
 RUNTIME="$CACHE_ROOT/n8n-$N8N_VERSION-node-$NODE24_VERSION"
 say() { echo "[n8n-runtime] $*" >&2; }
+# Long npm steps print little with --loglevel=error: show a heartbeat with elapsed time and size.
+heartbeat_pid=""
+heartbeat() {
+  local what="$1" dir="$2" start; start=$(date +%s)
+  ( while sleep 30; do
+      echo "[n8n-runtime]   ... $what: $(( $(date +%s) - start )) s, $(du -sm "$dir" 2>/dev/null | cut -f1) MB so far" >&2
+    done ) &
+  heartbeat_pid=$!
+}
+stop_heartbeat() { [ -n "$heartbeat_pid" ] && kill "$heartbeat_pid" 2>/dev/null; wait "$heartbeat_pid" 2>/dev/null || true; heartbeat_pid=""; }
+trap stop_heartbeat EXIT
 fail() { echo "[n8n-runtime] ERROR: $*" >&2; exit 1; }
 
 if [ -f "$RUNTIME/.complete" ]; then
@@ -32,13 +43,17 @@ cat > "$RUNTIME/n8n/package.json" <<JSON
   "dependencies": { "n8n": "$N8N_VERSION" },
   "overrides": { "linkedom": "0.18.14" } }
 JSON
+heartbeat "installing n8n" "$RUNTIME/n8n"
 ( cd "$RUNTIME/n8n" && PATH="$NODE_HOME/bin:$PATH" npm install --ignore-scripts --no-audit --no-fund \
     --loglevel=error --foreground-scripts=false >&2 ) \
-  || fail "npm could not install n8n@$N8N_VERSION (see the npm errors above)."
+  || { stop_heartbeat; fail "npm could not install n8n@$N8N_VERSION (see the npm errors above)."; }
+stop_heartbeat
 
 say "step 3/3: rebuilding sqlite3 for Node 24"
+heartbeat "rebuilding sqlite3" "$RUNTIME/n8n/node_modules/sqlite3"
 ( cd "$RUNTIME/n8n" && PATH="$NODE_HOME/bin:$PATH" npm rebuild sqlite3 --nodedir="$NODE_HOME" --loglevel=error >&2 ) \
-  || fail "could not rebuild sqlite3 against Node $NODE24_VERSION (needs python3, make and g++)."
+  || { stop_heartbeat; fail "could not rebuild sqlite3 against Node $NODE24_VERSION (needs python3, make and g++)."; }
+stop_heartbeat
 
 [ -f "$RUNTIME/n8n/node_modules/n8n/bin/n8n" ] || fail "n8n's bin/n8n is missing after install."
 touch "$RUNTIME/.complete"

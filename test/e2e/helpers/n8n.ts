@@ -51,12 +51,18 @@ export class N8nApi {
 		return this.request('POST', `/workflows/${id}/deactivate`, {});
 	}
 
+	/** `/types/nodes.json` or `/types/credentials.json`: what the editor loads. */
+	async types<T = Array<{ name: string; version?: number | number[]; properties: any[] }>>(
+		kind: 'nodes' | 'credentials',
+	): Promise<T> {
+		const res = await fetch(`${this.state.n8nUrl}/types/${kind}.json`, { headers: { cookie: this.cookie } });
+		if (!res.ok) throw new Error(`GET /types/${kind}.json: ${res.status}`);
+		return (await res.json()) as T;
+	}
+
 	/** Node types n8n registered (the editor's node panel reads the same list). */
 	async nodeTypeNames(): Promise<string[]> {
-		const res = await fetch(`${this.state.n8nUrl}/types/nodes.json`, { headers: { cookie: this.cookie } });
-		if (!res.ok) throw new Error(`GET /types/nodes.json: ${res.status}`);
-		const types = (await res.json()) as Array<{ name: string }>;
-		return types.map((t) => t.name);
+		return (await this.types('nodes')).map((t) => t.name);
 	}
 
 	async executions(workflowId: string): Promise<Array<{ id: string; status: string; mode: string; startedAt: string }>> {

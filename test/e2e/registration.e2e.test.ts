@@ -1,0 +1,67 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+import { N8nApi } from './helpers/n8n';
+
+/** The package is loaded the way users load it (npm pack -> <user folder>/.n8n/nodes). */
+describe('package loaded into n8n 2.41.1 as a community package', () => {
+	const api = new N8nApi();
+	beforeAll(() => api.login());
+
+	it('is installed in <user folder>/.n8n/nodes/node_modules with its runtime dependencies', () => {
+		const modules = path.join(api.state.userFolder, '.n8n', 'nodes', 'node_modules');
+		const pkg = JSON.parse(fs.readFileSync(path.join(modules, 'n8n-nodes-halopsa-automation', 'package.json'), 'utf8'));
+		expect(pkg.name).toBe('n8n-nodes-halopsa-automation');
+		for (const dep of ['axios', 'json-rules-engine', 'luxon']) {
+			expect(fs.existsSync(path.join(modules, dep, 'package.json'))).toBe(true);
+		}
+		// Only the built package is shipped: no sources, tests or sandbox.
+		const shipped = path.join(modules, 'n8n-nodes-halopsa-automation');
+		expect(fs.existsSync(path.join(shipped, 'dist', 'sandbox'))).toBe(false);
+		expect(fs.existsSync(path.join(shipped, 'nodes'))).toBe(false);
+	});
+
+	it('registers every node as n8n-nodes-halopsa-automation.<node>', async () => {
+		const names = await api.nodeTypeNames();
+		const ours = names.filter((n) => n.startsWith('n8n-nodes-halopsa-automation.')).sort();
+		expect(ours).toEqual(
+			expect.arrayContaining([
+				'n8n-nodes-halopsa-automation.deploymentTargets',
+				'n8n-nodes-halopsa-automation.haloPsa',
+				'n8n-nodes-halopsa-automation.haloPsaTrigger',
+			]),
+		);
+		expect(names.some((n) => n.startsWith('CUSTOM.'))).toBe(false);
+		// n8n's own HaloPSA node is there too (the peer users compare against).
+		expect(names).toContain('n8n-nodes-base.haloPSA');
+	});
+
+	it('registers the credential type and keeps the imported sandbox credential encrypted at rest', async () => {
+		const credentials = await api.request<Array<{ id: string; type: string; name: string }>>('GET', '/credentials');
+		const halo = credentials.find((c) => c.id === api.state.credentialId);
+		expect(halo).toMatchObject({ type: 'haloPsaAutomationApi' });
+		const types = await api.types('credentials');
+		const type = types.find((t) => t.name === 'haloPsaAutomationApi');
+		expect(type?.properties.map((p) => p.name)).toEqual(
+			expect.arrayContaining(['url', 'tenant', 'authUrl', 'clientId', 'clientSecret', 'scope']),
+		);
+	});
+
+	it('tests the imported credential against the sandbox (token + GET /api/Agent/me)', async () => {
+		const credential = await api.request<any>('GET', `/credentials/${api.state.credentialId}?includeData=true`);
+		const result = await api.request<{ status: string; message: string }>('POST', '/credentials/test', {
+			credentials: { ...credential, data: credential.data },
+		});
+		expect(result).toMatchObject({ status: 'OK' });
+	});
+
+	it('loads every sample workflow with only known node types', async () => {
+		const names = new Set(await api.nodeTypeNames());
+		expect(api.state.workflows.length).toBeGreaterThanOrEqual(3);
+		for (const { id } of api.state.workflows) {
+			const wf = await api.getWorkflow(id);
+			const unknown = wf.nodes.filter((n: { type: string }) => !names.has(n.type)).map((n: { type: string }) => n.type);
+			expect({ workflow: wf.name, unknown }).toEqual({ workflow: wf.name, unknown: [] });
+		}
+	});
+});
