@@ -28,6 +28,11 @@ export const REPO_ROOT = findRepoRoot(__dirname);
 export const WORKFLOW_SANDBOX_PLACEHOLDER = 'http://127.0.0.1:5680';
 export const DEFAULT_CREDENTIAL_ID = 'HaloPsaSandbox01';
 export const DEFAULT_CREDENTIAL_NAME = 'HaloPSA (sandbox)';
+/** Header Auth credential the note-routing workflow's inbound chat webhook checks. */
+export const CHAT_CREDENTIAL_ID = 'ChatWebhookAuth01';
+export const CHAT_CREDENTIAL_NAME = 'Chat webhook secret';
+export const CHAT_SECRET_HEADER = 'X-Chat-Secret';
+export const DEFAULT_CHAT_SECRET = 'sandbox-chat-secret';
 /** Demo encryption key for local/test instances only. Set N8N_ENCRYPTION_KEY for anything else. */
 const DEMO_ENCRYPTION_KEY = 'halopsa-automation-local-demo-key';
 
@@ -444,6 +449,8 @@ export function prepareUserFolder(
 		sandboxUrl?: string;
 		workflowsDir?: string;
 		publish?: boolean;
+		/** Value of the X-Chat-Secret header the inbound chat webhook requires. */
+		chatSecret?: string;
 		/** false: import the samples only when this user folder has not had them yet. */
 		reimportWorkflows?: boolean;
 	},
@@ -452,7 +459,13 @@ export function prepareUserFolder(
 	fs.mkdirSync(options.userFolder, { recursive: true });
 	installPackage(options.runtime, options.userFolder, options.tarball, log);
 	const credential = haloCredential(options.halo);
-	importCredentials(options, [credential]);
+	const chatCredential = {
+		id: CHAT_CREDENTIAL_ID,
+		name: CHAT_CREDENTIAL_NAME,
+		type: 'httpHeaderAuth',
+		data: { name: CHAT_SECRET_HEADER, value: options.chatSecret ?? DEFAULT_CHAT_SECRET },
+	};
+	importCredentials(options, [credential, chatCredential]);
 	const workflows = readSampleWorkflows(options.workflowsDir, options.sandboxUrl);
 	// Samples are imported once per user folder so a user's edits survive the next start.
 	const marker = path.join(options.userFolder, '.sample-workflows-imported');
@@ -533,7 +546,8 @@ async function startCommand(): Promise<void> {
 		const port = await freePort(Number(env('N8N_PORT', '5678')));
 		const options: N8nInstanceOptions = { runtime, userFolder, port, owner, log, echoOutput: process.env.N8N_START_QUIET !== '1' };
 		const tarball = packPackage(path.join(userFolder, 'pack'), log);
-		const prepared = prepareUserFolder({ ...options, tarball, halo, sandboxUrl, reimportWorkflows: false });
+		const chatSecret = env('CHAT_WEBHOOK_SECRET', DEFAULT_CHAT_SECRET);
+		const prepared = prepareUserFolder({ ...options, tarball, halo, sandboxUrl, chatSecret, reimportWorkflows: false });
 		const instance = await startN8n(options);
 		cleanup.push(() => instance.stop());
 		const lines = [
@@ -542,6 +556,7 @@ async function startCommand(): Promise<void> {
 			`  Editor:    ${instance.url}/`,
 			`  Login:     ${owner.email} / ${process.env.N8N_OWNER_PASSWORD ? '(your N8N_OWNER_PASSWORD)' : owner.password}`,
 			`  Halo:      ${halo.url}${sandboxUrl ? ' (sandbox, demo dataset)' : ''}`,
+			`  Chat webhook header: ${CHAT_SECRET_HEADER}: ${process.env.CHAT_WEBHOOK_SECRET ? '(your CHAT_WEBHOOK_SECRET)' : chatSecret}`,
 			`  Workflows: ${prepared.workflows.map((w) => `${w.name}${w.publish ? ' (published)' : ''}`).join(', ') || '(none yet)'}`,
 			`  n8n log:   ${instance.logFile}`,
 			'  Press Ctrl-C to stop everything.',

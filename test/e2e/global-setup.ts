@@ -3,6 +3,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 
 import {
+	CHAT_SECRET_HEADER,
+	DEFAULT_CHAT_SECRET,
 	REPO_ROOT,
 	describeRuntime,
 	ensureRuntime,
@@ -70,6 +72,8 @@ async function setUp(): Promise<void> {
 		sandboxClientSecret: sandbox.clientSecret,
 		owner,
 		credentialId: prepared.credentialId,
+		chatSecretHeader: CHAT_SECRET_HEADER,
+		chatSecret: DEFAULT_CHAT_SECRET,
 		workflows: prepared.workflows.map(({ id, name, file, publish }) => ({ id, name, file, publish })),
 		screenshotsDir: path.join(REPO_ROOT, 'docs', 'screenshots'),
 	};

@@ -13,6 +13,8 @@ export interface E2eState {
 	sandboxClientSecret: string;
 	owner: { email: string; password: string; firstName: string; lastName: string };
 	credentialId: string;
+	chatSecretHeader: string;
+	chatSecret: string;
 	workflows: Array<{ id: string; name: string; file: string; publish: boolean }>;
 	screenshotsDir: string;
 }
