@@ -52,6 +52,16 @@ function describeTokenFailure(
 			String(status),
 		);
 	}
+	// Checked before invalid_client: hosted Halo answers an unknown tenant with invalid_client too.
+	if (/tenant/i.test(haloMessage) || (status === 404 && tenant)) {
+		return new HaloAuthenticationError(
+			tenant
+				? `Halo did not accept the tenant "${tenant}"${haloMessage ? ` (${haloMessage})` : ''}`
+				: `Halo needs a tenant for this instance${haloMessage ? ` (${haloMessage})` : ''}`,
+			'Hosted Halo instances need the tenant shown under Configuration > Integrations > Halo API > API Details. On-premise instances usually need none: leave the field empty.',
+			String(status),
+		);
+	}
 	if (info.oauthError === 'invalid_client' || info.oauthError === 'unauthorized_client') {
 		return new HaloAuthenticationError(
 			`Halo rejected the Client ID or Client Secret (${info.oauthError})`,
@@ -63,13 +73,6 @@ function describeTokenFailure(
 		return new HaloAuthenticationError(
 			`Halo rejected the requested scopes (${haloMessage})`,
 			'Use scopes the API application is allowed, e.g. "all", or "all:standard all:teams admin:webhooks" for ticketing and webhooks. The application\'s Permissions tab in Halo lists what it may use.',
-			String(status),
-		);
-	}
-	if (/tenant/i.test(haloMessage) || (status === 404 && tenant)) {
-		return new HaloAuthenticationError(
-			`Halo did not accept the tenant "${tenant}"${haloMessage ? ` (${haloMessage})` : ''}`,
-			'Hosted Halo instances need the tenant shown under Configuration > Integrations > Halo API > API Details. On-premise instances usually need none: leave the field empty.',
 			String(status),
 		);
 	}

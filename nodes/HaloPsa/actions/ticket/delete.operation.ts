@@ -1,0 +1,17 @@
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
+
+import { ticketLocator } from '../../helpers/descriptions';
+import { requireId } from '../../helpers/values';
+import { haloApiRequest } from '../../transport';
+import { ticketOptions } from './common';
+
+const properties: INodeProperties[] = [ticketLocator(), ticketOptions];
+
+export const description = updateDisplayOptions({ show: { resource: ['ticket'], operation: ['delete'] } }, properties);
+
+export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
+	const ticketId = requireId.call(this, 'ticketId', 'ticket ID', itemIndex);
+	await haloApiRequest.call(this, 'DELETE', `/Tickets/${ticketId}`, { itemIndex });
+	return { id: ticketId, deleted: true };
+}

@@ -1,0 +1,15 @@
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
+
+import { simplifyField, ticketLocator } from '../../helpers/descriptions';
+import { requireId } from '../../helpers/values';
+import { getTicket, outputTickets, ticketOptions } from './common';
+
+const properties: INodeProperties[] = [ticketLocator(), simplifyField, ticketOptions];
+
+export const description = updateDisplayOptions({ show: { resource: ['ticket'], operation: ['get'] } }, properties);
+
+export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject[]> {
+	const ticketId = requireId.call(this, 'ticketId', 'ticket ID', itemIndex);
+	return outputTickets.call(this, [await getTicket.call(this, ticketId, itemIndex)], itemIndex);
+}

@@ -1,0 +1,50 @@
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
+
+import { simplifyField, ticketLocator } from '../../helpers/descriptions';
+import { requireId } from '../../helpers/values';
+import { haloApiRequest } from '../../transport';
+import { getTicket, outputTickets, ticketOptions } from './common';
+import { ticketFieldOptions, toTicketBody } from './fields';
+
+const properties: INodeProperties[] = [
+	ticketLocator(),
+	{
+		displayName: 'Update Fields',
+		name: 'updateFields',
+		type: 'collection',
+		placeholder: 'Add Field',
+		default: {},
+		options: ticketFieldOptions,
+	},
+	simplifyField,
+	ticketOptions,
+];
+
+export const description = updateDisplayOptions({ show: { resource: ['ticket'], operation: ['update'] } }, properties);
+
+/** Whether the ticket already carries every plain value of `body` (custom fields are not compared). */
+export function ticketHasValues(ticket: IDataObject, body: IDataObject): boolean {
+	return Object.entries(body).every(
+		([field, value]) => field === 'customfields' || field === 'id' || String(ticket[field] ?? '') === String(value),
+	);
+}
+
+export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject[]> {
+	const ticketId = requireId.call(this, 'ticketId', 'ticket ID', itemIndex);
+	const fields = toTicketBody(this.getNodeParameter('updateFields', itemIndex, {}) as IDataObject);
+	if (Object.keys(fields).length === 0) {
+		throw new NodeOperationError(this.getNode(), 'Nothing to update', {
+			itemIndex,
+			description: 'Add at least one field under "Update Fields".',
+		});
+	}
+	const body = { id: ticketId, ...fields };
+	// An update is safe to send again; the check only spares Halo a second identical write.
+	const verifyWrite = async () => {
+		const ticket = await getTicket.call(this, ticketId, itemIndex);
+		return ticketHasValues(ticket, fields) && !fields.customfields ? ticket : undefined;
+	};
+	const updated = (await haloApiRequest.call(this, 'POST', '/Tickets', { body, itemIndex, verifyWrite })) as IDataObject;
+	return outputTickets.call(this, [updated], itemIndex);
+}
