@@ -1,0 +1,414 @@
+/**
+ * Runs the HaloPSA Trigger the way n8n does, with n8n-core's own contexts:
+ * - publishing / unpublishing call the node's webhook methods through `HookContext`
+ *   (checkExists, then create when it answers false; delete), as n8n's ActiveWorkflowManager does;
+ * - a local HTTP server plays n8n's webhook endpoint: every call Halo (the sandbox) makes is
+ *   handed to the node's `webhook()` through `WebhookContext`, and counted as a started
+ *   execution only when the node returned `workflowData`, as n8n's webhook helper decides.
+ * Static data is kept like n8n keeps it in the database: each call gets a fresh `Workflow`
+ * built from the saved copy, and the copy is replaced only when the node changed it.
+ */
+import { randomUUID } from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+
+import { HookContext, WebhookContext } from 'n8n-core';
+import type {
+	ICredentialDataDecryptedObject,
+	IDataObject,
+	IHttpRequestHelper,
+	IHttpRequestOptions,
+	INode,
+	INodeExecutionData,
+	INodeParameters,
+	INodeType,
+	INodeTypes,
+	IWebhookData,
+	IWorkflowExecuteAdditionalData,
+	WorkflowActivateMode,
+	WorkflowExecuteMode,
+} from 'n8n-workflow';
+import { ICredentialsHelper, Workflow } from 'n8n-workflow';
+
+import { HaloPsaAutomationApi } from '../../credentials/HaloPsaAutomationApi.credentials';
+import { HaloPsaTrigger } from '../../nodes/HaloPsaTrigger/HaloPsaTrigger.node';
+
+// n8n-core reads its instance settings from the user folder the first time a context is built.
+process.env.N8N_USER_FOLDER ??= path.join(os.tmpdir(), `n8n-trigger-harness-${process.pid}`);
+
+export const TRIGGER_NODE_TYPE = 'n8n-nodes-halopsa-automation.haloPsaTrigger';
+const CREDENTIAL_TYPE = 'haloPsaAutomationApi';
+
+export interface HaloCredentialValues {
+	url: string;
+	clientId: string;
+	clientSecret: string;
+	tenant?: string;
+	authUrl?: string;
+	scope?: string;
+}
+
+/** Credentials resolved the way n8n's CredentialsHelper does for this credential type. */
+class TriggerCredentialsHelper extends ICredentialsHelper {
+	private readonly credentialType = new HaloPsaAutomationApi();
+
+	constructor(private readonly values: ICredentialDataDecryptedObject) {
+		super();
+	}
+
+	getParentTypes(): string[] {
+		return [];
+	}
+
+	isCredentialUsableByNode(): boolean {
+		return true;
+	}
+
+	async authenticate(credentials: ICredentialDataDecryptedObject, _typeName: string, requestOptions: IHttpRequestOptions) {
+		const headerTemplates = this.credentialType.authenticate.properties.headers ?? {};
+		const headers: IDataObject = { ...(requestOptions.headers ?? {}) };
+		for (const [name, template] of Object.entries(headerTemplates)) {
+			headers[name] = String(template)
+				.replace(/^=/, '')
+				.replace(/\{\{\s*\$credentials\.(\w+)\s*\}\}/g, (_match, key: string) => String(credentials[key] ?? ''));
+		}
+		return { ...requestOptions, headers };
+	}
+
+	async preAuthentication(
+		helpers: IHttpRequestHelper,
+		credentials: ICredentialDataDecryptedObject,
+		_typeName: string,
+		_node: INode,
+		credentialsExpired: boolean,
+	) {
+		// n8n refreshes the expirable token when it is missing or the API just refused it.
+		if (credentials.accessToken && !credentialsExpired) return undefined;
+		const data = await this.runPreAuthentication(helpers, credentials);
+		Object.assign(this.values, data);
+		return data;
+	}
+
+	async runPreAuthentication(helpers: IHttpRequestHelper, credentials: ICredentialDataDecryptedObject) {
+		return (await this.credentialType.preAuthentication.call(helpers, credentials)) as ICredentialDataDecryptedObject;
+	}
+
+	async getCredentials(): Promise<never> {
+		throw new Error('Not used by the trigger harness');
+	}
+
+	async getDecrypted(): Promise<ICredentialDataDecryptedObject> {
+		return { ...this.values };
+	}
+
+	async updateCredentials(): Promise<void> {}
+
+	async updateCredentialsOauthTokenData(): Promise<void> {}
+
+	getCredentialsProperties() {
+		return this.credentialType.properties;
+	}
+}
+
+class TriggerNodeTypes implements INodeTypes {
+	constructor(private readonly trigger: INodeType) {}
+
+	getByName(): INodeType {
+		return this.trigger;
+	}
+
+	getByNameAndVersion(): INodeType {
+		return this.trigger;
+	}
+
+	getKnownTypes() {
+		return {};
+	}
+}
+
+/** The subset of express' Response the node and n8n's webhook helper use. */
+function expressLikeResponse(response: http.ServerResponse) {
+	const adapter = {
+		headersSent: false,
+		setHeader(name: string, value: string) {
+			response.setHeader(name, value);
+			return adapter;
+		},
+		status(code: number) {
+			response.statusCode = code;
+			return adapter;
+		},
+		json(body: unknown) {
+			adapter.send(JSON.stringify(body), 'application/json; charset=utf-8');
+			return adapter;
+		},
+		send(body: string, contentType = 'text/plain; charset=utf-8') {
+			if (!response.hasHeader('Content-Type')) response.setHeader('Content-Type', contentType);
+			adapter.headersSent = true;
+			response.end(body);
+			return adapter;
+		},
+		end() {
+			adapter.headersSent = true;
+			response.end();
+			return adapter;
+		},
+	};
+	return adapter;
+}
+
+export interface WebhookCall {
+	status: number;
+	path: string;
+	/** True when the node returned workflowData, i.e. n8n would have started an execution. */
+	started: boolean;
+	items: IDataObject[];
+	error?: string;
+}
+
+export interface TriggerHarnessOptions {
+	credentials: HaloCredentialValues;
+	parameters: INodeParameters;
+	workflowName?: string;
+}
+
+export class TriggerHarness {
+	readonly calls: WebhookCall[] = [];
+	/** The node's static data as n8n would have saved it in the database. */
+	savedStaticData: IDataObject = {};
+
+	private readonly nodeType = new HaloPsaTrigger();
+	private readonly workflowId = `wf-${randomUUID().slice(0, 8)}`;
+	private readonly node: INode;
+	private readonly credentialsHelper: TriggerCredentialsHelper;
+	private server?: http.Server;
+	private baseUrl = '';
+
+	private constructor(private readonly options: TriggerHarnessOptions) {
+		this.credentialsHelper = new TriggerCredentialsHelper({
+			scope: 'all',
+			tenant: '',
+			authUrl: '',
+			...options.credentials,
+		});
+		this.node = {
+			id: randomUUID(),
+			name: 'HaloPSA Trigger',
+			type: TRIGGER_NODE_TYPE,
+			typeVersion: 1,
+			position: [0, 0],
+			webhookId: randomUUID(),
+			parameters: options.parameters,
+			credentials: { [CREDENTIAL_TYPE]: { id: '1', name: 'HaloPSA sandbox' } },
+		};
+	}
+
+	static async start(options: TriggerHarnessOptions): Promise<TriggerHarness> {
+		const harness = new TriggerHarness(options);
+		await harness.listen();
+		return harness;
+	}
+
+	get executionsStarted(): number {
+		return this.calls.filter((call) => call.started).length;
+	}
+
+	/** Every item of every started execution, in order. */
+	get items(): IDataObject[] {
+		return this.calls.flatMap((call) => call.items);
+	}
+
+	/** The production URL n8n would show for the node. */
+	get webhookUrl(): string {
+		return this.hookContext('webhook', 'activate').getNodeWebhookUrl('default') as string;
+	}
+
+	setParameters(parameters: INodeParameters): void {
+		this.node.parameters = parameters;
+	}
+
+	/** What n8n does when the workflow is published: checkExists, then create if needed. */
+	async publish(): Promise<void> {
+		await this.withStaticData(async (context) => {
+			const exists = await this.nodeType.webhookMethods!.default.checkExists.call(context);
+			if (!exists) await this.nodeType.webhookMethods!.default.create.call(context);
+		});
+	}
+
+	/** What n8n does when the workflow is unpublished. */
+	async unpublish(): Promise<void> {
+		await this.withStaticData(async (context) => {
+			await this.nodeType.webhookMethods!.default.delete.call(context);
+		});
+	}
+
+	async checkExists(): Promise<boolean> {
+		let exists = false;
+		await this.withStaticData(async (context) => {
+			exists = await this.nodeType.webhookMethods!.default.checkExists.call(context);
+		});
+		return exists;
+	}
+
+	async stop(): Promise<void> {
+		await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+	}
+
+	private workflow(): Workflow {
+		return new Workflow({
+			id: this.workflowId,
+			name: this.options.workflowName ?? 'Trigger harness',
+			nodes: [this.node],
+			connections: {},
+			active: true,
+			nodeTypes: new TriggerNodeTypes(this.nodeType),
+			staticData: structuredClone(this.savedStaticData),
+		});
+	}
+
+	private additionalData(): IWorkflowExecuteAdditionalData {
+		return {
+			credentialsHelper: this.credentialsHelper,
+			webhookBaseUrl: `${this.baseUrl}/webhook`,
+			webhookTestBaseUrl: `${this.baseUrl}/webhook-test`,
+			webhookWaitingBaseUrl: `${this.baseUrl}/webhook-waiting`,
+			formWaitingBaseUrl: `${this.baseUrl}/form-waiting`,
+			instanceBaseUrl: this.baseUrl,
+			restApiUrl: `${this.baseUrl}/rest`,
+			currentNodeParameters: undefined,
+			executionTimeoutTimestamp: undefined,
+			userId: 'harness-user',
+			variables: {},
+		} as unknown as IWorkflowExecuteAdditionalData;
+	}
+
+	/** What n8n's WebhookService.getNodeWebhooks builds for the node (its path expression resolved). */
+	private webhookData(workflow: Workflow, additionalData: IWorkflowExecuteAdditionalData): IWebhookData {
+		const node = workflow.getNode(this.node.name)!;
+		const description = this.nodeType.description.webhooks![0];
+		const webhookPath = String(workflow.expression.getSimpleParameterValue(node, description.path, 'webhook', {}));
+		return {
+			httpMethod: description.httpMethod as IWebhookData['httpMethod'],
+			node: node.name,
+			path: webhookPath,
+			webhookDescription: description,
+			workflowId: this.workflowId,
+			workflowExecuteAdditionalData: additionalData,
+			webhookId: webhookPath.includes(':') ? node.webhookId : undefined,
+		};
+	}
+
+	private hookContext(mode: WorkflowExecuteMode, activation: WorkflowActivateMode, workflow = this.workflow()) {
+		const additionalData = this.additionalData();
+		return new HookContext(
+			workflow,
+			workflow.getNode(this.node.name)!,
+			additionalData,
+			mode,
+			activation,
+			this.webhookData(workflow, additionalData),
+		);
+	}
+
+	/** n8n saves the workflow's static data after activation, deactivation and every webhook call. */
+	private async withStaticData(run: (context: HookContext) => Promise<void>): Promise<void> {
+		const workflow = this.workflow();
+		try {
+			await run(this.hookContext('webhook', 'activate', workflow));
+		} finally {
+			this.saveIfChanged(workflow);
+		}
+	}
+
+	private saveIfChanged(workflow: Workflow): void {
+		if (workflow.staticData.__dataChanged === true) {
+			const { __dataChanged: _changed, ...saved } = JSON.parse(JSON.stringify(workflow.staticData)) as IDataObject;
+			this.savedStaticData = saved;
+		}
+	}
+
+	private async listen(): Promise<void> {
+		this.server = http.createServer((request, response) => {
+			void this.handle(request, response);
+		});
+		await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+		this.baseUrl = `http://127.0.0.1:${(this.server!.address() as AddressInfo).port}`;
+	}
+
+	private async handle(request: http.IncomingMessage, response: http.ServerResponse): Promise<void> {
+		const chunks: Buffer[] = [];
+		for await (const chunk of request) chunks.push(chunk as Buffer);
+		const raw = Buffer.concat(chunks).toString('utf8');
+		const url = new URL(request.url ?? '/', this.baseUrl);
+		const call: WebhookCall = { status: 0, path: url.pathname, started: false, items: [] };
+		this.calls.push(call);
+		const send = (status: number, body: unknown) => {
+			response.statusCode = status;
+			response.setHeader('Content-Type', 'application/json; charset=utf-8');
+			response.end(JSON.stringify(body));
+		};
+		response.on('finish', () => (call.status = response.statusCode));
+
+		const workflow = this.workflow();
+		const additionalData = this.additionalData();
+		const webhook = this.webhookData(workflow, additionalData);
+		const params = this.matchPath(url.pathname, webhook);
+		if (!params || request.method !== webhook.httpMethod) {
+			send(404, { message: 'The requested webhook is not registered' });
+			return;
+		}
+
+		let body: unknown = raw;
+		try {
+			body = raw === '' ? {} : JSON.parse(raw);
+		} catch {
+			// n8n hands a body it cannot parse to the node as it came.
+		}
+		const expressResponse = expressLikeResponse(response);
+		additionalData.httpRequest = {
+			body,
+			headers: request.headers,
+			params,
+			query: Object.fromEntries(url.searchParams),
+			method: request.method,
+			url: request.url,
+		} as unknown as IWorkflowExecuteAdditionalData['httpRequest'];
+		additionalData.httpResponse = expressResponse as unknown as IWorkflowExecuteAdditionalData['httpResponse'];
+
+		const context = new WebhookContext(workflow, workflow.getNode(this.node.name)!, additionalData, 'webhook', webhook, [], null);
+		try {
+			const result = await this.nodeType.webhook!.call(context);
+			this.saveIfChanged(workflow);
+			if (result.workflowData) {
+				call.started = true;
+				call.items = (result.workflowData[0] ?? []).map((item: INodeExecutionData) => item.json);
+			}
+			if (result.noWebhookResponse) return;
+			// responseMode onReceived: n8n answers at once, with the node's response when it gave one.
+			send(200, result.webhookResponse ?? { message: result.workflowData ? 'Workflow was started' : 'Webhook call received' });
+		} catch (error) {
+			// n8n starts an execution that carries the error, and answers 500.
+			this.saveIfChanged(workflow);
+			call.started = true;
+			call.error = (error as Error).message;
+			send(500, { message: 'Workflow Webhook Error: Workflow could not be started!' });
+		}
+	}
+
+	/** n8n's route matching: `<webhookId>/<path>`, where a `:name` segment captures that segment. */
+	private matchPath(pathname: string, webhook: IWebhookData): IDataObject | undefined {
+		const prefix = '/webhook/';
+		if (!pathname.startsWith(prefix)) return undefined;
+		const requested = pathname.slice(prefix.length).split('/');
+		const registered = `${this.node.webhookId}/${webhook.path}`.split('/');
+		if (requested.length !== registered.length) return undefined;
+		const params: IDataObject = {};
+		for (const [index, segment] of registered.entries()) {
+			if (segment.startsWith(':')) params[segment.slice(1)] = decodeURIComponent(requested[index]);
+			else if (segment !== requested[index]) return undefined;
+		}
+		return params;
+	}
+}

@@ -1,0 +1,121 @@
+import { TriggerHarness } from '../helpers/n8n-trigger-harness';
+import { basicAuthorization, postToTrigger } from './support';
+
+/**
+ * The receiving side on its own (manual registration, no Halo needed): what a caller gets back
+ * and whether n8n would start an execution. The same flows with real deliveries are in
+ * deliveries.test.ts.
+ */
+describe('HaloPSA Trigger receiver', () => {
+	const username = 'halo-sender';
+	const password = 'correct horse battery staple 42';
+	const authorization = basicAuthorization(username, password);
+	let trigger: TriggerHarness;
+
+	const delivery = (id: string, event = 'action added', extra: Record<string, unknown> = {}) => ({
+		id,
+		webhook_id: 'manual-webhook',
+		event,
+		object_id: 77,
+		timestamp: '2025-01-02T03:04:05',
+		action: { id: 77, ticket_id: 12, note: `note ${id}`, hiddenfromuser: false, who: 'Ann Agent', who_type: 1, who_agentid: 3 },
+		ticket: { id: 12, client_id: 4, tickettype_id: 1, summary: 'Printer' },
+		...extra,
+	});
+
+	beforeAll(async () => {
+		trigger = await TriggerHarness.start({
+			// Manual registration without event-only payloads never calls Halo.
+			credentials: { url: 'http://127.0.0.1:9', clientId: 'unused', clientSecret: 'unused' },
+			parameters: {
+				registration: 'manual',
+				basicUsername: username,
+				basicPassword: password,
+				pathSecret: 'path-secret',
+				events: ['actionAdded'],
+				customEvents: { event: [{ name: 'Appointment Created', eventNumber: 0 }] },
+			},
+		});
+	});
+
+	afterAll(async () => await trigger.stop());
+
+	const url = () => trigger.webhookUrl.replace(':secret', 'path-secret');
+
+	it('answers 401 without credentials, with a wrong password and with a wrong path secret', async () => {
+		const answers = [
+			await postToTrigger(url(), delivery('f1')),
+			await postToTrigger(url(), delivery('f2'), basicAuthorization(username, 'wrong')),
+			await postToTrigger(trigger.webhookUrl.replace(':secret', 'path-secreT'), delivery('f3'), authorization),
+		];
+
+		expect(answers.map((answer) => answer.status)).toEqual([401, 401, 401]);
+		expect(trigger.executionsStarted).toBe(0);
+	});
+
+	it('maps an accepted delivery to one clean item and answers at once', async () => {
+		const answer = await postToTrigger(url(), delivery('d1'), authorization);
+
+		expect(answer.status).toBe(200);
+		expect(trigger.executionsStarted).toBe(1);
+		expect(trigger.items[0]).toEqual({
+			event: 'Action Added',
+			eventKey: 'actionAdded',
+			deliveryId: 'd1',
+			webhookId: 'manual-webhook',
+			timestamp: '2025-01-02T03:04:05',
+			objectId: 77,
+			ticketId: 12,
+			actionId: 77,
+			clientId: 4,
+			ticket: delivery('d1').ticket,
+			action: delivery('d1').action,
+			record: null,
+			author: { type: 'agent', name: 'Ann Agent', agentId: 3 },
+			customerVisible: true,
+			message: null,
+			agentId: null,
+			payloadType: 'full',
+			completedFromApi: false,
+		});
+	});
+
+	it('starts nothing for a repeated delivery id, also inside one batch', async () => {
+		const started = trigger.executionsStarted;
+
+		const repeat = await postToTrigger(url(), delivery('d1'), authorization);
+		const batch = await postToTrigger(url(), [delivery('d2'), delivery('d2'), delivery('d3')], authorization);
+
+		expect(repeat.status).toBe(200);
+		expect(batch.status).toBe(200);
+		expect(trigger.executionsStarted).toBe(started + 1);
+		expect(trigger.calls[trigger.calls.length - 1].items.map((item) => item.deliveryId)).toEqual(['d2', 'd3']);
+	});
+
+	it('keeps chosen and custom events of a batch, case-insensitively, and drops the rest', async () => {
+		await postToTrigger(
+			url(),
+			[
+				delivery('b1', 'ticket status changed'),
+				delivery('b2', 'APPOINTMENT CREATED', { action: undefined, ticket: undefined }),
+				delivery('b3', 'Action Added'),
+			],
+			authorization,
+		);
+
+		const items = trigger.calls[trigger.calls.length - 1].items;
+		expect(items.map((item) => [item.deliveryId, item.eventKey, item.event])).toEqual([
+			['b2', 'custom', 'APPOINTMENT CREATED'],
+			['b3', 'actionAdded', 'Action Added'],
+		]);
+	});
+
+	it('starts nothing when every event of a delivery is unwanted', async () => {
+		const started = trigger.executionsStarted;
+
+		const answer = await postToTrigger(url(), delivery('u1', 'client updated'), authorization);
+
+		expect(answer.status).toBe(200);
+		expect(trigger.executionsStarted).toBe(started);
+	});
+});
