@@ -5,6 +5,7 @@ import { haloApiRequest } from '../../HaloPsa/transport';
 import type { BasicCredentials } from '../authentication';
 import { generateBasicCredentials } from '../authentication';
 import { clearRegistration, readRegistration, writeRegistration } from './registrationState';
+import type { HaloWebhookEvent } from '../selection';
 import { chosenEvents } from '../selection';
 
 const MISSING_SCOPE_DESCRIPTION =
@@ -56,13 +57,18 @@ async function listWebhooks(this: IHookFunctions): Promise<IDataObject[]> {
 	return Array.isArray(response?.webhooks) ? response.webhooks : [];
 }
 
-function webhookDefinition(this: IHookFunctions, url: string, credentials: BasicCredentials): IDataObject {
+function requireEvents(this: IHookFunctions): HaloWebhookEvent[] {
 	const events = chosenEvents.call(this);
 	if (events.length === 0) {
 		throw new NodeOperationError(this.getNode(), 'Choose at least one event to register the HaloPSA webhook', {
 			description: 'Pick events under Events, or add a Custom Event.',
 		});
 	}
+	return events;
+}
+
+function webhookDefinition(this: IHookFunctions, url: string, credentials: BasicCredentials): IDataObject {
+	const events = requireEvents.call(this);
 	const workflowName = this.getWorkflow().name ?? this.getWorkflow().id ?? '';
 	return {
 		name: `n8n: ${workflowName} / ${this.getNode().name}`.slice(0, 100),
@@ -111,6 +117,7 @@ function isAutomatic(this: IHookFunctions): boolean {
 export async function webhookExists(this: IHookFunctions): Promise<boolean> {
 	// With manual registration the user owns the Halo webhook: there is nothing to create.
 	if (!isAutomatic.call(this)) return true;
+	requireEvents.call(this);
 	const url = this.getNodeWebhookUrl('default') as string;
 	const staticData = this.getWorkflowStaticData('node');
 	const stored = readRegistration(staticData);
