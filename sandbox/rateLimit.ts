@@ -1,0 +1,42 @@
+/** Hosted Halo's rolling-window limit: at most `limit` requests in any `windowMs`. */
+export class RateLimiter {
+	private stamps: number[] = [];
+	private head = 0;
+	limit = 0;
+	windowMs = 0;
+	enabled = false;
+
+	configure(settings: { limit: number; windowMs: number } | false): void {
+		this.stamps = [];
+		this.head = 0;
+		if (settings === false) {
+			this.enabled = false;
+			return;
+		}
+		this.enabled = true;
+		this.limit = settings.limit;
+		this.windowMs = settings.windowMs;
+	}
+
+	/** Counts a request; false when it is over the limit (refused requests do not count). */
+	admit(now: number): boolean {
+		if (!this.enabled) return true;
+		while (this.head < this.stamps.length && this.stamps[this.head] <= now - this.windowMs) this.head += 1;
+		if (this.head > 1024) {
+			this.stamps = this.stamps.slice(this.head);
+			this.head = 0;
+		}
+		if (this.stamps.length - this.head >= this.limit) return false;
+		this.stamps.push(now);
+		return true;
+	}
+
+	/** Halo's wording, with the configured numbers. */
+	message(): string {
+		const window =
+			this.windowMs % 60000 === 0
+				? `${this.windowMs / 60000} minute`
+				: `${Math.round(this.windowMs / 1000) || 1} second`;
+		return `Rate Limit Reached - ${this.limit} Requests per rolling ${window} window`;
+	}
+}

@@ -1,0 +1,95 @@
+import type { Area } from '../auth';
+import type { Reply } from '../http';
+import { notFound } from '../http';
+import type { HaloStore } from '../store';
+import type { Row, Table } from '../table';
+import type { Schema } from '../validation';
+import type { HaloEventKey, HaloEvent } from '../webhooks';
+import { arrayPost, existing, idParam, type ApiRoute, type RouteContext } from './context';
+
+export interface EntityDefinition<T extends Row> {
+	/** Lower-case collection path, e.g. `/api/client`. */
+	path: string;
+	/** Name used in messages, e.g. `Client`. */
+	entity: string;
+	area: Area;
+	table: (store: HaloStore) => Table<T>;
+	schema: Schema;
+	view: (row: T, context: RouteContext, details: boolean) => unknown;
+	list: (context: RouteContext) => unknown;
+	create: (record: Record<string, unknown>, context: RouteContext) => T;
+	update: (row: T, record: Record<string, unknown>, context: RouteContext) => void;
+	/** Webhook events fired on create and update, and the payload key of the object. */
+	events?: { created: HaloEventKey; updated: HaloEventKey; objectKey: keyof HaloEvent['objects'] };
+	doubleKeys?: readonly string[];
+}
+
+/** GET list, GET by id, array POST (create/update) and DELETE for a plain Halo entity. */
+export function entityRoutes<T extends Row>(definition: EntityDefinition<T>): ApiRoute[] {
+	const { path, entity, area, doubleKeys } = definition;
+	const reply = (body: unknown, status = 200): Reply => ({ status, body, doubleKeys });
+	const fire = (key: HaloEventKey, row: T, context: RouteContext, verb: string) => {
+		if (!definition.events) return;
+		context.state.emit({
+			key,
+			objectId: row.id,
+			agentId: context.agent.id,
+			message: `${entity} ${row.id} ${verb}`,
+			objects: { [definition.events.objectKey]: definition.view(row, context, true) },
+		});
+	};
+	return [
+		{ method: 'GET', pattern: path, area, access: 'read', handle: (context) => reply(definition.list(context)) },
+		{
+			method: 'GET',
+			pattern: `${path}/:id`,
+			area,
+			access: 'read',
+			handle: (context) => {
+				const id = idParam(context);
+				const row = definition.table(context.store).get(id);
+				if (!row) throw notFound(entity, id);
+				return reply(definition.view(row, context, true));
+			},
+		},
+		{
+			method: 'POST',
+			pattern: path,
+			area,
+			access: 'edit',
+			handle: (context) =>
+				arrayPost(
+					context,
+					definition.schema,
+					(record) => {
+						const table = definition.table(context.store);
+						if (record.id !== undefined && record.id !== 0) {
+							const row = existing(table.get(record.id as number), entity, record.id);
+							table.update(row, () => definition.update(row, record, context));
+							if (definition.events) fire(definition.events.updated, row, context, 'updated');
+							return { created: false, body: definition.view(row, context, true) };
+						}
+						const row = table.insert(definition.create(record, context));
+						if (definition.events) fire(definition.events.created, row, context, 'created');
+						return { created: true, body: definition.view(row, context, true) };
+					},
+					doubleKeys,
+				),
+		},
+		{
+			method: 'DELETE',
+			pattern: `${path}/:id`,
+			area,
+			access: 'edit',
+			handle: (context) => {
+				const id = idParam(context);
+				const table = definition.table(context.store);
+				const row = table.get(id);
+				if (!row) throw notFound(entity, id);
+				const body = definition.view(row, context, true);
+				table.remove(id);
+				return reply(body);
+			},
+		},
+	];
+}

@@ -1,0 +1,100 @@
+import { TokenIssuer } from './auth';
+import { FaultInjector } from './faults';
+import { RateLimiter } from './rateLimit';
+import { HaloStore } from './store';
+import type { Dataset } from './types';
+import { WebhookDispatcher, type HaloEvent, type WebhookSettings } from './webhooks';
+
+export interface SandboxConfig {
+	tokenLifetimeSeconds: number;
+	requireTenant?: string;
+	baseUrl: string;
+}
+
+/** An email Halo would have sent for an action with `sendemail`. */
+export interface OutboundEmail {
+	ticket_id: number;
+	action_id: number;
+	to: string;
+	cc: string;
+	bcc: string;
+	subject: string;
+	body: string;
+	at: string;
+}
+
+export interface RequestLogEntry {
+	method: string;
+	path: string;
+	route: string;
+	query: Record<string, string>;
+	status: number;
+	at: string;
+}
+
+export interface SinkEntry {
+	method: string;
+	headers: Record<string, string | string[] | undefined>;
+	query: Record<string, string>;
+	body: unknown;
+	at: string;
+}
+
+/** The request log keeps the most recent entries only, so long benchmarks stay flat in memory. */
+const requestLogLimit = 50000;
+
+/** Everything a running sandbox knows: data, tokens, webhooks, logs and injected behaviour. */
+export class SandboxState {
+	store: HaloStore;
+	readonly tokens: TokenIssuer;
+	readonly webhooks: WebhookDispatcher;
+	readonly faults: FaultInjector;
+	readonly rateLimit = new RateLimiter();
+	emails: OutboundEmail[] = [];
+	readonly sinks = new Map<string, SinkEntry[]>();
+	requests: RequestLogEntry[] = [];
+	requestsByRoute = new Map<string, number>();
+	requestCount = 0;
+
+	constructor(
+		dataset: Dataset,
+		readonly config: SandboxConfig,
+		webhookSettings: WebhookSettings,
+		faultSeed: number,
+	) {
+		this.store = new HaloStore(dataset);
+		this.tokens = new TokenIssuer(config);
+		this.webhooks = new WebhookDispatcher(() => this.store.webhooks.values(), webhookSettings);
+		this.faults = new FaultInjector(faultSeed);
+	}
+
+	emit(event: HaloEvent): void {
+		this.webhooks.emit(event);
+	}
+
+	recordRequest(entry: RequestLogEntry): void {
+		this.requestCount += 1;
+		this.requestsByRoute.set(entry.route, (this.requestsByRoute.get(entry.route) ?? 0) + 1);
+		this.requests.push(entry);
+		if (this.requests.length > requestLogLimit * 1.2) this.requests = this.requests.slice(-requestLogLimit);
+	}
+
+	/** Replaces all data (webhooks included); tokens stay valid. */
+	loadDataset(dataset: Dataset): void {
+		this.webhooks.cancelAll();
+		this.store = new HaloStore(dataset);
+	}
+
+	/** Clears logs, counters, faults, the rate limit, emails and sinks; keeps the data. */
+	reset(): void {
+		this.requests = [];
+		this.requestsByRoute = new Map();
+		this.requestCount = 0;
+		this.tokens.issued = 0;
+		this.faults.clear();
+		this.rateLimit.configure(false);
+		this.emails = [];
+		this.sinks.clear();
+		this.webhooks.clearLog();
+	}
+}

@@ -1,0 +1,335 @@
+import { randomUUID } from 'node:crypto';
+import http from 'node:http';
+import https from 'node:https';
+import { haloDate } from './dates';
+import type { Webhook } from './types';
+
+/** Halo's webhook events, as fixed in ARCHITECTURE.md ("Webhook events"). */
+export const haloEvents = {
+	ticketLogged: { name: 'New Ticket Logged', eventno: 1 },
+	ticketUpdated: { name: 'Ticket Updated', eventno: 2 },
+	ticketStatusChanged: { name: 'Ticket Status Changed', eventno: 3 },
+	ticketClosed: { name: 'Ticket Closed', eventno: 4 },
+	ticketReassigned: { name: 'Ticket Reassigned', eventno: 5 },
+	actionAdded: { name: 'Action Added', eventno: 6 },
+	emailReceived: { name: 'Email Received From End User', eventno: 7 },
+	clientCreated: { name: 'Client Created', eventno: 10 },
+	clientUpdated: { name: 'Client Updated', eventno: 11 },
+	userCreated: { name: 'User Created', eventno: 12 },
+	userUpdated: { name: 'User Updated', eventno: 13 },
+	assetCreated: { name: 'Asset Created', eventno: 14 },
+	assetUpdated: { name: 'Asset Updated', eventno: 15 },
+	contractCreated: { name: 'Contract Created', eventno: 16 },
+	contractUpdated: { name: 'Contract Updated', eventno: 17 },
+} as const;
+
+export type HaloEventKey = keyof typeof haloEvents;
+
+export function findHaloEvent(nameOrNumber: string | number): { name: string; eventno: number } | undefined {
+	return Object.values(haloEvents).find((event) =>
+		typeof nameOrNumber === 'number'
+			? event.eventno === nameOrNumber
+			: event.name.toLowerCase() === nameOrNumber.toLowerCase() || String(event.eventno) === nameOrNumber,
+	);
+}
+
+/** Something that happened in the sandbox; the objects are already in their API shape. */
+export interface HaloEvent {
+	key: HaloEventKey;
+	objectId: number;
+	agentId: number;
+	message: string;
+	objects: Partial<Record<'ticket' | 'action' | 'client' | 'user' | 'asset' | 'contract', unknown>>;
+}
+
+export interface WebhookSettings {
+	/** Delays before each retry of a failed delivery; its length is the number of retries. */
+	retryDelaysMs: number[];
+	/** Collect events per webhook for `batchWindowMs` and POST them as one array. */
+	batch: boolean;
+	batchWindowMs: number;
+	timeoutMs: number;
+}
+
+export const defaultWebhookSettings: WebhookSettings = {
+	retryDelaysMs: [100, 500, 2000],
+	batch: false,
+	batchWindowMs: 50,
+	timeoutMs: 5000,
+};
+
+interface Delivery {
+	id: string;
+	webhookId: string;
+	event: string;
+	objectId: number;
+	payload: Record<string, unknown>;
+}
+
+interface Job {
+	webhook: Webhook;
+	deliveries: Delivery[];
+	/** Set when the deliveries go out as one array POST. */
+	batchId: string | null;
+	attempt: number;
+	redelivery: boolean;
+}
+
+/** One POST of one delivery (a batch POST logs one attempt per delivery it carries). */
+export interface DeliveryAttempt {
+	id: string;
+	webhook_id: string;
+	url: string;
+	event: string;
+	object_id: number;
+	/** HTTP status the receiver answered; 0 when the connection failed. */
+	status: number;
+	success: boolean;
+	error: string | null;
+	attempt: number;
+	batch: string | null;
+	redelivery: boolean;
+	at: string;
+}
+
+/** Delivers events to the stored webhooks: per-webhook FIFO, retries with the same id, batching. */
+export class WebhookDispatcher {
+	private readonly queues = new Map<string, Job[]>();
+	private readonly running = new Set<string>();
+	private readonly deliveries = new Map<string, { delivery: Delivery; webhook: Webhook }>();
+	private readonly log: DeliveryAttempt[] = [];
+	private readonly openBatches = new Map<string, { webhook: Webhook; deliveries: Delivery[] }>();
+	private batchTimer: NodeJS.Timeout | null = null;
+	private collecting = 0;
+	private pending = 0;
+	private waiters: Array<() => void> = [];
+	private readonly timers = new Set<NodeJS.Timeout>();
+	private notificationId = 1000;
+	private escalationMessageId = 5000;
+
+	constructor(
+		private readonly webhooks: () => Iterable<Webhook>,
+		readonly settings: WebhookSettings,
+	) {}
+
+	emit(event: HaloEvent): void {
+		const definition = haloEvents[event.key];
+		const notificationId = ++this.notificationId;
+		const escalationMessageId = ++this.escalationMessageId;
+		const timestamp = haloDate(Date.now());
+		for (const webhook of this.webhooks()) {
+			if (!webhook.active) continue;
+			const subscribed = webhook.events.some(
+				(subscription) =>
+					Number(subscription.eventno) === definition.eventno ||
+					String(subscription.name).toLowerCase() === definition.name.toLowerCase(),
+			);
+			if (!subscribed) continue;
+			const id = randomUUID();
+			const eventName = definition.name.toLowerCase();
+			const payload: Record<string, unknown> =
+				webhook.payload_type === 'EventOnly'
+					? { id, event: eventName, object_id: event.objectId, webhook_id: webhook.id }
+					: {
+							id,
+							webhook_id: webhook.id,
+							notification_id: notificationId,
+							escmsg_id: escalationMessageId,
+							event: eventName,
+							message: event.message,
+							object_id: event.objectId,
+							agent_id: event.agentId,
+							timestamp,
+							...event.objects,
+						};
+			const delivery: Delivery = { id, webhookId: webhook.id, event: eventName, objectId: event.objectId, payload };
+			this.deliveries.set(id, { delivery, webhook });
+			this.enqueue(webhook, delivery);
+		}
+	}
+
+	/** Runs `action` and sends every event it emits per webhook as one array POST. */
+	async batch<T>(action: () => Promise<T> | T): Promise<T> {
+		this.collecting += 1;
+		try {
+			return await action();
+		} finally {
+			this.collecting -= 1;
+			if (this.collecting === 0 && !this.settings.batch) this.closeBatches();
+		}
+	}
+
+	/** Sends an already-made delivery again with the same id and payload, as Halo sometimes does. */
+	redeliver(deliveryId: string): boolean {
+		const known = this.deliveries.get(deliveryId);
+		if (!known) return false;
+		this.schedule({ webhook: known.webhook, deliveries: [known.delivery], batchId: null, attempt: 1, redelivery: true });
+		return true;
+	}
+
+	/** Resolves when nothing is queued, in flight, waiting for a retry or collecting into a batch. */
+	flush(): Promise<void> {
+		if (this.pending === 0) return Promise.resolve();
+		if (this.openBatches.size > 0 && this.collecting === 0) this.closeBatches();
+		return new Promise((resolve) => this.waiters.push(resolve));
+	}
+
+	attempts(webhookId?: string): DeliveryAttempt[] {
+		return webhookId === undefined ? [...this.log] : this.log.filter((attempt) => attempt.webhook_id === webhookId);
+	}
+
+	clearLog(): void {
+		this.log.length = 0;
+	}
+
+	/** Drops everything queued and pending (used on dataset reload and stop). */
+	cancelAll(): void {
+		for (const timer of this.timers) clearTimeout(timer);
+		this.timers.clear();
+		if (this.batchTimer) clearTimeout(this.batchTimer);
+		this.batchTimer = null;
+		this.queues.clear();
+		this.openBatches.clear();
+		this.deliveries.clear();
+		this.pending = this.running.size;
+		this.settle();
+	}
+
+	private enqueue(webhook: Webhook, delivery: Delivery): void {
+		if (this.collecting === 0 && !this.settings.batch) {
+			this.schedule({ webhook, deliveries: [delivery], batchId: null, attempt: 1, redelivery: false });
+			return;
+		}
+		let open = this.openBatches.get(webhook.id);
+		if (!open) {
+			open = { webhook, deliveries: [] };
+			this.openBatches.set(webhook.id, open);
+			this.pending += 1;
+		}
+		open.deliveries.push(delivery);
+		if (this.settings.batch && this.collecting === 0 && !this.batchTimer) {
+			this.batchTimer = setTimeout(() => {
+				this.batchTimer = null;
+				this.closeBatches();
+			}, this.settings.batchWindowMs);
+		}
+	}
+
+	private closeBatches(): void {
+		if (this.batchTimer) clearTimeout(this.batchTimer);
+		this.batchTimer = null;
+		const batches = [...this.openBatches.values()];
+		this.openBatches.clear();
+		for (const open of batches) {
+			this.pending -= 1;
+			this.schedule({ webhook: open.webhook, deliveries: open.deliveries, batchId: randomUUID(), attempt: 1, redelivery: false });
+		}
+	}
+
+	private schedule(job: Job): void {
+		this.pending += 1;
+		const queue = this.queues.get(job.webhook.id) ?? [];
+		queue.push(job);
+		this.queues.set(job.webhook.id, queue);
+		if (!this.running.has(job.webhook.id)) void this.drain(job.webhook.id);
+	}
+
+	private async drain(webhookId: string): Promise<void> {
+		this.running.add(webhookId);
+		try {
+			for (let job = this.queues.get(webhookId)?.shift(); job; job = this.queues.get(webhookId)?.shift()) {
+				const succeeded = await this.send(job);
+				const retryDelay = this.settings.retryDelaysMs[job.attempt - 1];
+				// A delivery forgotten by cancelAll (dataset reload, stop) is not retried.
+				const stillKnown = this.deliveries.has(job.deliveries[0].id);
+				if (!succeeded && retryDelay !== undefined && stillKnown) {
+					const retry = { ...job, attempt: job.attempt + 1 };
+					const timer = setTimeout(() => {
+						this.timers.delete(timer);
+						this.pending -= 1;
+						this.schedule(retry);
+					}, retryDelay);
+					this.timers.add(timer);
+				} else {
+					this.pending -= 1;
+				}
+			}
+		} finally {
+			this.running.delete(webhookId);
+			this.settle();
+		}
+	}
+
+	private settle(): void {
+		if (this.pending > 0) return;
+		const waiters = this.waiters;
+		this.waiters = [];
+		for (const resolve of waiters) resolve();
+	}
+
+	private async send(job: Job): Promise<boolean> {
+		const { webhook } = job;
+		const body = JSON.stringify(job.batchId ? job.deliveries.map((d) => d.payload) : job.deliveries[0].payload);
+		const headers: Record<string, string | number> = {
+			'Content-Type': 'application/json; charset=utf-8',
+			'Content-Length': Buffer.byteLength(body),
+			'User-Agent': 'HaloPSA-Sandbox-Webhook',
+		};
+		if (webhook.authentication_type === 'Basic') {
+			headers.Authorization = `Basic ${Buffer.from(`${webhook.basic_username}:${webhook.basic_password}`).toString('base64')}`;
+		}
+		let status = 0;
+		let error: string | null = null;
+		try {
+			status = await post(webhook.url, webhook.method || 'POST', headers, body, this.settings.timeoutMs);
+			if (status < 200 || status > 299) error = `Receiver answered ${status}`;
+		} catch (failure) {
+			error = (failure as Error).message;
+		}
+		const at = haloDate(Date.now());
+		for (const delivery of job.deliveries) {
+			this.log.push({
+				id: delivery.id,
+				webhook_id: webhook.id,
+				url: webhook.url,
+				event: delivery.event,
+				object_id: delivery.objectId,
+				status,
+				success: error === null,
+				error,
+				attempt: job.attempt,
+				batch: job.batchId,
+				redelivery: job.redelivery,
+				at,
+			});
+		}
+		return error === null;
+	}
+}
+
+function post(
+	url: string,
+	method: string,
+	headers: Record<string, string | number>,
+	body: string,
+	timeoutMs: number,
+): Promise<number> {
+	return new Promise((resolve, reject) => {
+		let target: URL;
+		try {
+			target = new URL(url);
+		} catch {
+			reject(new Error(`Invalid webhook URL ${url}`));
+			return;
+		}
+		const transport = target.protocol === 'https:' ? https : http;
+		const request = transport.request(target, { method, headers, timeout: timeoutMs }, (response) => {
+			response.resume();
+			response.on('end', () => resolve(response.statusCode ?? 0));
+			response.on('error', reject);
+		});
+		request.on('timeout', () => request.destroy(new Error(`Receiver did not answer within ${timeoutMs} ms`)));
+		request.on('error', reject);
+		request.end(body);
+	});
+}
