@@ -1,0 +1,210 @@
+import {
+	DEFAULT_RETRY_POLICY,
+	decideRetry,
+	extractHaloError,
+	initialRetryState,
+	normalizeHaloBaseUrl,
+	paginate,
+	parseRetryAfter,
+	readHaloPage,
+	recordWait,
+	redactObject,
+	redactSecrets,
+	resolveAuthUrl,
+	resolveTokenUrl,
+} from '../../engine/halo';
+import type { HaloPage } from '../../engine/halo';
+
+describe('normalizeHaloBaseUrl', () => {
+	it.each([
+		['https://x.halopsa.com', 'https://x.halopsa.com'],
+		['https://x.halopsa.com/', 'https://x.halopsa.com'],
+		['https://x.halopsa.com/api', 'https://x.halopsa.com'],
+		['https://x.halopsa.com/API/', 'https://x.halopsa.com'],
+		['  x.halopsa.com  ', 'https://x.halopsa.com'],
+		['http://127.0.0.1:8080/api', 'http://127.0.0.1:8080'],
+		['https://halo.example.com/halo/api', 'https://halo.example.com/halo'],
+	])('%s -> %s', (input, expected) => {
+		expect(normalizeHaloBaseUrl(input)).toBe(expected);
+	});
+
+	it.each(['', 'not a url', 'ftp://x.halopsa.com', 'https://', 'https://user:pw@x.halopsa.com'])('rejects %p clearly', (input) => {
+		expect(() => normalizeHaloBaseUrl(input)).toThrow(/Halo URL/);
+	});
+});
+
+describe('auth URL helpers', () => {
+	it('prefers the entered URL, then the discovered one, then {base}/auth', () => {
+		expect(resolveAuthUrl({ baseUrl: 'https://x.halopsa.com/api', authUrl: 'https://auth.example.com/auth/' })).toBe(
+			'https://auth.example.com/auth',
+		);
+		expect(resolveAuthUrl({ baseUrl: 'https://x.halopsa.com', discoveredAuthUrl: 'https://y.halopsa.com/auth' })).toBe(
+			'https://y.halopsa.com/auth',
+		);
+		expect(resolveAuthUrl({ baseUrl: 'https://x.halopsa.com/api/' })).toBe('https://x.halopsa.com/auth');
+	});
+
+	it('adds the tenant to the token URL', () => {
+		expect(resolveTokenUrl('https://x.halopsa.com/auth', 'my tenant')).toBe('https://x.halopsa.com/auth/token?tenant=my%20tenant');
+		expect(resolveTokenUrl('https://x.halopsa.com/auth/token', '')).toBe('https://x.halopsa.com/auth/token');
+	});
+});
+
+describe('paginate', () => {
+	const rows = Array.from({ length: 250 }, (_, index) => ({ id: index + 1 }));
+	function server(cap: number, options: { withCount?: boolean } = {}) {
+		const calls: Array<[number, number]> = [];
+		const fetchPage = async (pageNo: number, pageSize: number): Promise<HaloPage<{ id: number }>> => {
+			calls.push([pageNo, pageSize]);
+			const size = Math.min(pageSize, cap);
+			return {
+				rows: rows.slice((pageNo - 1) * size, pageNo * size),
+				recordCount: options.withCount === false ? undefined : rows.length,
+			};
+		};
+		return { calls, fetchPage };
+	}
+
+	it('reads 250 rows in 3 pages of 100', async () => {
+		const { calls, fetchPage } = server(100);
+		expect(await paginate(fetchPage, { pageSize: 100 })).toEqual(rows);
+		expect(calls).toHaveLength(3);
+	});
+
+	it('does not lose rows when the server caps the page size below what was asked', async () => {
+		const { calls, fetchPage } = server(40);
+		expect(await paginate(fetchPage, { pageSize: 100 })).toEqual(rows);
+		expect(calls).toHaveLength(7);
+	});
+
+	it('stops at the limit and asks no more than needed', async () => {
+		const { calls, fetchPage } = server(100);
+		expect(await paginate(fetchPage, { limit: 120, pageSize: 100 })).toHaveLength(120);
+		expect(calls).toHaveLength(2);
+		expect((await paginate(server(100).fetchPage, { limit: 5 })).map((row) => row.id)).toEqual([1, 2, 3, 4, 5]);
+	});
+
+	it('stops on an empty page and, without record_count, on a short page', async () => {
+		const { calls, fetchPage } = server(100, { withCount: false });
+		expect(await paginate(fetchPage, {})).toHaveLength(250);
+		expect(calls).toHaveLength(3);
+		expect(await paginate(async () => ({ rows: [], recordCount: 999 }), {})).toEqual([]);
+	});
+
+	it('stops when a server ignores page_no and repeats page 1', async () => {
+		let calls = 0;
+		const result = await paginate(async () => {
+			calls += 1;
+			return { rows: rows.slice(0, 100), recordCount: 250 };
+		});
+		expect(result).toHaveLength(100);
+		expect(calls).toBe(2);
+	});
+
+	it('reads envelopes and bare arrays', () => {
+		expect(readHaloPage({ record_count: 3, Tickets: [{ id: 1 }] }, 'tickets')).toEqual({ rows: [{ id: 1 }], recordCount: 3 });
+		expect(readHaloPage([{ id: 1 }], 'items')).toEqual({ rows: [{ id: 1 }] });
+		expect(readHaloPage(null, 'tickets')).toEqual({ rows: [] });
+	});
+});
+
+describe('decideRetry', () => {
+	const policy = { ...DEFAULT_RETRY_POLICY, maxRateLimitWaitMs: 10_000, rateLimitBaseDelayMs: 1_000 };
+
+	it('retries 429 for every method with growing delays, within the total bound', () => {
+		let state = initialRetryState();
+		const delays: number[] = [];
+		for (;;) {
+			const decision = decideRetry('POST', { status: 429 }, state, policy);
+			if (decision.action !== 'retry') {
+				expect(decision.action).toBe('fail');
+				break;
+			}
+			delays.push(decision.delayMs);
+			state = recordWait(state, decision.kind, decision.delayMs);
+		}
+		expect(delays).toEqual([1000, 2000, 4000, 3000]);
+	});
+
+	it('honours Retry-After (seconds or date) but never beyond the bound', () => {
+		expect(decideRetry('GET', { status: 429, retryAfter: '3' }, initialRetryState(), policy)).toMatchObject({ delayMs: 3000 });
+		expect(decideRetry('GET', { status: 429, retryAfter: '60' }, initialRetryState(), policy)).toMatchObject({ delayMs: 10_000 });
+		expect(parseRetryAfter(new Date(Date.now() + 5000).toUTCString())).toBeGreaterThan(3000);
+	});
+
+	it('retries gateway errors and dropped connections for GET and DELETE only', () => {
+		for (const failure of [{ status: 502 }, { status: 503 }, { status: 504 }, { code: 'ECONNRESET' }]) {
+			expect(decideRetry('GET', failure, initialRetryState(), policy).action).toBe('retry');
+			expect(decideRetry('DELETE', failure, initialRetryState(), policy).action).toBe('retry');
+			expect(decideRetry('POST', failure, initialRetryState(), policy).action).toBe('fail');
+			expect(decideRetry('POST', failure, initialRetryState(), policy, { canVerifyWrite: true })).toMatchObject({
+				action: 'verify',
+				retryIfNotLanded: true,
+			});
+		}
+	});
+
+	it('retries a refused connection for every method, a bounded number of times', () => {
+		let state = initialRetryState();
+		for (let attempt = 0; attempt < policy.maxTransientRetries; attempt++) {
+			const decision = decideRetry('POST', { code: 'ECONNREFUSED' }, state, policy);
+			expect(decision.action).toBe('retry');
+			state = recordWait(state, decision.kind, 0);
+		}
+		expect(decideRetry('POST', { code: 'ECONNREFUSED' }, state, policy).action).toBe('fail');
+	});
+
+	it('never retries client errors; verifies a POST that answered 500 without resending it', () => {
+		for (const status of [400, 401, 403, 404]) expect(decideRetry('GET', { status }, initialRetryState(), policy).action).toBe('fail');
+		expect(decideRetry('GET', { status: 500 }, initialRetryState(), policy).action).toBe('fail');
+		expect(decideRetry('POST', { status: 500 }, initialRetryState(), policy, { canVerifyWrite: true })).toMatchObject({
+			action: 'verify',
+			retryIfNotLanded: false,
+		});
+	});
+});
+
+describe('extractHaloError', () => {
+	it('reads .NET exceptions', () => {
+		expect(extractHaloError({ ClassName: 'System.Exception', Message: 'An Outcome must be entered for this Action' })).toMatchObject({
+			shape: 'dotnet',
+			message: 'An Outcome must be entered for this Action',
+		});
+	});
+
+	it('reads ASP.NET model errors keyed by field, bare or under errors', () => {
+		const bare = extractHaloError({ '[0].id': ['The value is not valid.'] });
+		expect(bare).toMatchObject({ shape: 'modelState', message: 'id: The value is not valid.' });
+		const nested = extractHaloError({ title: 'Validation failed', errors: { summary: ['Required'] } });
+		expect(nested.message).toBe('Validation failed (summary: Required)');
+	});
+
+	it('reads OAuth errors', () => {
+		expect(extractHaloError({ error: 'invalid_client', error_description: 'The client credentials are invalid.' })).toMatchObject({
+			shape: 'oauth',
+			oauthError: 'invalid_client',
+			message: 'invalid_client: The client credentials are invalid.',
+		});
+	});
+
+	it('reads plain strings, JSON strings and HTML pages', () => {
+		expect(extractHaloError('Ticket not found')).toMatchObject({ shape: 'text', message: 'Ticket not found' });
+		expect(extractHaloError('{"Message":"nope"}')).toMatchObject({ shape: 'dotnet', message: 'nope' });
+		expect(extractHaloError('<!DOCTYPE html><html><body>Login</body></html>')).toMatchObject({ shape: 'html' });
+		expect(extractHaloError(undefined)).toMatchObject({ shape: 'empty' });
+	});
+});
+
+describe('redaction', () => {
+	it('removes known secrets and token-looking assignments', () => {
+		const text = 'client_secret=s3cr3t-value&x=1 Authorization: Bearer abc.def.ghi {"access_token":"tok123456"}';
+		const redacted = redactSecrets(text, ['s3cr3t-value']);
+		expect(redacted).not.toMatch(/s3cr3t-value|abc\.def\.ghi|tok123456/);
+	});
+
+	it('redacts secret-named keys deeply', () => {
+		expect(redactObject({ a: { clientSecret: 'x', accessToken: 'y', keep: 'z' } })).toEqual({
+			a: { clientSecret: '[redacted]', accessToken: '[redacted]', keep: 'z' },
+		});
+	});
+});

@@ -1,0 +1,146 @@
+import * as note from '../../nodes/HaloPsa/actions/note/Note.resource';
+import { isSameNote, toNoteHtml } from '../../nodes/HaloPsa/actions/note/common';
+import { toRecipientList } from '../../nodes/HaloPsa/actions/note/emailContact.operation';
+import { keepMatchingActions, toActionQuery } from '../../nodes/HaloPsa/actions/note/getMany.operation';
+import * as ticket from '../../nodes/HaloPsa/actions/ticket/Ticket.resource';
+import { toTicketBody } from '../../nodes/HaloPsa/actions/ticket/fields';
+import { toTicketQuery } from '../../nodes/HaloPsa/actions/ticket/getMany.operation';
+import { ticketHasValues } from '../../nodes/HaloPsa/actions/ticket/update.operation';
+import { pickFields, TICKET_SIMPLE_FIELDS } from '../../nodes/HaloPsa/helpers/simplify';
+import { toCustomFields, toHaloDate, toHaloId } from '../../nodes/HaloPsa/helpers/values';
+
+describe.each([
+	['ticket', ticket],
+	['note', note],
+])('%s resource description', (resourceName, resource) => {
+	const operationSelector = resource.description.find((property) => property.name === 'operation');
+	const operationValues = (operationSelector?.options ?? []).map((option) => (option as { value: string }).value);
+
+	it('lists exactly the operations it implements', () => {
+		expect(operationSelector?.displayOptions?.show?.resource).toEqual([resourceName]);
+		expect(operationValues.sort()).toEqual(Object.keys(resource.operations).sort());
+	});
+
+	it.each(Object.entries(resource.operations))('operation %s shows every field only for its resource and operation', (name, operation) => {
+		expect(operation.description.length).toBeGreaterThan(0);
+		for (const property of operation.description) {
+			expect(property.displayOptions?.show?.resource).toEqual([resourceName]);
+			expect(property.displayOptions?.show?.operation).toEqual([name]);
+		}
+	});
+
+	it('gives every operation an action label for AI tools and the node panel', () => {
+		for (const option of operationSelector?.options ?? []) expect((option as { action?: string }).action).toBeTruthy();
+	});
+
+	it('has no two fields with the same name shown for the same operation', () => {
+		for (const [, operation] of Object.entries(resource.operations)) {
+			const names = operation.description.map((property) => property.name);
+			expect(new Set(names).size).toBe(names.length);
+		}
+	});
+});
+
+describe('ticket mapping', () => {
+	it('maps fields to Halo names, casting ids and skipping unset values', () => {
+		expect(
+			toTicketBody({
+				summary: 'Printer',
+				details: '',
+				agentId: '4.0',
+				teamId: 0,
+				statusId: 2,
+				priorityId: '',
+				ticketTypeId: 1,
+				customFields: { field: [{ id: '12', value: 'A' }, { id: 'CFRef', value: 'B' }, { id: '', value: 'C' }] },
+			}),
+		).toEqual({
+			summary: 'Printer',
+			agent_id: 4,
+			status_id: 2,
+			tickettype_id: 1,
+			customfields: [
+				{ id: 12, value: 'A' },
+				{ name: 'CFRef', value: 'B' },
+			],
+		});
+	});
+
+	it('maps list filters to Halo query parameters', () => {
+		expect(
+			toTicketQuery({
+				clientId: { __rl: true, mode: 'id', value: '7' },
+				siteId: 3,
+				userId: 0,
+				agentId: 2,
+				statusId: 1,
+				ticketTypeId: 5,
+				openOnly: true,
+				search: ' vpn ',
+				updatedSince: '2025-03-01T10:00:00.000+01:00',
+			}),
+		).toEqual({
+			client_id: 7,
+			site_id: 3,
+			agent_id: 2,
+			status_id: 1,
+			requesttype_id: 5,
+			open_only: true,
+			search: 'vpn',
+			lastupdatefromdate: '2025-03-01T09:00:00',
+		});
+		expect(() => toTicketQuery({ updatedSince: 'yesterday-ish' })).toThrow(/not a date/);
+	});
+
+	it('recognises an update that already landed', () => {
+		expect(ticketHasValues({ id: 5, status_id: 2.0, summary: 'x' }, { status_id: 2, summary: 'x' })).toBe(true);
+		expect(ticketHasValues({ id: 5, status_id: 1 }, { status_id: 2 })).toBe(false);
+	});
+
+	it('simplifies to the listed fields', () => {
+		expect(pickFields({ id: 1, summary: 's', huge: 'x' }, TICKET_SIMPLE_FIELDS)).toEqual({ id: 1, summary: 's' });
+	});
+});
+
+describe('note mapping', () => {
+	it('keeps HTML and turns plain text line breaks into <br>', () => {
+		expect(toNoteHtml('<p>Hi</p>')).toBe('<p>Hi</p>');
+		expect(toNoteHtml('a < b\nsecond line')).toBe('a &lt; b<br>second line');
+	});
+
+	it('joins recipients with semicolons', () => {
+		expect(toRecipientList(' a@x.com, b@x.com;;c@x.com ')).toBe('a@x.com;b@x.com;c@x.com');
+		expect(toRecipientList(undefined)).toBe('');
+	});
+
+	it('recognises the note it posted among the ticket actions', () => {
+		const body = { ticket_id: 5, outcome_id: 2, hiddenfromuser: false, note: 'Hello\nthere', note_html: 'Hello<br>there' };
+		expect(isSameNote({ ticket_id: 5.0, outcome_id: 2, hiddenfromuser: false, note_html: 'Hello<br/>there' }, body)).toBe(true);
+		expect(isSameNote({ ticket_id: 5, outcome_id: 2, hiddenfromuser: true, note: 'Hello there' }, body)).toBe(false);
+		expect(isSameNote({ ticket_id: 5, outcome_id: 3, hiddenfromuser: false, note: 'Hello there' }, body)).toBe(false);
+	});
+
+	it('maps and applies the note filters', () => {
+		expect(toActionQuery(9, { hideSystemActions: true, customerVisibleOnly: true })).toEqual({
+			ticket_id: 9,
+			excludesys: true,
+			excludeprivate: true,
+		});
+		const actions = [
+			{ id: 1, who_type: 0, hiddenfromuser: false },
+			{ id: 2, who_type: 1, hiddenfromuser: true },
+			{ id: 3, who_type: 2, hiddenfromuser: false },
+		];
+		expect(keepMatchingActions(actions, { hideSystemActions: true }).map((a) => a.id)).toEqual([2, 3]);
+		expect(keepMatchingActions(actions, { customerVisibleOnly: true }).map((a) => a.id)).toEqual([1, 3]);
+	});
+});
+
+describe('values', () => {
+	it('casts Halo ids and dates', () => {
+		expect(toHaloId('95.0')).toBe(95);
+		expect(toHaloId('')).toBeUndefined();
+		expect(toHaloDate('2025-03-01T09:30:00')).toBe('2025-03-01T09:30:00');
+		expect(toCustomFields(undefined)).toBeUndefined();
+	});
+});
