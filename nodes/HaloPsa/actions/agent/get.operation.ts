@@ -1,0 +1,10 @@
+import { recordIdField } from '../common/fields';
+import { createGetOperation } from '../common/get';
+import { simplifiedAgentFields } from './fields';
+
+export const { description, execute } = createGetOperation({
+	resource: 'agent',
+	path: '/Agent',
+	idField: recordIdField('agentId', 'Agent ID', 'The ID of the agent to get'),
+	simplifiedFields: simplifiedAgentFields,
+});

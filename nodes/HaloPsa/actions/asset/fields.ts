@@ -1,0 +1,18 @@
+import { recordIdField } from '../common/fields';
+
+/** What Simplify keeps of an asset. */
+export const simplifiedAssetFields = [
+	'id',
+	'inventory_number',
+	'key_field',
+	'client_id',
+	'client_name',
+	'site_id',
+	'site_name',
+	'assettype_id',
+	'assettype_name',
+	'inactive',
+	'contract_id',
+];
+
+export const assetIdField = recordIdField('assetId', 'Asset ID', 'The ID of the asset (device) in Halo');

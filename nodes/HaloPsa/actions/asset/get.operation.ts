@@ -1,0 +1,9 @@
+import { createGetOperation } from '../common/get';
+import { assetIdField, simplifiedAssetFields } from './fields';
+
+export const { description, execute } = createGetOperation({
+	resource: 'asset',
+	path: '/Asset',
+	idField: assetIdField,
+	simplifiedFields: simplifiedAssetFields,
+});

@@ -1,0 +1,22 @@
+import { clientFilter, createGetManyOperation, idFilter, includeInactiveFilter, searchFilter } from '../common/getMany';
+import { simplifiedAssetFields } from './fields';
+
+export const { description, execute } = createGetManyOperation(
+	{ resource: 'asset', path: '/Asset', envelopeKey: 'assets', simplifiedFields: simplifiedAssetFields },
+	[
+		clientFilter('assets'),
+		idFilter('site_id', { displayName: 'Site ID', name: 'siteId', description: 'Only assets at this site' }),
+		idFilter('contract_id', {
+			displayName: 'Contract ID',
+			name: 'contractId',
+			description: 'Only assets linked to this contract',
+		}),
+		idFilter('assettype_id', {
+			displayName: 'Asset Type ID',
+			name: 'assetTypeId',
+			description: 'Only assets of this type, e.g. workstations or servers',
+		}),
+		searchFilter('Only assets whose tag or name contains this text'),
+		includeInactiveFilter('assets'),
+	],
+);

@@ -1,0 +1,20 @@
+import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+
+import { requireId } from '../../helpers/values';
+import { showOnlyFor } from '../common/fields';
+import { finishRows, getManyFields, listRows } from '../common/getMany';
+import { assetIdField } from './fields';
+
+const simplifiedSoftwareFields = ['id', 'name', 'version'];
+
+export const description: INodeProperties[] = [
+	...showOnlyFor('asset', 'getSoftware', [assetIdField]),
+	...getManyFields('asset', [], [], 'getSoftware'),
+];
+
+/** The software Halo recorded as installed on one asset. */
+export async function execute(this: IExecuteFunctions, itemIndex: number) {
+	const assetId = requireId.call(this, assetIdField.name, assetIdField.displayName, itemIndex);
+	const software = await listRows.call(this, itemIndex, { path: '/AssetSoftware', envelopeKey: null }, { device_id: assetId });
+	return finishRows.call(this, itemIndex, software, simplifiedSoftwareFields);
+}

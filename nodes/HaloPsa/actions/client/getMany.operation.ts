@@ -1,0 +1,15 @@
+import { createGetManyOperation, idFilter, includeInactiveFilter, searchFilter } from '../common/getMany';
+import { simplifiedClientFields } from './fields';
+
+export const { description, execute } = createGetManyOperation(
+	{ resource: 'client', path: '/Client', envelopeKey: 'clients', simplifiedFields: simplifiedClientFields },
+	[
+		searchFilter('Only clients whose name contains this text'),
+		includeInactiveFilter('clients'),
+		idFilter('toplevel_id', {
+			displayName: 'Top Level ID',
+			name: 'topLevelId',
+			description: 'Only clients under this top level (the group of clients above them in Halo)',
+		}),
+	],
+);

@@ -1,0 +1,24 @@
+import { createGetManyOperation, includeInactiveFilter, searchFilter } from '../common/getMany';
+
+export const { description, execute } = createGetManyOperation(
+	{
+		resource: 'item',
+		path: '/Item',
+		envelopeKey: 'items',
+		simplifiedFields: ['id', 'name', 'internalreference', 'isrecurringitem', 'inactive'],
+	},
+	[
+		searchFilter('Only items whose name or internal reference contains this text'),
+		{
+			query: 'recurringonly',
+			field: {
+				displayName: 'Recurring Only',
+				name: 'recurringOnly',
+				type: 'boolean',
+				default: false,
+				description: 'Whether to return only recurring items (the ones billed on recurring invoices)',
+			},
+		},
+		includeInactiveFilter('items'),
+	],
+);

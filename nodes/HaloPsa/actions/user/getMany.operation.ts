@@ -1,0 +1,12 @@
+import { clientFilter, createGetManyOperation, idFilter, includeInactiveFilter, searchFilter } from '../common/getMany';
+import { simplifiedUserFields } from './fields';
+
+export const { description, execute } = createGetManyOperation(
+	{ resource: 'user', path: '/Users', envelopeKey: 'users', simplifiedFields: simplifiedUserFields },
+	[
+		clientFilter('users'),
+		idFilter('site_id', { displayName: 'Site ID', name: 'siteId', description: 'Only users of this site' }),
+		searchFilter('Only users whose name or email address contains this text'),
+		includeInactiveFilter('users'),
+	],
+);
