@@ -1,0 +1,178 @@
+import type { IDataObject } from 'n8n-workflow';
+
+import { locator, makeCredentials, runNode } from '../helpers/n8n-harness';
+import type { StoredCredential } from '../helpers/n8n-harness';
+import { useHaloSandbox } from '../helpers/sandbox';
+
+const fixture = useHaloSandbox();
+let credentials: StoredCredential;
+
+beforeAll(() => {
+	credentials = makeCredentials(fixture.sandbox);
+});
+
+beforeEach(async () => {
+	await fixture.control.reset();
+});
+
+async function noteOperation(operation: string, parameters: IDataObject, options: { continueOnFail?: boolean; inputItems?: IDataObject[]; as?: StoredCredential } = {}) {
+	return await runNode({
+		parameters: { resource: 'note', operation, ...parameters },
+		credentials: options.as ?? credentials,
+		continueOnFail: options.continueOnFail,
+		inputItems: options.inputItems,
+	});
+}
+
+async function ticketActions(ticketId: number): Promise<IDataObject[]> {
+	const { items, error } = await noteOperation('getMany', { ticketId: locator(ticketId), returnAll: true, simplify: false });
+	expect(error).toBeUndefined();
+	return items.map((item) => item.json);
+}
+
+describe('Note resource against the sandbox', () => {
+	it('adds a customer-visible note with Halo\'s default outcome "Note", a status change, time and importance', async () => {
+		const { items, error } = await noteOperation('addCustomerNote', {
+			ticketId: locator(1),
+			note: 'We are on it.\nA technician is on the way.',
+			options: { newStatusId: 2, timeTaken: 0.5, important: true },
+		});
+		expect(error).toBeUndefined();
+		expect(items[0].json).toMatchObject({ ticket_id: 1, outcome: 'Note', hiddenfromuser: false, important: true, timetaken: 0.5 });
+		const ticket = await runNode({ parameters: { resource: 'ticket', operation: 'get', ticketId: locator(1) }, credentials });
+		expect(ticket.items[0].json.status_id).toBe(2);
+	});
+
+	it('adds an internal note (hidden from the end user) with "Private Note"', async () => {
+		const { items } = await noteOperation('addInternalNote', { ticketId: locator(1), note: 'Checked the spooler, restarted it.' });
+		expect(items[0].json).toMatchObject({ outcome: 'Private Note', hiddenfromuser: true });
+	});
+
+	it('uses an outcome picked by name, by id or from the list (tenant-specific outcomes)', async () => {
+		const byName = await noteOperation('addCustomerNote', {
+			ticketId: locator(1),
+			note: 'chat reply',
+			outcome: { __rl: true, mode: 'name', value: 'chat reply' },
+		});
+		expect(byName.items[0].json.outcome).toBe('Chat Reply');
+		const outcomeId = Number(byName.items[0].json.outcome_id);
+		const byId = await noteOperation('addInternalNote', {
+			ticketId: locator(1),
+			note: 'remark',
+			outcome: { __rl: true, mode: 'id', value: String(outcomeId) },
+		});
+		expect(byId.items[0].json.outcome_id).toBe(outcomeId);
+	});
+
+	it('fails clearly with the tenant\'s real outcome names when a name does not exist', async () => {
+		const { items } = await noteOperation(
+			'addCustomerNote',
+			{ ticketId: locator(1), note: 'x', outcome: { __rl: true, mode: 'name', value: 'Customer Update' } },
+			{ continueOnFail: true },
+		);
+		expect(items[0].json.error).toBe('No outcome named "Customer Update" exists in this Halo');
+		expect(items[0].json.errorDescription).toMatch(/"Note".*"Private Note".*"Email User"/);
+	});
+
+	it('emails the ticket\'s user by default, with cc, bcc and subject', async () => {
+		const { items, error } = await noteOperation('emailContact', {
+			ticketId: locator(1),
+			note: 'Your printer is fixed.',
+			options: { emailCc: 'boss@example.com, it@example.com', emailBcc: 'audit@example.com', emailSubject: 'Printer fixed' },
+		});
+		expect(error).toBeUndefined();
+		expect(items[0].json).toMatchObject({ outcome: 'Email User', sendemail: true, emailcc: 'boss@example.com;it@example.com' });
+		const emails = await fixture.control.emails();
+		expect(emails).toHaveLength(1);
+		const ticket = await runNode({ parameters: { resource: 'ticket', operation: 'get', ticketId: locator(1) }, credentials });
+		expect(String(emails[0].to)).toContain(String(ticket.items[0].json.user_email));
+		expect(emails[0]).toMatchObject({ ticket_id: 1, subject: 'Printer fixed' });
+		expect(String(emails[0].bcc)).toContain('audit@example.com');
+	});
+
+	it('emails explicit recipients when given', async () => {
+		await noteOperation('emailContact', { ticketId: locator(2), note: 'Hi', options: { emailTo: 'someone@example.com' } });
+		const emails = await fixture.control.emails();
+		expect(String(emails[0].to)).toBe('someone@example.com');
+	});
+
+	it('lists a ticket\'s notes with Limit and the visibility filters', async () => {
+		await noteOperation('addInternalNote', { ticketId: locator(3), note: 'private' });
+		await noteOperation('addCustomerNote', { ticketId: locator(3), note: 'public' });
+		const all = await ticketActions(3);
+		expect(all.length).toBeGreaterThanOrEqual(2);
+		const visible = await noteOperation('getMany', { ticketId: locator(3), returnAll: true, filters: { customerVisibleOnly: true } });
+		expect(visible.items.length).toBeGreaterThan(0);
+		expect(visible.items.every((item) => item.json.hiddenfromuser !== true)).toBe(true);
+		const noSystem = await noteOperation('getMany', { ticketId: locator(3), returnAll: true, filters: { hideSystemActions: true } });
+		expect(noSystem.items.every((item) => item.json.who_type !== 0)).toBe(true);
+		const limited = await noteOperation('getMany', { ticketId: locator(3), returnAll: false, limit: 1 });
+		expect(limited.items).toHaveLength(1);
+	});
+
+	it.each([502, 500])('posts exactly one note when Halo saves it and then fails (%i)', async (status) => {
+		const before = (await ticketActions(4)).length;
+		await fixture.control.addFaults([{ route: 'POST /api/actions', kind: 'processed-then-fail', status, count: 1 }]);
+		const { items, error } = await noteOperation('addCustomerNote', { ticketId: locator(4), note: `Only once (${status})` });
+		expect(error).toBeUndefined();
+		expect(items[0].json).toMatchObject({ ticket_id: 4, note: `Only once (${status})` });
+		const after = await ticketActions(4);
+		expect(after.filter((action) => action.note === `Only once (${status})`)).toHaveLength(1);
+		expect(after.length).toBe(before + 1);
+		expect(await fixture.control.countRoute('POST /api/actions')).toBe(1);
+	});
+
+	it('posts exactly one note when the connection drops after Halo saved it', async () => {
+		await fixture.control.addFaults([
+			{ route: 'POST /api/actions', kind: 'processed-then-fail', failWith: 'drop', count: 1 } as never,
+		]);
+		await noteOperation('addInternalNote', { ticketId: locator(4), note: 'dropped but saved' });
+		const after = await ticketActions(4);
+		expect(after.filter((action) => action.note === 'dropped but saved')).toHaveLength(1);
+	});
+
+	it('sends the note again when the failure happened before Halo saved it', async () => {
+		await fixture.control.addFaults([{ route: 'POST /api/actions', kind: 'status', status: 503, count: 1 }]);
+		const { error } = await noteOperation('addInternalNote', { ticketId: locator(4), note: 'retried after 503' });
+		expect(error).toBeUndefined();
+		const after = await ticketActions(4);
+		expect(after.filter((action) => action.note === 'retried after 503')).toHaveLength(1);
+		expect(await fixture.control.countRoute('POST /api/actions')).toBe(2);
+	});
+
+	it('reports a forbidden outcome with Halo\'s message, item by item with continue-on-fail', async () => {
+		const restricted = makeCredentials(fixture.sandbox, {
+			clientId: 'sandbox-restricted-client',
+			clientSecret: 'sandbox-restricted-secret',
+		});
+		const { items } = await noteOperation(
+			'addInternalNote',
+			{ ticketId: locator('={{ $json.ticket }}'), note: 'x', outcome: { __rl: true, mode: 'name', value: 'Restricted Action' } },
+			{ continueOnFail: true, inputItems: [{ ticket: 1 }, { ticket: 2 }], as: restricted },
+		);
+		expect(items).toHaveLength(2);
+		expect(items.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }]);
+		expect(items[0].json.error).toMatch(/do not have access to this Action/i);
+		expect(items[0].json.errorDescription).toMatch(/permission/);
+	});
+
+	it('reports an unknown ticket and a missing ticket id clearly', async () => {
+		const { items } = await noteOperation(
+			'addCustomerNote',
+			{ ticketId: locator('={{ $json.ticket }}'), note: 'x' },
+			{ continueOnFail: true, inputItems: [{ ticket: 999999 }, { ticket: '' }, { ticket: 1 }] },
+		);
+		expect(items).toHaveLength(3);
+		expect(items[0].json.error).toMatch(/999999|not found|no such/i);
+		expect(items[0].json.errorDescription).toMatch(/Check the ID/);
+		expect(items[1].json.error).toBe('The ticket ID is missing');
+		expect(items[2].json).toMatchObject({ ticket_id: 1 });
+		expect(items.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
+	});
+
+	it('stops the workflow with the error when continue-on-fail is off', async () => {
+		const { error, items } = await noteOperation('addCustomerNote', { ticketId: locator(999999), note: 'x' });
+		expect(items).toHaveLength(0);
+		expect(error?.message).toMatch(/999999|not found|no such/i);
+	});
+});
