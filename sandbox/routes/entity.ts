@@ -15,6 +15,7 @@ export interface EntityDefinition<T extends Row> {
 	area: Area;
 	table: (store: HaloStore) => Table<T>;
 	schema: Schema;
+	/** `details` is true for `?includedetails=true` and for write answers and event payloads. */
 	view: (row: T, context: RouteContext, details: boolean) => unknown;
 	list: (context: RouteContext) => unknown;
 	create: (record: Record<string, unknown>, context: RouteContext) => T;
@@ -49,7 +50,7 @@ export function entityRoutes<T extends Row>(definition: EntityDefinition<T>): Ap
 				const id = idParam(context);
 				const row = definition.table(context.store).get(id);
 				if (!row) throw notFound(entity, id);
-				return reply(definition.view(row, context, true));
+				return reply(definition.view(row, context, context.query.bool('includedetails') ?? false));
 			},
 		},
 		{

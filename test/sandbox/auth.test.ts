@@ -1,0 +1,99 @@
+import { startHaloSandbox, type HaloSandbox } from '../../sandbox';
+import { api, control, requestToken, send, tokenFor } from './http';
+
+describe('sandbox OAuth and scopes', () => {
+	let sandbox: HaloSandbox;
+
+	beforeAll(async () => {
+		sandbox = await startHaloSandbox({ tokenLifetimeSeconds: 1 });
+	});
+	afterAll(() => sandbox.stop());
+
+	const credentials = (application: string) => ({
+		grant_type: 'client_credentials',
+		client_id: `sandbox-${application}-client`,
+		client_secret: `sandbox-${application}-secret`,
+	});
+
+	it('issues a bearer token for form-encoded client credentials and counts it', async () => {
+		const before = (await control(sandbox, 'GET', '/stats')).json.tokensIssued;
+		const answer = await requestToken(sandbox, { ...credentials('demo'), scope: 'all' });
+		expect(answer.status).toBe(200);
+		expect(answer.json).toMatchObject({ token_type: 'Bearer', expires_in: 1, scope: 'all' });
+		expect(typeof answer.json.access_token).toBe('string');
+		expect((await control(sandbox, 'GET', '/stats')).json.tokensIssued).toBe(before + 1);
+	});
+
+	it('answers OAuth error bodies', async () => {
+		const wrongSecret = await requestToken(sandbox, { ...credentials('demo'), client_secret: 'nope' });
+		expect(wrongSecret.status).toBe(401);
+		expect(wrongSecret.json.error).toBe('invalid_client');
+		const scope = await requestToken(sandbox, { ...credentials('nowebhooks'), scope: 'all' });
+		expect(scope.status).toBe(400);
+		expect(scope.json.error).toBe('invalid_scope');
+		const grant = await requestToken(sandbox, { ...credentials('demo'), grant_type: 'password' });
+		expect(grant.json.error).toBe('unsupported_grant_type');
+		const json = await send(`${sandbox.baseUrl}/auth/token`, {
+			method: 'POST',
+			headers: { 'Content-Type': 'application/json' },
+			body: JSON.stringify(credentials('demo')),
+		});
+		expect(json.status).toBe(400);
+		expect(json.json.error).toBe('invalid_request');
+	});
+
+	it('tells where to authenticate at /api/authinfo', async () => {
+		const answer = await send(`${sandbox.baseUrl}/api/authinfo`);
+		expect(answer.json).toEqual({ auth_url: `${sandbox.baseUrl}/auth`, tenant_id: 'sandbox' });
+	});
+
+	it('answers 401 once the token has expired', async () => {
+		const token = await tokenFor(sandbox);
+		expect((await api(sandbox, token, 'GET', '/Agent/me')).status).toBe(200);
+		await new Promise((resolve) => setTimeout(resolve, 1100));
+		const expired = await api(sandbox, token, 'GET', '/Agent/me');
+		expect(expired.status).toBe(401);
+		expect(expired.json.Message).toMatch(/expired/);
+		expect((await api(sandbox, 'not-a-token', 'GET', '/Tickets')).status).toBe(401);
+	});
+
+	it('logs each application in as its own API agent', async () => {
+		const me = await api(sandbox, await tokenFor(sandbox, 'ticketing'), 'GET', '/agent/ME');
+		expect(me.json).toMatchObject({ id: 2, is_api_agent: true });
+	});
+
+	it('enforces scopes per route: read versus edit, and admin:webhooks for webhooks', async () => {
+		const readOnly = await tokenFor(sandbox, 'readonly');
+		expect((await api(sandbox, readOnly, 'GET', '/Tickets')).status).toBe(200);
+		const write = await api(sandbox, readOnly, 'POST', '/Tickets', [{ summary: 'x', client_id: 1 }]);
+		expect(write.status).toBe(403);
+		expect(write.json.Message).toMatch(/edit:tickets/);
+		expect((await api(sandbox, readOnly, 'GET', '/Team')).status).toBe(403);
+
+		const hook = [{ name: 'h', url: 'http://127.0.0.1:9/x', events: [{ name: 'New Ticket Logged', eventno: 1 }] }];
+		const noWebhooks = await tokenFor(sandbox, 'nowebhooks');
+		expect((await api(sandbox, noWebhooks, 'POST', '/Webhook', hook)).status).toBe(403);
+		expect((await api(sandbox, noWebhooks, 'POST', '/Actions', [{ ticket_id: 1, outcome: 'Note', note: 'ok' }])).status).toBe(201);
+		const ticketing = await tokenFor(sandbox, 'ticketing');
+		const created = await api(sandbox, ticketing, 'POST', '/Webhook', hook);
+		expect(created.status).toBe(201);
+		expect((await api(sandbox, ticketing, 'DELETE', `/Webhook/${created.json.id}`)).json.id).toBe(created.json.id);
+	});
+});
+
+describe('sandbox requiring a tenant', () => {
+	let sandbox: HaloSandbox;
+
+	beforeAll(async () => {
+		sandbox = await startHaloSandbox({ requireTenant: 'brightpath', dataset: 'empty' });
+	});
+	afterAll(() => sandbox.stop());
+
+	it('refuses token requests without the tenant and accepts them with it', async () => {
+		const fields = { grant_type: 'client_credentials', client_id: sandbox.clientId, client_secret: sandbox.clientSecret };
+		expect((await requestToken(sandbox, fields)).json.error).toBe('invalid_request');
+		expect((await requestToken(sandbox, fields, 'other')).json.error).toBe('invalid_client');
+		expect((await requestToken(sandbox, fields, 'brightpath')).status).toBe(200);
+		expect((await send(`${sandbox.baseUrl}/api/authinfo`)).json.tenant_id).toBe('brightpath');
+	});
+});

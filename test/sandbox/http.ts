@@ -1,0 +1,101 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { HaloSandbox } from '../../sandbox';
+
+/** Small HTTP helpers for the sandbox tests: real requests with global fetch. */
+
+export interface Answer {
+	status: number;
+	text: string;
+	json: any;
+	headers: Headers;
+}
+
+export async function send(url: string, init: RequestInit = {}): Promise<Answer> {
+	const response = await fetch(url, init);
+	const text = await response.text();
+	let json: unknown;
+	try {
+		json = text === '' ? undefined : JSON.parse(text);
+	} catch {
+		json = undefined;
+	}
+	return { status: response.status, text, json, headers: response.headers };
+}
+
+export function requestToken(
+	sandbox: HaloSandbox,
+	fields: Record<string, string>,
+	tenant?: string,
+): Promise<Answer> {
+	const query = tenant === undefined ? '' : `?tenant=${encodeURIComponent(tenant)}`;
+	return send(`${sandbox.baseUrl}/auth/token${query}`, {
+		method: 'POST',
+		headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+		body: new URLSearchParams(fields).toString(),
+	});
+}
+
+export async function tokenFor(sandbox: HaloSandbox, application = 'demo', scope?: string): Promise<string> {
+	const fields: Record<string, string> = {
+		grant_type: 'client_credentials',
+		client_id: `sandbox-${application}-client`,
+		client_secret: `sandbox-${application}-secret`,
+	};
+	if (scope) fields.scope = scope;
+	const answer = await requestToken(sandbox, fields);
+	if (answer.status !== 200) throw new Error(`Token request failed: ${answer.status} ${answer.text}`);
+	return answer.json.access_token as string;
+}
+
+/** A Halo API call: `path` relative to /api. */
+export function api(sandbox: HaloSandbox, token: string, method: string, path: string, body?: unknown): Promise<Answer> {
+	return send(`${sandbox.baseUrl}/api${path}`, {
+		method,
+		headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+		body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+	});
+}
+
+export function control(sandbox: HaloSandbox, method: string, path: string, body?: unknown): Promise<Answer> {
+	return send(`${sandbox.baseUrl}/_sandbox${path}`, {
+		method,
+		headers: { 'Content-Type': 'application/json' },
+		body: body === undefined ? undefined : JSON.stringify(body),
+	});
+}
+
+export interface Received {
+	headers: http.IncomingHttpHeaders;
+	body: any;
+}
+
+/** A local webhook receiver; `answer` decides the status of each request (by its 0-based index). */
+export async function startReceiver(answer: (index: number) => number = () => 200): Promise<{
+	url: string;
+	received: Received[];
+	close(): Promise<void>;
+}> {
+	const received: Received[] = [];
+	const server = http.createServer((req, res) => {
+		const chunks: Buffer[] = [];
+		req.on('data', (chunk: Buffer) => chunks.push(chunk));
+		req.on('end', () => {
+			const index = received.length;
+			received.push({ headers: req.headers, body: JSON.parse(Buffer.concat(chunks).toString('utf8')) });
+			res.writeHead(answer(index));
+			res.end();
+		});
+	});
+	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+	const { port } = server.address() as AddressInfo;
+	return {
+		url: `http://127.0.0.1:${port}/hook`,
+		received,
+		close: () =>
+			new Promise<void>((resolve) => {
+				server.closeAllConnections();
+				server.close(() => resolve());
+			}),
+	};
+}
