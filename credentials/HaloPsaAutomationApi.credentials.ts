@@ -98,8 +98,9 @@ function describeNetworkFailure(error: { code?: string; message?: string }, url:
 			return url;
 		}
 	})();
+	// The network code stays out of the message: n8n replaces any message containing one with a generic text.
 	return new HaloAuthenticationError(
-		`Could not reach Halo at ${host}${error.code ? ` (${error.code})` : ''}`,
+		`Could not reach Halo at ${host}`,
 		`Check the Halo URL and that this n8n instance can reach it. ${redactSecrets(error.message ?? '', secrets)}`.trim(),
 	);
 }

@@ -144,9 +144,10 @@ function describeFailure(failure: RawFailure, reason?: string): { message: strin
 			description: reason && failure.status !== 429 ? `${fallback} (${reason})` : fallback,
 		};
 	}
+	// The network code goes into the description: n8n replaces any message containing one with a generic text.
 	return {
-		message: `Could not reach Halo${failure.code ? ` (${failure.code})` : ''}${reason ? `: ${reason}` : ''}`,
-		description: 'Check the credential\'s Halo URL and that this n8n instance can reach it.',
+		message: `Could not reach Halo${reason ? `: ${reason}` : ''}`,
+		description: `Check the credential's Halo URL and that this n8n instance can reach it.${failure.code ? ` (${failure.code})` : ''}`,
 	};
 }
 

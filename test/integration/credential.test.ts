@@ -1,0 +1,125 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+import type { IDataObject } from 'n8n-workflow';
+
+import { locator, makeCredentials, runNode } from '../helpers/n8n-harness';
+import type { HaloCredentialValues } from '../helpers/n8n-harness';
+import { useHaloSandbox } from '../helpers/sandbox';
+
+const fixture = useHaloSandbox({ requireTenant: 'acme', tokenLifetimeSeconds: 2 });
+
+const getTicket = { resource: 'ticket', operation: 'get', ticketId: locator(1) };
+
+async function runWith(overrides: Partial<HaloCredentialValues>, parameters: IDataObject = getTicket) {
+	const credentials = makeCredentials(fixture.sandbox, { tenant: 'acme', ...overrides });
+	const result = await runNode({ parameters, credentials, continueOnFail: true });
+	return { ...result, credentials, json: result.items[0]?.json ?? {} };
+}
+
+function expectNoSecret(json: IDataObject, ...secrets: string[]) {
+	const text = JSON.stringify(json);
+	for (const secret of secrets) expect(text).not.toContain(secret);
+}
+
+beforeEach(async () => {
+	await fixture.control.reset();
+});
+
+describe('Credential haloPsaAutomationApi', () => {
+	it('fetches one token and shares it across many executions, also with /api and a trailing slash in the URL', async () => {
+		const credentials = makeCredentials(fixture.sandbox, { url: `${fixture.sandbox.baseUrl}/api/`, tenant: 'acme' });
+		const before = (await fixture.control.stats()).tokensIssued;
+		for (let run = 0; run < 5; run++) {
+			const { error, items } = await runNode({ parameters: getTicket, credentials });
+			expect(error).toBeUndefined();
+			expect(items[0].json.id).toBe(1);
+		}
+		expect((await fixture.control.stats()).tokensIssued - before).toBe(1);
+		expect(credentials.tokenFetches).toBe(1);
+		expect(credentials.data.accessToken).toEqual(expect.any(String));
+	});
+
+	it('fetches a new token once after Halo answers 401 for an expired one', async () => {
+		const credentials = makeCredentials(fixture.sandbox, { tenant: 'acme' });
+		await runNode({ parameters: getTicket, credentials });
+		const firstToken = credentials.data.accessToken;
+		await new Promise((resolve) => setTimeout(resolve, 2100));
+		const { error } = await runNode({ parameters: getTicket, credentials });
+		expect(error).toBeUndefined();
+		expect(credentials.tokenFetches).toBe(2);
+		expect(credentials.data.accessToken).not.toBe(firstToken);
+	});
+
+	it('reports a wrong secret as invalid_client, without the secret', async () => {
+		const { json } = await runWith({ clientSecret: 'wrong-secret-value' });
+		expect(json.error).toBe('Halo rejected the Client ID or Client Secret (invalid_client)');
+		expect(json.errorDescription).toMatch(/Client ID and Secret \(Services\)/);
+		expectNoSecret(json, 'wrong-secret-value', fixture.sandbox.clientSecret);
+	});
+
+	it('reports a wrong or missing tenant', async () => {
+		const wrong = await runWith({ tenant: 'globex' });
+		expect(wrong.json.error).toMatch(/did not accept the tenant "globex"/);
+		expect(wrong.json.errorDescription).toMatch(/API Details/);
+		const missing = await runWith({ tenant: '' });
+		expect(missing.json.error).toMatch(/needs a tenant/);
+		expectNoSecret(wrong.json, fixture.sandbox.clientSecret);
+	});
+
+	it('reports scopes the application may not use', async () => {
+		const { json } = await runWith({
+			clientId: 'sandbox-readonly-client',
+			clientSecret: 'sandbox-readonly-secret',
+			scope: 'all',
+		});
+		expect(json.error).toMatch(/rejected the requested scopes/);
+	});
+
+	it('reports missing permission with Halo\'s message', async () => {
+		const { json } = await runWith(
+			{ clientId: 'sandbox-readonly-client', clientSecret: 'sandbox-readonly-secret', scope: 'read:tickets' },
+			{ resource: 'ticket', operation: 'delete', ticketId: locator(1) },
+		);
+		expect(json.error).toMatch(/edit:tickets/);
+		expect(json.errorDescription).toMatch(/permission/);
+	});
+
+	it('uses the authorisation server URL when given, and reports one that has no token endpoint', async () => {
+		const good = await runWith({ authUrl: `${fixture.sandbox.baseUrl}/auth/` });
+		expect(good.error).toBeUndefined();
+		expect(good.json.id).toBe(1);
+		const bad = await runWith({ authUrl: `${fixture.sandbox.baseUrl}/elsewhere` });
+		expect(bad.json.error).toMatch(/token|tenant/i);
+	});
+
+	it('rejects a Halo URL that is not a URL', async () => {
+		const { json } = await runWith({ url: 'not a url' });
+		expect(json.error).toMatch(/not a valid Halo URL/);
+	});
+
+	it('reports an unreachable Halo', async () => {
+		const { json } = await runWith({ url: 'http://127.0.0.1:9' });
+		expect(json.error).toMatch(/Could not reach Halo/);
+	});
+
+	describe('a URL that answers HTML', () => {
+		let server: http.Server;
+		let url: string;
+		beforeAll(async () => {
+			server = http.createServer((_request, response) => {
+				response.writeHead(200, { 'Content-Type': 'text/html' });
+				response.end('<!DOCTYPE html><html><head><title>Welcome</title></head><body>Our website</body></html>');
+			});
+			await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+			url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+		});
+		afterAll(async () => await new Promise((resolve) => server.close(resolve)));
+
+		it('says it is not the Halo API', async () => {
+			const { json } = await runWith({ url });
+			expect(json.error).toBe('The Halo URL answered with a web page, not the Halo API');
+			expect(json.errorDescription).toMatch(/yourcompany\.halopsa\.com/);
+		});
+	});
+});
