@@ -40,4 +40,98 @@ describe('Ticket resource against the sandbox', () => {
 		expect(byUrl.items[0].json.id).toBe(createdId);
 		expect(Object.keys(byUrl.items[0].json).length).toBeGreaterThanOrEqual(Object.keys(byId.items[0].json).length);
 	});
+
+	it('lists tickets with filters, Return All and Limit', async () => {
+		const all = await ticketOperation('getMany', { returnAll: true });
+		expect(all.items.length).toBeGreaterThan(3);
+		const forClient = await ticketOperation('getMany', { returnAll: true, filters: { clientId: locator(1) } });
+		expect(forClient.items.length).toBeGreaterThan(0);
+		expect(forClient.items.every((item) => item.json.client_id === 1)).toBe(true);
+		const searched = await ticketOperation('getMany', { returnAll: true, filters: { search: 'Printer on fire' } });
+		expect(searched.items.map((item) => item.json.id)).toContain(createdId);
+		const limited = await ticketOperation('getMany', { returnAll: false, limit: 2 });
+		expect(limited.items).toHaveLength(2);
+		const open = await ticketOperation('getMany', { returnAll: true, filters: { openOnly: true, statusId: 1 } });
+		expect(open.items.every((item) => item.json.status_id === 1 && item.json.hasbeenclosed !== true)).toBe(true);
+		const since = await ticketOperation('getMany', {
+			returnAll: true,
+			filters: { updatedSince: new Date(Date.now() - 60_000).toISOString() },
+		});
+		expect(since.items.map((item) => item.json.id)).toContain(createdId);
+	});
+
+	it('updates status, agent, team, priority, summary, details and custom fields', async () => {
+		const { items, error } = await ticketOperation('update', {
+			ticketId: locator(createdId),
+			simplify: false,
+			updateFields: {
+				statusId: 2,
+				agentId: 2,
+				teamId: 1,
+				priorityId: 1,
+				summary: 'Printer no longer on fire',
+				details: 'Extinguished',
+				customFields: { field: [{ id: 'CFExternalRef', value: 'EXT-1' }] },
+			},
+		});
+		expect(error).toBeUndefined();
+		expect(items[0].json).toMatchObject({
+			id: createdId,
+			status_id: 2,
+			agent_id: 2,
+			team_id: 1,
+			priority_id: 1,
+			summary: 'Printer no longer on fire',
+			details: 'Extinguished',
+		});
+	});
+
+	it('closes it with the status named "Closed"', async () => {
+		const { items, error } = await ticketOperation('close', { ticketId: locator(createdId) });
+		expect(error).toBeUndefined();
+		expect(items[0].json).toMatchObject({ id: createdId, status_id: 9, hasbeenclosed: true });
+	});
+
+	it('deletes it; getting it afterwards fails clearly', async () => {
+		const deleted = await ticketOperation('delete', { ticketId: locator(createdId) });
+		expect(deleted.items[0].json).toEqual({ id: createdId, deleted: true });
+		const { items } = await runNode({
+			parameters: { resource: 'ticket', operation: 'get', ticketId: locator(createdId) },
+			credentials,
+			continueOnFail: true,
+		});
+		expect(items[0].json.errorDescription).toMatch(/Check the ID/);
+	});
+
+	it('creates exactly one ticket when Halo saves it and then fails', async () => {
+		await fixture.control.reset();
+		await fixture.control.addFaults([{ route: 'POST /api/tickets', kind: 'processed-then-fail', status: 502, count: 1 }]);
+		const summary = `Only one ticket ${Date.now()}`;
+		const { items, error } = await ticketOperation('create', { summary, clientId: locator(2) });
+		expect(error).toBeUndefined();
+		expect(items[0].json.summary).toBe(summary);
+		const found = await ticketOperation('getMany', { returnAll: true, filters: { search: summary } });
+		expect(found.items).toHaveLength(1);
+		expect(await fixture.control.countRoute('POST /api/tickets')).toBe(1);
+	});
+
+	it('gives clear, paired continue-on-fail items for bad inputs', async () => {
+		const { items } = await runNode({
+			parameters: { resource: 'ticket', operation: 'get', ticketId: locator('={{ $json.ticket }}') },
+			credentials,
+			continueOnFail: true,
+			inputItems: [{ ticket: 1 }, { ticket: 987654 }, { ticket: '' }, { ticket: 'abc' }],
+		});
+		expect(items.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }, { item: 3 }]);
+		expect(items[0].json.id).toBe(1);
+		expect(items[1].json.error).toMatch(/987654|not found|no such/i);
+		expect(items[2].json.error).toBe('The ticket ID is missing');
+		expect(items[3].json.error).toBe('The ticket ID "abc" is not a valid ID');
+		const noChange = await runNode({
+			parameters: { resource: 'ticket', operation: 'update', ticketId: locator(1) },
+			credentials,
+			continueOnFail: true,
+		});
+		expect(noChange.items[0].json.error).toBe('Nothing to update');
+	});
 });
