@@ -211,6 +211,15 @@ export class TriggerHarness {
 		return harness;
 	}
 
+	/** The node's own part of the saved static data (what `getWorkflowStaticData('node')` returns). */
+	get nodeStaticData(): IDataObject {
+		return (this.savedStaticData[`node:${this.node.name}`] as IDataObject | undefined) ?? {};
+	}
+
+	set nodeStaticData(data: IDataObject) {
+		this.savedStaticData = { ...this.savedStaticData, [`node:${this.node.name}`]: data };
+	}
+
 	get executionsStarted(): number {
 		return this.calls.filter((call) => call.started).length;
 	}
