@@ -1,0 +1,102 @@
+import { startHaloSandbox, type HaloSandbox } from '../../sandbox';
+import { api, control, send, tokenFor } from './http';
+
+describe('sandbox rate limit and faults', () => {
+	let sandbox: HaloSandbox;
+	let token: string;
+
+	beforeAll(async () => {
+		sandbox = await startHaloSandbox();
+		token = await tokenFor(sandbox);
+	});
+	afterEach(() => control(sandbox, 'POST', '/reset'));
+	afterAll(() => sandbox.stop());
+
+	it('is off by default', async () => {
+		const answers = await Promise.all(Array.from({ length: 40 }, () => api(sandbox, token, 'GET', '/Status')));
+		expect(answers.every((answer) => answer.status === 200)).toBe(true);
+	});
+
+	it('answers 429 with Halo\'s message and no Retry-After over a rolling window', async () => {
+		await control(sandbox, 'POST', '/rate-limit', { limit: 3, windowMs: 600 });
+		const statuses: number[] = [];
+		for (let i = 0; i < 3; i++) statuses.push((await api(sandbox, token, 'GET', '/Status')).status);
+		const limited = await api(sandbox, token, 'GET', '/Status');
+		expect(statuses).toEqual([200, 200, 200]);
+		expect(limited.status).toBe(429);
+		expect(limited.text).toBe('Rate Limit Reached - 3 Requests per rolling 1 second window');
+		expect(limited.headers.get('retry-after')).toBeNull();
+		await new Promise((resolve) => setTimeout(resolve, 650));
+		expect((await api(sandbox, token, 'GET', '/Status')).status).toBe(200);
+		await control(sandbox, 'POST', '/rate-limit', { limit: 300, windowMs: 300000 });
+		expect((await control(sandbox, 'GET', '/rate-limit')).json.rateLimit).toEqual({ limit: 300, windowMs: 300000 });
+		sandbox.setRateLimit({ limit: 1, windowMs: 300000 });
+		await api(sandbox, token, 'GET', '/Status');
+		expect((await api(sandbox, token, 'GET', '/Status')).text).toBe('Rate Limit Reached - 1 Requests per rolling 5 minute window');
+	});
+
+	it('fires a status fault for exactly its count, then answers normally', async () => {
+		await control(sandbox, 'POST', '/faults', [{ route: 'GET /api/tickets', kind: 'status', status: 503, count: 2 }]);
+		const statuses: number[] = [];
+		for (let i = 0; i < 3; i++) statuses.push((await api(sandbox, token, 'GET', '/Tickets')).status);
+		expect(statuses).toEqual([503, 503, 200]);
+		expect((await api(sandbox, token, 'GET', '/Tickets/1')).status).toBe(200);
+		expect((await control(sandbox, 'GET', '/stats')).json.faultsFired).toBe(2);
+	});
+
+	it('fires probabilistic faults reproducibly from a seed', async () => {
+		const run = async () => {
+			await control(sandbox, 'POST', '/faults', { seed: 42, faults: [{ route: 'GET /api/status', kind: 'status', status: 500, probability: 0.3 }] });
+			const statuses: number[] = [];
+			for (let i = 0; i < 60; i++) statuses.push((await api(sandbox, token, 'GET', '/Status')).status);
+			await control(sandbox, 'DELETE', '/faults');
+			return statuses;
+		};
+		const first = await run();
+		const second = await run();
+		expect(second).toEqual(first);
+		const failures = first.filter((status) => status === 500).length;
+		expect(failures).toBeGreaterThan(5);
+		expect(failures).toBeLessThan(35);
+	});
+
+	it('drops the connection and slows answers down', async () => {
+		await control(sandbox, 'POST', '/faults', [
+			{ route: 'GET /api/client', kind: 'drop', count: 1 },
+			{ route: 'GET /api/site', kind: 'slow', delayMs: 300, count: 1 },
+		]);
+		await expect(fetch(`${sandbox.baseUrl}/api/Client`, { headers: { Authorization: `Bearer ${token}` } })).rejects.toThrow();
+		const started = Date.now();
+		expect((await api(sandbox, token, 'GET', '/Site')).status).toBe(200);
+		expect(Date.now() - started).toBeGreaterThanOrEqual(290);
+	});
+
+	it('processes a write and then fails it (status or dropped connection)', async () => {
+		const before = sandbox.state.store.actions.size;
+		await control(sandbox, 'POST', '/faults', [{ route: 'POST /api/actions', kind: 'processed-then-fail', status: 502, count: 1 }]);
+		const failed = await api(sandbox, token, 'POST', '/Actions', [{ ticket_id: 1, outcome: 'Note', note: 'landed anyway' }]);
+		expect(failed.status).toBe(502);
+		const actions = await api(sandbox, token, 'GET', '/Actions?ticket_id=1');
+		expect(actions.json.actions.filter((action: { note: string }) => action.note === 'landed anyway')).toHaveLength(1);
+		expect(sandbox.state.store.actions.size).toBe(before + 1);
+
+		sandbox.setFaults([{ route: 'POST /api/tickets', kind: 'processed-then-fail', failWith: 'drop', count: 1 }]);
+		await expect(
+			fetch(`${sandbox.baseUrl}/api/Tickets`, {
+				method: 'POST',
+				headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+				body: JSON.stringify([{ summary: 'Dropped but created', client_id: 1 }]),
+			}),
+		).rejects.toThrow();
+		const search = await api(sandbox, token, 'GET', '/Tickets?search=Dropped%20but%20created');
+		expect(search.json.record_count).toBe(1);
+	});
+
+	it('matches fault routes with wildcards and validates fault rules', async () => {
+		await control(sandbox, 'POST', '/faults', [{ route: 'GET /api/agent*', kind: 'status', count: 1 }]);
+		expect((await api(sandbox, token, 'GET', '/Agent/me')).status).toBe(500);
+		const invalid = await control(sandbox, 'POST', '/faults', [{ route: 'GET /api/x', kind: 'explode' }]);
+		expect(invalid.status).toBe(400);
+		expect((await send(`${sandbox.baseUrl}/_sandbox/faults`)).json).toEqual([]);
+	});
+});
