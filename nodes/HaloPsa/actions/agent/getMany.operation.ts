@@ -1,7 +1,20 @@
-import { createGetManyOperation, searchFilter } from '../common/getMany';
+import { createGetManyOperation, idFilter, localSearchFilter } from '../common/getMany';
 import { simplifiedAgentFields } from './fields';
 
 export const { description, execute } = createGetManyOperation(
 	{ resource: 'agent', path: '/Agent', envelopeKey: null, simplifiedFields: simplifiedAgentFields },
-	[searchFilter('Only agents whose name or email address contains this text')],
+	[
+		localSearchFilter('Only agents whose name or email address contains this text', ['name', 'email']),
+		idFilter('team_id', { displayName: 'Team ID', name: 'teamId', description: 'Only agents in this team' }),
+		{
+			query: 'includedisabled',
+			field: {
+				displayName: 'Include Disabled',
+				name: 'includeDisabled',
+				type: 'boolean',
+				default: false,
+				description: 'Whether to include disabled agents',
+			},
+		},
+	],
 );

@@ -13,6 +13,7 @@ export const simplifiedAssetFields = [
 	'assettype_name',
 	'inactive',
 	'contract_id',
+	'contracts',
 ];
 
 export const assetIdField = recordIdField('assetId', 'Asset ID', 'The ID of the asset (device) in Halo');

@@ -7,13 +7,20 @@ import { haloApiRequestAllItems } from '../../transport';
 import type { HaloOperation } from '../resources';
 import { rateLimitOptions, showOnlyFor } from './fields';
 
-/** One entry of a list's Filters collection and the Halo query parameter it fills. */
-export interface QueryFilter {
+type RowTest = (row: IDataObject) => boolean;
+
+/**
+ * One entry of a list's Filters collection: either a Halo query parameter, or, for filters
+ * Halo's API lacks, a test the node applies to every row it reads.
+ */
+export interface ListFilter {
 	field: INodeProperties;
 	/** Halo's query parameter, e.g. `client_id` */
-	query: string;
+	query?: string;
 	/** checked and sent as a whole-number ID */
 	isId?: boolean;
+	/** builds the row test from the filter's value */
+	rowTest?: (this: IExecuteFunctions, value: unknown, itemIndex: number) => RowTest;
 }
 
 /** A Halo list endpoint as the node lists it. */
@@ -30,12 +37,12 @@ export interface HaloList {
 }
 
 /** A filter by the ID of a related record, e.g. `site_id`. */
-export function idFilter(query: string, field: Omit<INodeProperties, 'type' | 'default'>): QueryFilter {
+export function idFilter(query: string, field: Omit<INodeProperties, 'type' | 'default'>): ListFilter {
 	return { query, isId: true, field: { type: 'string', default: '', placeholder: 'e.g. 12', ...field } };
 }
 
 /** The filter that narrows a list to one client, with the client locator. */
-export function clientFilter(plural: string): QueryFilter {
+export function clientFilter(plural: string): ListFilter {
 	return {
 		query: 'client_id',
 		isId: true,
@@ -43,14 +50,14 @@ export function clientFilter(plural: string): QueryFilter {
 	};
 }
 
-export function searchFilter(description: string): QueryFilter {
+export function searchFilter(description: string): ListFilter {
 	return {
 		query: 'search',
 		field: { displayName: 'Search', name: 'search', type: 'string', default: '', description },
 	};
 }
 
-export function includeInactiveFilter(plural: string): QueryFilter {
+export function includeInactiveFilter(plural: string): ListFilter {
 	return {
 		query: 'includeinactive',
 		field: {
@@ -59,6 +66,20 @@ export function includeInactiveFilter(plural: string): QueryFilter {
 			type: 'boolean',
 			default: false,
 			description: `Whether to include inactive ${plural}`,
+		},
+	};
+}
+
+/**
+ * Search for the bare-array lists (Agent, Team) whose `search` parameter Halo does not honour
+ * everywhere: the node matches the text, in any case, against the given fields.
+ */
+export function localSearchFilter(description: string, searchedFields: string[]): ListFilter {
+	return {
+		field: { displayName: 'Search', name: 'search', type: 'string', default: '', description },
+		rowTest: (value) => {
+			const wanted = String(value).trim().toLowerCase();
+			return (row) => searchedFields.some((name) => String(row[name] ?? '').toLowerCase().includes(wanted));
 		},
 	};
 }
@@ -90,17 +111,24 @@ export function getManyFields(
 	return showOnlyFor(resource, operation, fields);
 }
 
-/** Builds the query string from the filters the user set; unset filters send nothing. */
-export function readQueryFilters(this: IExecuteFunctions, itemIndex: number, filters: QueryFilter[]): IDataObject {
+/** Reads the filters the user set into Halo's query and the row test for the rest; unset filters do nothing. */
+export function readListFilters(
+	this: IExecuteFunctions,
+	itemIndex: number,
+	filters: ListFilter[],
+): { qs: IDataObject; keep?: RowTest } {
 	const qs: IDataObject = {};
-	for (const { field, query, isId } of filters) {
+	const tests: RowTest[] = [];
+	for (const { field, query, isId, rowTest } of filters) {
 		const parameter = `filters.${field.name}`;
 		const value = isId
 			? optionalId.call(this, parameter, field.displayName, itemIndex)
-			: this.getNodeParameter(parameter, itemIndex, '');
-		if (value !== '' && value !== undefined && value !== null) qs[query] = value as string | number | boolean;
+			: this.getNodeParameter(parameter, itemIndex, '', { extractValue: true });
+		if (value === '' || value === undefined || value === null) continue;
+		if (query) qs[query] = value as string | number | boolean;
+		if (rowTest) tests.push(rowTest.call(this, value, itemIndex));
 	}
-	return qs;
+	return { qs, keep: tests.length ? (row) => tests.every((test) => test(row)) : undefined };
 }
 
 /**
@@ -112,7 +140,7 @@ export async function listRows(
 	itemIndex: number,
 	list: Pick<HaloList, 'path' | 'envelopeKey' | 'fixedQuery'>,
 	qs: IDataObject,
-	keep?: (row: IDataObject) => boolean,
+	keep?: RowTest,
 ): Promise<IDataObject[]> {
 	const returnAll = this.getNodeParameter('returnAll', itemIndex, false) as boolean;
 	const limit = returnAll ? undefined : (this.getNodeParameter('limit', itemIndex, 50) as number);
@@ -131,16 +159,16 @@ export function finishRows(this: IExecuteFunctions, itemIndex: number, rows: IDa
 	return simplifyRecords(rows, simplifiedFields, this.getNodeParameter('simplify', itemIndex, true) as boolean);
 }
 
-/** A complete Get Many operation for a list whose filters all map to Halo query parameters. */
-export function createGetManyOperation(list: HaloList, filters: QueryFilter[]): HaloOperation {
+/** A complete Get Many operation: filters, Return All / Limit, Simplify. */
+export function createGetManyOperation(list: HaloList, filters: ListFilter[]): HaloOperation {
 	return {
 		description: getManyFields(
 			list.resource,
 			filters.map((filter) => filter.field),
 		),
 		async execute(this: IExecuteFunctions, itemIndex: number) {
-			const qs = readQueryFilters.call(this, itemIndex, filters);
-			const rows = await listRows.call(this, itemIndex, list, qs);
+			const { qs, keep } = readListFilters.call(this, itemIndex, filters);
+			const rows = await listRows.call(this, itemIndex, list, qs, keep);
 			return finishRows.call(this, itemIndex, rows, list.simplifiedFields);
 		},
 	};

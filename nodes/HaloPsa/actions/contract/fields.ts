@@ -5,6 +5,7 @@ export const simplifiedContractFields = [
 	'client_id',
 	'client_name',
 	'site_id',
+	'site_name',
 	'contracttype',
 	'contracttype_name',
 	'start_date',

@@ -1,10 +1,27 @@
-import { recordIdField } from '../common/fields';
-import { createGetOperation } from '../common/get';
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import { simplifyField } from '../../helpers/descriptions';
+import { requireId } from '../../helpers/values';
+import { haloApiRequestAllItems } from '../../transport';
+import { recordIdField, showOnlyFor } from '../common/fields';
+import { finishRows } from '../common/getMany';
 import { simplifiedTeamFields } from './fields';
 
-export const { description, execute } = createGetOperation({
-	resource: 'team',
-	path: '/Team',
-	idField: recordIdField('teamId', 'Team ID', 'The ID of the team to get'),
-	simplifiedFields: simplifiedTeamFields,
-});
+const teamIdField = recordIdField('teamId', 'Team ID', 'The ID of the team to get');
+
+export const description: INodeProperties[] = showOnlyFor('team', 'get', [teamIdField, simplifyField]);
+
+/** Halo documents teams as one short bare-array list, so a team is picked from that list. */
+export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
+	const teamId = requireId.call(this, teamIdField.name, teamIdField.displayName, itemIndex);
+	const teams = await haloApiRequestAllItems.call(this, '/Team', null, { qs: { includeinactive: true }, itemIndex });
+	const team = teams.find((candidate) => Number(candidate.id) === teamId);
+	if (!team) {
+		throw new NodeOperationError(this.getNode(), `Team ${teamId} not found`, {
+			itemIndex,
+			description: 'Check the Team ID; Get Many on the Team resource lists the teams Halo has.',
+		});
+	}
+	return finishRows.call(this, itemIndex, [team], simplifiedTeamFields)[0];
+}
