@@ -1,3 +1,5 @@
+import type { INodeParameters } from 'n8n-workflow';
+
 import type { HaloSandbox } from '../../sandbox';
 import { startHaloSandbox } from '../../sandbox';
 import { isDuplicateDelivery } from '../../nodes/HaloPsaTrigger/delivery/deduplication';
@@ -24,7 +26,7 @@ describe('HaloPSA Trigger deliveries from the sandbox', () => {
 	let tickets: Ticket[];
 	const harnesses: TriggerHarness[] = [];
 
-	async function startTrigger(parameters: Record<string, unknown>) {
+	async function startTrigger(parameters: INodeParameters) {
 		const harness = await TriggerHarness.start({
 			credentials: { url: sandbox.baseUrl, ...ticketing },
 			parameters,
@@ -35,7 +37,7 @@ describe('HaloPSA Trigger deliveries from the sandbox', () => {
 	}
 
 	/** An automatically registered trigger, published. */
-	async function publishedTrigger(parameters: Record<string, unknown>) {
+	async function publishedTrigger(parameters: INodeParameters) {
 		const trigger = await startTrigger(parameters);
 		await trigger.publish();
 		return trigger;
@@ -43,7 +45,7 @@ describe('HaloPSA Trigger deliveries from the sandbox', () => {
 
 	/** A manually registered trigger plus the Halo webhook a user would create for it in Halo's screen. */
 	async function manualTrigger(
-		parameters: Record<string, unknown>,
+		parameters: INodeParameters,
 		haloWebhook: { events: string[]; payloadType?: 'Full' | 'EventOnly'; pathSecret?: string },
 	) {
 		const credentials = { basicUsername: 'halo-sender', basicPassword: 'correct horse battery staple 42' };
