@@ -17,7 +17,6 @@ export class HaloPsaTrigger implements INodeType {
 		description: 'Starts the workflow when HaloPSA reports a ticket, note, email, client, user, asset or contract event',
 		defaults: { name: 'HaloPSA Automation Trigger' },
 		inputs: [],
-		// eslint-disable-next-line n8n-nodes-base/node-class-description-outputs-wrong -- the newer community rule node-connection-type-literal asks for the enum
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'haloPsaAutomationApi', required: true }],
 		webhooks: [

@@ -1,5 +1,5 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { resources } from './resources';
 
@@ -41,8 +41,13 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 				});
 				continue;
 			}
-			if (error.context) error.context.itemIndex = itemIndex;
-			throw error;
+			if (error instanceof NodeApiError || error instanceof NodeOperationError) {
+				error.context.itemIndex ??= itemIndex;
+				// eslint-disable-next-line @n8n/community-nodes/require-node-api-error -- already a NodeApiError/NodeOperationError; wrapping would lose its HTTP code
+				throw error;
+			}
+			// Anything else is a bug of ours: surface it as a node error on its item, not a crash.
+			throw new NodeOperationError(this.getNode(), error as Error, { itemIndex });
 		}
 	}
 	return [returnData];
