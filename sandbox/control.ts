@@ -178,17 +178,6 @@ function currentConfig(state: SandboxState): unknown {
 	};
 }
 
-function stats(state: SandboxState): unknown {
-	return {
-		tokensIssued: state.tokens.issued,
-		requests: state.requestCount,
-		requestsByRoute: Object.fromEntries(state.requestsByRoute),
-		faultsFired: state.faults.fired,
-		emailsSent: state.emails.length,
-		webhookDeliveries: state.webhooks.attempts().length,
-	};
-}
-
 async function route(state: SandboxState, req: IncomingMessage, method: string, path: string, url: URL): Promise<Reply> {
 	const bodyText = await readBody(req);
 	const body = () => parseJson(bodyText);
@@ -218,7 +207,7 @@ async function route(state: SandboxState, req: IncomingMessage, method: string, 
 	}
 	switch (key) {
 		case 'GET /_sandbox/stats':
-			return reply(stats(state));
+			return reply(state.stats());
 		case 'GET /_sandbox/requests': {
 			const routeFilter = url.searchParams.get('route')?.toLowerCase();
 			return reply(
@@ -231,9 +220,11 @@ async function route(state: SandboxState, req: IncomingMessage, method: string, 
 			state.reset();
 			return reply({ reset: true });
 		case 'POST /_sandbox/dataset': {
-			const spec = asObject(body()).dataset as DatasetSpec | undefined;
+			const requested = asObject(body()).dataset;
+			// 'generated' is the CLI's name for the generator with its default sizes.
+			const spec = (requested === 'generated' ? {} : requested) as DatasetSpec | undefined;
 			if (spec !== 'demo' && spec !== 'empty' && (typeof spec !== 'object' || spec === null)) {
-				throw dotNetError(400, "dataset must be 'demo', 'empty' or generator options");
+				throw dotNetError(400, "dataset must be 'demo', 'empty', 'generated' or generator options");
 			}
 			state.loadDataset(buildDataset(spec));
 			return reply({ loaded: true, assets: state.store.assets.size, tickets: state.store.tickets.size });
@@ -281,8 +272,9 @@ async function route(state: SandboxState, req: IncomingMessage, method: string, 
 		case 'POST /_sandbox/webhooks/redeliver': {
 			const request = asObject(body());
 			const ids = Array.isArray(request.delivery_ids) ? request.delivery_ids.map(String) : [String(request.delivery_id ?? '')];
-			const unknown = ids.filter((id) => !state.webhooks.redeliver(id));
+			const unknown = ids.filter((id) => !state.webhooks.knows(id));
 			if (unknown.length > 0) throw notFound('Delivery', unknown.join(', '));
+			for (const id of ids) state.webhooks.redeliver(id);
 			return reply({ redelivered: ids.length });
 		}
 		case 'GET /_sandbox/sink':

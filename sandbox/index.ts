@@ -2,7 +2,7 @@ import type { AddressInfo } from 'node:net';
 import { buildDataset, type DatasetSpec, type GenerateOptions } from './datasets';
 import { demoApplications } from './datasets/common';
 import type { FaultRule } from './faults';
-import type { OutboundEmail, RequestLogEntry, SinkEntry } from './state';
+import type { OutboundEmail, RequestLogEntry, SandboxStats, SinkEntry } from './state';
 import { SandboxState } from './state';
 import { createSandboxServer } from './server';
 import { defaultWebhookSettings, type DeliveryAttempt, type HaloEvent, type WebhookSettings } from './webhooks';
@@ -26,15 +26,6 @@ export interface HaloSandboxOptions {
 	faultSeed?: number;
 	/** The day dataset dates are relative to (default now). */
 	referenceTime?: number;
-}
-
-export interface SandboxStats {
-	tokensIssued: number;
-	requests: number;
-	requestsByRoute: Record<string, number>;
-	faultsFired: number;
-	emailsSent: number;
-	webhookDeliveries: number;
 }
 
 export interface HaloSandbox {
@@ -92,14 +83,7 @@ export async function startHaloSandbox(options: HaloSandboxOptions = {}): Promis
 			server.closeAllConnections();
 			await new Promise<void>((resolve) => server.close(() => resolve()));
 		},
-		stats: () => ({
-			tokensIssued: state.tokens.issued,
-			requests: state.requestCount,
-			requestsByRoute: Object.fromEntries(state.requestsByRoute),
-			faultsFired: state.faults.fired,
-			emailsSent: state.emails.length,
-			webhookDeliveries: state.webhooks.attempts().length,
-		}),
+		stats: () => state.stats(),
 		requests: () => [...state.requests],
 		reset: () => state.reset(),
 		loadDataset: (spec) => state.loadDataset(buildDataset(spec, options.referenceTime)),
@@ -116,4 +100,4 @@ export async function startHaloSandbox(options: HaloSandboxOptions = {}): Promis
 }
 
 export { demoApplications };
-export type { DatasetSpec, DeliveryAttempt, FaultRule, GenerateOptions, HaloEvent, OutboundEmail, RequestLogEntry, SinkEntry, WebhookSettings };
+export type { SandboxStats, DatasetSpec, DeliveryAttempt, FaultRule, GenerateOptions, HaloEvent, OutboundEmail, RequestLogEntry, SinkEntry, WebhookSettings };

@@ -40,6 +40,17 @@ export interface SinkEntry {
 	at: string;
 }
 
+export interface SandboxStats {
+	tokensIssued: number;
+	requests: number;
+	/** Keyed by method and lower-case route without ids: `GET /api/tickets/:id`. */
+	requestsByRoute: Record<string, number>;
+	faultsFired: number;
+	emailsSent: number;
+	/** Delivery attempts, retries included. */
+	webhookDeliveries: number;
+}
+
 /** The request log keeps the most recent entries only, so long benchmarks stay flat in memory. */
 const requestLogLimit = 50000;
 
@@ -66,6 +77,17 @@ export class SandboxState {
 		this.tokens = new TokenIssuer(config);
 		this.webhooks = new WebhookDispatcher(() => this.store.webhooks.values(), webhookSettings);
 		this.faults = new FaultInjector(faultSeed);
+	}
+
+	stats(): SandboxStats {
+		return {
+			tokensIssued: this.tokens.issued,
+			requests: this.requestCount,
+			requestsByRoute: Object.fromEntries(this.requestsByRoute),
+			faultsFired: this.faults.fired,
+			emailsSent: this.emails.length,
+			webhookDeliveries: this.webhooks.attempts().length,
+		};
 	}
 
 	emit(event: HaloEvent): void {

@@ -48,6 +48,8 @@ export class HaloStore {
 		site: (asset) => asset.site_id,
 		contract: (asset) => asset.contract_ids,
 		assettype: (asset) => asset.assettype_id,
+		// The default (active only) unfiltered list is a slice of this, not a scan of every asset.
+		active: (asset) => (asset.inactive ? null : 1),
 	});
 	readonly software: Map<number, Software[]>;
 	readonly tickets = new Table<Ticket>({ client: (ticket) => ticket.client_id });

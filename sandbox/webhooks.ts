@@ -159,6 +159,10 @@ export class WebhookDispatcher {
 		}
 	}
 
+	knows(deliveryId: string): boolean {
+		return this.deliveries.has(deliveryId);
+	}
+
 	/** Sends an already-made delivery again with the same id and payload, as Halo sometimes does. */
 	redeliver(deliveryId: string): boolean {
 		const known = this.deliveries.get(deliveryId);

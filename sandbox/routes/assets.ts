@@ -45,12 +45,15 @@ const assetRoutes = entityRoutes<Asset>({
 						? store.assets.bucket('client', clientId)
 						: typeId !== undefined
 							? store.assets.bucket('assettype', typeId)
-							: store.assets.all();
+							: includeInactive
+								? store.assets.all()
+								: store.assets.bucket('active', 1);
+		const onlyActive = candidates === store.assets.bucket('active', 1);
 		const matches = allOf<Asset>([
 			clientId !== undefined && ((asset) => asset.client_id === clientId),
 			siteId !== undefined && ((asset) => asset.site_id === siteId),
 			typeId !== undefined && ((asset) => asset.assettype_id === typeId),
-			!includeInactive && ((asset) => !asset.inactive),
+			!includeInactive && !onlyActive && ((asset) => !asset.inactive),
 			search !== undefined && ((asset) => containsText([asset.inventory_number, asset.key_field], search)),
 		]);
 		return envelope(pageOf(query, candidates, matches), 'assets', (asset) => assetView(asset, store));
