@@ -1,0 +1,292 @@
+import { calendarDate, isWithin, resolvePlanDate } from './dates';
+import { normalizeKey } from './operators';
+import type { HaloAsset, HaloContract, HaloItem, HaloRecurringInvoice, HaloRecurringLine, Snapshot } from './types';
+
+/** Where a coverage key came from: the contract or recurring-invoice line that grants it. */
+export type CoverageSource =
+	| {
+			type: 'contract';
+			contractId: number;
+			ref: string;
+			contractTypeId: number | null;
+			contractTypeName: string;
+	  }
+	| {
+			type: 'recurringLine';
+			invoiceId: number;
+			lineId: number;
+			itemId: number | null;
+			itemCode: string;
+			itemName: string;
+			quantity: number;
+			contractId: number | null;
+	  };
+
+/**
+ * The lists a policy condition can test on `coverage.client` or `coverage.asset`. Names, codes and
+ * refs are lower case; `contractTypes` and `items` hold names, codes and ids (as text) together so
+ * one condition matches whichever the user wrote.
+ */
+export interface CoverageKeys {
+	contractIds: number[];
+	contractRefs: string[];
+	contractTypes: string[];
+	contractTypeIds: number[];
+	contractTypeNames: string[];
+	items: string[];
+	itemIds: number[];
+	itemCodes: string[];
+	itemNames: string[];
+}
+
+export const COVERAGE_FIELDS: Array<keyof CoverageKeys> = [
+	'contractIds',
+	'contractRefs',
+	'contractTypes',
+	'contractTypeIds',
+	'contractTypeNames',
+	'items',
+	'itemIds',
+	'itemCodes',
+	'itemNames',
+];
+
+export const ITEM_FIELDS = new Set<keyof CoverageKeys>(['items', 'itemIds', 'itemCodes', 'itemNames']);
+
+export interface InForceLine {
+	line: HaloRecurringLine;
+	invoice: HaloRecurringInvoice;
+	item: HaloItem | undefined;
+}
+
+/** The coverage of one client or one asset on the plan date, with the sources of every key. */
+export class CoverageSet {
+	readonly keys: CoverageKeys = {
+		contractIds: [],
+		contractRefs: [],
+		contractTypes: [],
+		contractTypeIds: [],
+		contractTypeNames: [],
+		items: [],
+		itemIds: [],
+		itemCodes: [],
+		itemNames: [],
+	};
+
+	readonly lines: InForceLine[] = [];
+
+	private readonly sources = new Map<string, CoverageSource[]>();
+
+	/** The contracts and lines that put `key` into the list `field`. */
+	sourcesOf(field: keyof CoverageKeys, key: unknown): CoverageSource[] {
+		return this.sources.get(`${field}\u0000${normalizeKey(key)}`) ?? [];
+	}
+
+	addContract(contract: HaloContract): void {
+		const source: CoverageSource = {
+			type: 'contract',
+			contractId: contract.id,
+			ref: contract.ref,
+			contractTypeId: contract.typeId,
+			contractTypeName: contract.typeName,
+		};
+		this.add('contractIds', contract.id, source);
+		if (contract.ref) this.add('contractRefs', contract.ref.toLowerCase(), source);
+		if (contract.typeId !== null) {
+			this.add('contractTypeIds', contract.typeId, source);
+			this.add('contractTypes', String(contract.typeId), source);
+		}
+		if (contract.typeName) {
+			this.add('contractTypeNames', contract.typeName.toLowerCase(), source);
+			this.add('contractTypes', contract.typeName.toLowerCase(), source);
+		}
+	}
+
+	addLine(entry: InForceLine): void {
+		const { line, item } = entry;
+		this.lines.push(entry);
+		const source: CoverageSource = {
+			type: 'recurringLine',
+			invoiceId: line.invoiceId,
+			lineId: line.id,
+			itemId: line.itemId,
+			itemCode: line.itemCode || item?.code || '',
+			itemName: item?.name || line.itemName,
+			quantity: line.quantity,
+			contractId: line.contractId ?? entry.invoice.contractId,
+		};
+		if (line.itemId !== null) {
+			this.add('itemIds', line.itemId, source);
+			this.add('items', String(line.itemId), source);
+		}
+		for (const code of new Set([line.itemCode, item?.code ?? ''])) {
+			if (!code) continue;
+			this.add('itemCodes', code.toLowerCase(), source);
+			this.add('items', code.toLowerCase(), source);
+		}
+		for (const name of new Set([line.itemName, item?.name ?? ''])) {
+			if (!name) continue;
+			this.add('itemNames', name.toLowerCase(), source);
+			this.add('items', name.toLowerCase(), source);
+		}
+	}
+
+	private add(field: keyof CoverageKeys, key: string | number, source: CoverageSource): void {
+		const sourceKey = `${field}\u0000${normalizeKey(key)}`;
+		const known = this.sources.get(sourceKey);
+		if (known) {
+			known.push(source);
+			return;
+		}
+		this.sources.set(sourceKey, [source]);
+		(this.keys[field] as Array<string | number>).push(key);
+	}
+}
+
+export const EMPTY_COVERAGE = new CoverageSet();
+
+export interface CoverageOptions {
+	/** the day to plan for: `yyyy-MM-dd`, an ISO timestamp or a Date; today when left out */
+	date?: string | Date;
+	/** IANA zone the dates are read in; default UTC */
+	timeZone?: string;
+}
+
+export interface CoverageFacts {
+	date: string;
+	timeZone: string;
+	contractInForce(contractId: number): boolean;
+	lineInForce(line: HaloRecurringLine, invoice: HaloRecurringInvoice): boolean;
+	inForceLines: InForceLine[];
+	clientCoverage(clientId: number): CoverageSet;
+	/** shared between assets with the same in-force links, so equal coverage is one object */
+	assetCoverage(asset: HaloAsset): CoverageSet;
+	warnings: string[];
+}
+
+/** Rule: not flagged expired or inactive, start (if any) on or before the day, end (if any) on or after. */
+export function isContractInForce(
+	contract: HaloContract,
+	date: string,
+	timeZone: string,
+	dayOf: (raw: string | null) => string | null = (raw) => calendarDate(raw, timeZone),
+): boolean {
+	if (contract.expired || !contract.active) return false;
+	return isWithin(date, dayOf(contract.startDate), dayOf(contract.endDate));
+}
+
+/**
+ * Computes, once per snapshot and day, which contracts and recurring lines are in force and
+ * what every client and asset is covered by.
+ */
+export function computeCoverage(snapshot: Snapshot, options: CoverageOptions = {}): CoverageFacts {
+	const timeZone = options.timeZone || 'UTC';
+	const date = resolvePlanDate(options.date, timeZone);
+	const warnings: string[] = [];
+	// Halo repeats the same few dates thousands of times; parse each text once.
+	const days = new Map<string, string | null>();
+	const dayOf = (raw: string | null) => {
+		if (raw === null) return null;
+		let day = days.get(raw);
+		if (day === undefined) {
+			day = calendarDate(raw, timeZone);
+			days.set(raw, day);
+		}
+		return day;
+	};
+
+	const contractsById = new Map(snapshot.contracts.map((contract) => [contract.id, contract]));
+	const contractsInForce = new Set<number>();
+	for (const contract of snapshot.contracts) {
+		if (isContractInForce(contract, date, timeZone, dayOf)) contractsInForce.add(contract.id);
+	}
+	const contractInForce = (contractId: number) => contractsInForce.has(contractId);
+
+	const missingContracts = new Set<number>();
+	/** Rule: invoice enabled, line active, line dates contain the day, the invoice's (and line's) contract in force. */
+	const lineInForce = (line: HaloRecurringLine, invoice: HaloRecurringInvoice) => {
+		if (invoice.disabled || line.inactive) return false;
+		if (!isWithin(date, dayOf(line.startDate), dayOf(line.endDate))) return false;
+		for (const contractId of [invoice.contractId, line.contractId]) {
+			if (contractId === null) continue;
+			if (!contractsById.has(contractId)) missingContracts.add(contractId);
+			if (!contractsInForce.has(contractId)) return false;
+		}
+		return true;
+	};
+
+	const itemsById = new Map(snapshot.items.map((item) => [item.id, item]));
+	const clientSets = new Map<number, CoverageSet>();
+	const clientSet = (clientId: number) => {
+		let set = clientSets.get(clientId);
+		if (!set) {
+			set = new CoverageSet();
+			clientSets.set(clientId, set);
+		}
+		return set;
+	};
+	for (const contract of snapshot.contracts) {
+		if (contractsInForce.has(contract.id)) clientSet(contract.clientId).addContract(contract);
+	}
+
+	const inForceLines: InForceLine[] = [];
+	const linesByAsset = new Map<number, InForceLine[]>();
+	for (const invoice of snapshot.recurringInvoices) {
+		for (const line of invoice.lines) {
+			if (!lineInForce(line, invoice)) continue;
+			const entry: InForceLine = { line, invoice, item: line.itemId === null ? undefined : itemsById.get(line.itemId) };
+			inForceLines.push(entry);
+			clientSet(invoice.clientId).addLine(entry);
+			if (line.assetId !== null) {
+				const forAsset = linesByAsset.get(line.assetId) ?? [];
+				forAsset.push(entry);
+				linesByAsset.set(line.assetId, forAsset);
+			}
+		}
+	}
+	if (missingContracts.size > 0) {
+		warnings.push(
+			`${missingContracts.size} contract(s) referenced by recurring invoices are not in the snapshot (ids ${[...missingContracts].slice(0, 10).join(', ')}); their lines count as not in force`,
+		);
+	}
+
+	const contractsByAsset = new Map<number, number[]>();
+	for (const contract of snapshot.contracts) {
+		if (!contractsInForce.has(contract.id)) continue;
+		for (const assetId of contract.assetIds) {
+			const linked = contractsByAsset.get(assetId) ?? [];
+			linked.push(contract.id);
+			contractsByAsset.set(assetId, linked);
+		}
+	}
+
+	const assetSets = new Map<string, CoverageSet>();
+	const assetCoverage = (asset: HaloAsset): CoverageSet => {
+		const lines = linesByAsset.get(asset.id);
+		const fromContracts = contractsByAsset.get(asset.id);
+		const linked = asset.contractIds.filter(contractInForce);
+		if (!lines && !fromContracts && linked.length === 0) return EMPTY_COVERAGE;
+		const contractIds = [...new Set([...linked, ...(fromContracts ?? [])])].sort((a, b) => a - b);
+		const lineIds = (lines ?? []).map((entry) => `${entry.invoice.id}:${entry.line.id}`).sort();
+		const key = `${contractIds.join(',')}|${lineIds.join(',')}`;
+		let set = assetSets.get(key);
+		if (!set) {
+			set = new CoverageSet();
+			for (const contractId of contractIds) set.addContract(contractsById.get(contractId) as HaloContract);
+			for (const entry of lines ?? []) set.addLine(entry);
+			assetSets.set(key, set);
+		}
+		return set;
+	};
+
+	return {
+		date,
+		timeZone,
+		contractInForce,
+		lineInForce,
+		inForceLines,
+		clientCoverage: (clientId) => clientSets.get(clientId) ?? EMPTY_COVERAGE,
+		assetCoverage,
+		warnings,
+	};
+}

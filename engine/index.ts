@@ -1,0 +1,37 @@
+/**
+ * The deployment policy engine, usable without n8n:
+ *
+ *   const { normalizeSnapshot, planDeployments } = require('n8n-nodes-halopsa-automation');
+ *   const plan = await planDeployments(normalizeSnapshot(raw), { policies }, { timeZone: 'Europe/London' });
+ */
+export type * from './types';
+export { normalizeSnapshot, toId } from './snapshot';
+export { calendarDate, resolvePlanDate, PlanDateError } from './dates';
+export type { CoverageFacts, CoverageKeys, CoverageOptions, CoverageSource, InForceLine } from './coverage';
+export { computeCoverage, CoverageSet, isContractInForce } from './coverage';
+export type { AssetFacts, FactName } from './facts';
+export { FACT_CATALOG } from './facts';
+export { ALL_OPERATORS, customOperators, normalizeKey } from './operators';
+export type { ConditionNode, LeafCondition, Policy, PolicyCheck, PolicyEffect, PolicyError } from './policy/schema';
+export { checkPolicies, parsePolicies, PolicyValidationError } from './policy/schema';
+export type { FormPolicy } from './policy/compile';
+export { compileFormPolicy, splitNamesAndIds } from './policy/compile';
+export type { ReferenceKind, UnknownReference } from './policy/references';
+export { describeUnknownReference, findUnknownReferences } from './policy/references';
+export { closestMatches } from './suggest';
+export type { PlanOptions } from './plan/prepare';
+export type {
+	Decision,
+	DecisionReason,
+	DeploymentAction,
+	FailedCondition,
+	MatchedSource,
+	PolicyExplanation,
+	ReconciliationRow,
+	SoftwareSummary,
+	WhyNotReport,
+} from './plan/result';
+export { DeploymentPlan } from './plan/result';
+export { planDeployments, planNaive } from './plan/planner';
+export type { SyntheticOptions } from './synthetic';
+export { generateSyntheticPolicies, generateSyntheticSnapshot, seededRandom } from './synthetic';
