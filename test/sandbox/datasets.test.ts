@@ -1,0 +1,91 @@
+import { startHaloSandbox, type HaloSandbox } from '../../sandbox';
+import { api, control, tokenFor } from './http';
+
+const referenceTime = Date.UTC(2025, 5, 15);
+
+describe('sandbox demo dataset', () => {
+	let sandbox: HaloSandbox;
+	let token: string;
+
+	beforeAll(async () => {
+		sandbox = await startHaloSandbox({ referenceTime });
+		token = await tokenFor(sandbox);
+	});
+	afterAll(() => sandbox.stop());
+
+	it('has SentinelOne and Huntress recurring items and an inactive legacy item', async () => {
+		const items = (await api(sandbox, token, 'GET', '/Item?recurringonly=true&includeinactive=true')).json;
+		const codes = items.map((item: { internalreference: string }) => item.internalreference);
+		expect(codes).toEqual(expect.arrayContaining(['S1-CORE', 'HUNTRESS-EDR', 'AV-LEGACY']));
+		expect(codes).not.toContain('LAB-HOUR');
+		const activeOnly = (await api(sandbox, token, 'GET', '/Item?recurringonly=true')).json;
+		expect(activeOnly.map((item: { internalreference: string }) => item.internalreference)).not.toContain('AV-LEGACY');
+	});
+
+	it('has active, expired, renewed, future-dated and inactive contracts of several types', async () => {
+		const all = (await api(sandbox, token, 'GET', '/ClientContract?includeinactive=true')).json.contracts;
+		const now = referenceTime;
+		expect(new Set(all.map((contract: { contracttype_name: string }) => contract.contracttype_name))).toEqual(
+			new Set(['Managed Security', 'Managed Services', 'Break Fix']),
+		);
+		expect(all.some((contract: { expired: boolean }) => contract.expired)).toBe(true);
+		expect(all.some((contract: { start_date: string }) => Date.parse(`${contract.start_date}Z`) > now)).toBe(true);
+		expect(all.some((contract: { active: boolean }) => !contract.active)).toBe(true);
+		const defaultList = (await api(sandbox, token, 'GET', '/ClientContract')).json.contracts;
+		expect(defaultList.length).toBe(all.length - 1);
+		const withoutRenewed = (await api(sandbox, token, 'GET', '/ClientContract?excluderenewed=true')).json.contracts;
+		expect(withoutRenewed.length).toBe(defaultList.length - 1);
+		const details = (await api(sandbox, token, 'GET', '/ClientContract/1?includedetails=true')).json;
+		expect(details.assets.length).toBeGreaterThan(0);
+		const onDevice = (await api(sandbox, token, 'GET', `/ClientContract?device_id=${details.assets[0].id}`)).json.contracts;
+		expect(onDevice.map((contract: { id: number }) => contract.id)).toContain(1);
+	});
+
+	it('has recurring invoices with asset lines, inactive and dated lines, and a disabled invoice', async () => {
+		const invoices = (await api(sandbox, token, 'GET', '/RecurringInvoice?includelines=true')).json.invoices;
+		const lines = invoices.flatMap((invoice: { lines: unknown[] }) => invoice.lines);
+		expect(invoices.some((invoice: { disabled: boolean }) => invoice.disabled)).toBe(true);
+		expect(lines.some((line: { isinactive: boolean }) => line.isinactive)).toBe(true);
+		expect(lines.some((line: { asset_id: number; item_code: string }) => line.asset_id > 0 && line.item_code === 'S1-CORE')).toBe(true);
+		expect(lines.some((line: { enddate: string | null }) => line.enddate !== null)).toBe(true);
+		const forContract = (await api(sandbox, token, 'GET', '/RecurringInvoice?contract_id=4&includelines=true')).json.invoices;
+		expect(forContract).toHaveLength(1);
+		expect(forContract[0]).toMatchObject({ client_name: 'Harbor Legal LLP', contract_ref: 'HBL-MSEC-2025' });
+	});
+
+	it('has assets of several types with installed software', async () => {
+		const assets = (await api(sandbox, token, 'GET', '/Asset?includeinactive=true')).json.assets;
+		expect(new Set(assets.map((asset: { assettype_name: string }) => asset.assettype_name))).toEqual(
+			new Set(['Workstation', 'Server', 'Laptop', 'Firewall', 'Switch']),
+		);
+		const software = (await api(sandbox, token, 'GET', '/AssetSoftware?device_id=2')).json;
+		expect(software.map((row: { name: string }) => row.name)).toContain('SentinelOne Agent');
+		expect((await api(sandbox, token, 'GET', '/AssetSoftware?device_id=99999')).status).toBe(404);
+	});
+
+	it('keeps what sample workflows post to a sink', async () => {
+		await control(sandbox, 'POST', '/sink/chat', { text: 'hello' });
+		const received = (await control(sandbox, 'GET', '/sink/chat')).json;
+		expect(received).toEqual([expect.objectContaining({ method: 'POST', body: { text: 'hello' } })]);
+	});
+});
+
+describe('sandbox generator', () => {
+	it('produces the same data for the same seed and day, and other data for another seed', async () => {
+		const options = { seed: 11, clients: 20, assets: 500, tickets: 50 };
+		const first = await startHaloSandbox({ dataset: options, referenceTime });
+		const second = await startHaloSandbox({ dataset: options, referenceTime });
+		const third = await startHaloSandbox({ dataset: { ...options, seed: 12 }, referenceTime });
+		try {
+			const read = async (sandbox: HaloSandbox, path: string) => (await api(sandbox, await tokenFor(sandbox), 'GET', path)).text;
+			for (const path of ['/Asset?includeinactive=true', '/ClientContract?includeinactive=true', '/RecurringInvoice?includelines=true', '/Tickets', '/Users']) {
+				expect(await read(second, path)).toBe(await read(first, path));
+			}
+			expect(await read(third, '/Asset?includeinactive=true')).not.toBe(await read(first, '/Asset?includeinactive=true'));
+			expect(first.state.store.assets.size).toBe(500);
+			expect(first.state.store.tickets.size).toBe(50);
+		} finally {
+			await Promise.all([first.stop(), second.stop(), third.stop()]);
+		}
+	});
+});
