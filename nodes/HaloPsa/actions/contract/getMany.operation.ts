@@ -5,7 +5,7 @@ import { simplifiedAssetFields } from '../asset/fields';
 import type { ListFilter } from '../common/getMany';
 import { clientFilter, finishRows, getManyFields, idFilter, includeInactiveFilter, listRows, readListFilters } from '../common/getMany';
 import { simplifiedContractFields } from './fields';
-import { isContractInForce, readDay } from './inForce';
+import { inForceTest } from './inForce';
 
 const contractList = { path: '/ClientContract', envelopeKey: 'contracts' };
 
@@ -43,8 +43,7 @@ const filters: ListFilter[] = [
 				'Only contracts in force on this date: not expired or inactive, started on or before it and not ended before it',
 		},
 		rowTest(value, itemIndex) {
-			const day = readDay.call(this, value, 'In Force On', itemIndex);
-			return (contract) => isContractInForce(contract, day);
+			return inForceTest.call(this, value, 'In Force On', itemIndex);
 		},
 	},
 ];

@@ -2,41 +2,35 @@ import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 import { DateTime } from 'luxon';
 
-/** The calendar day (yyyy-mm-dd) of a Halo date; Halo writes "no date" as 1900-01-01 or earlier. */
-function haloDay(value: unknown): string | undefined {
-	if (typeof value !== 'string') return undefined;
-	const day = /^\d{4}-\d{2}-\d{2}/.exec(value)?.[0];
-	return day && day > '1900-01-01' ? day : undefined;
-}
+import { isContractInForce } from '../../../../engine/coverage';
+import { resolvePlanDate } from '../../../../engine/dates';
+import { normalizeContract } from '../../../../engine/snapshot';
 
 /**
- * Reads the In Force On date as a calendar day in the workflow's time zone. Accepts what n8n
- * expressions produce: ISO text, a JS Date or a Luxon DateTime.
+ * The In Force On filter, with the deployment planner's own rule and date reading, so a
+ * contract this filter keeps is one the planner counts as coverage on that day. Days are
+ * read in the workflow's time zone.
  */
-export function readDay(this: IExecuteFunctions, value: unknown, label: string, itemIndex: number): string {
-	const zone = this.getTimezone();
-	const parsed =
-		value instanceof Date
-			? DateTime.fromJSDate(value, { zone })
-			: DateTime.isDateTime(value)
-				? value.setZone(zone)
-				: DateTime.fromISO(String(value).trim(), { zone });
-	if (!parsed.isValid) {
+export function inForceTest(
+	this: IExecuteFunctions,
+	value: unknown,
+	label: string,
+	itemIndex: number,
+): (contract: IDataObject) => boolean {
+	const timeZone = this.getTimezone();
+	// n8n expressions may hand over a Luxon DateTime; the planner reads ISO text or a JS Date.
+	const date = DateTime.isDateTime(value) ? value.toISO() ?? '' : value instanceof Date ? value : String(value);
+	let day: string;
+	try {
+		day = resolvePlanDate(date, timeZone);
+	} catch {
 		throw new NodeOperationError(this.getNode(), `${label} is not a valid date: "${String(value)}"`, {
 			itemIndex,
 			description: 'Use a date like 2025-01-31, or an expression such as {{ $now }}.',
 		});
 	}
-	return parsed.toISODate() as string;
-}
-
-/**
- * Whether a contract is in force on a day: not flagged expired or inactive, started on or
- * before that day (if it has a start) and not ended before it (if it has an end).
- */
-export function isContractInForce(contract: IDataObject, day: string): boolean {
-	if (contract.expired === true || contract.active === false) return false;
-	const start = haloDay(contract.start_date);
-	const end = haloDay(contract.end_date);
-	return (start === undefined || start <= day) && (end === undefined || end >= day);
+	return (row) => {
+		const contract = normalizeContract(row);
+		return contract !== null && isContractInForce(contract, day, timeZone);
+	};
 }
