@@ -18,6 +18,16 @@ export const maxRateLimitWaitOption: INodeProperties = {
 		"How long in total to wait for Halo's rate limit (300 requests per 5 minutes on hosted instances) to clear before failing",
 };
 
+/** The "Options" collection of operations whose only option is the rate-limit wait. */
+export const rateLimitOptions: INodeProperties = {
+	displayName: 'Options',
+	name: 'options',
+	type: 'collection',
+	placeholder: 'Add Option',
+	default: {},
+	options: [maxRateLimitWaitOption],
+};
+
 export const returnAllAndLimit: INodeProperties[] = [
 	{
 		displayName: 'Return All',

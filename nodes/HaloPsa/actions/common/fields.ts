@@ -1,7 +1,6 @@
 import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { maxRateLimitWaitOption } from '../../helpers/descriptions';
 
 /** A required record ID typed by the user, e.g. the asset to get. */
 export function recordIdField(name: string, displayName: string, description: string): INodeProperties {
@@ -34,12 +33,3 @@ export function operationSelector(resource: string, options: INodePropertyOption
 export const showOnlyFor = (resource: string, operation: string, fields: INodeProperties[]) =>
 	updateDisplayOptions({ show: { resource: [resource], operation: [operation] } }, fields);
 
-/** Lists read many pages and custom calls may be many, so they offer the rate-limit wait. */
-export const rateLimitOptions: INodeProperties = {
-	displayName: 'Options',
-	name: 'options',
-	type: 'collection',
-	placeholder: 'Add Option',
-	default: {},
-	options: [maxRateLimitWaitOption],
-};

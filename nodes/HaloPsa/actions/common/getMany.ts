@@ -1,11 +1,11 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { clientLocator, returnAllAndLimit, simplifyField } from '../../helpers/descriptions';
+import { clientLocator, rateLimitOptions, returnAllAndLimit, simplifyField } from '../../helpers/descriptions';
 import { simplifyRecords } from '../../helpers/simplify';
 import { optionalId } from '../../helpers/values';
 import { haloApiRequestAllItems } from '../../transport';
 import type { HaloOperation } from '../resources';
-import { rateLimitOptions, showOnlyFor } from './fields';
+import { showOnlyFor } from './fields';
 
 type RowTest = (row: IDataObject) => boolean;
 

@@ -2,7 +2,8 @@ import type { IDataObject, IExecuteFunctions, IHttpRequestMethods, INodeProperti
 import { jsonParse, NodeOperationError } from 'n8n-workflow';
 
 import { haloApiRequest } from '../../transport';
-import { rateLimitOptions, showOnlyFor } from '../common/fields';
+import { rateLimitOptions } from '../../helpers/descriptions';
+import { showOnlyFor } from '../common/fields';
 
 const methodsWithBody = ['PATCH', 'POST', 'PUT'];
 

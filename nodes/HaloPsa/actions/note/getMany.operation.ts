@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { maxRateLimitWaitOption, returnAllAndLimit, simplifyField, ticketLocator } from '../../helpers/descriptions';
+import { rateLimitOptions, returnAllAndLimit, simplifyField, ticketLocator } from '../../helpers/descriptions';
 import { requireId } from '../../helpers/values';
 import { haloApiRequestAllItems } from '../../transport';
 import { outputActions } from './common';
@@ -33,14 +33,7 @@ const properties: INodeProperties[] = [
 		],
 	},
 	simplifyField,
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		default: {},
-		options: [maxRateLimitWaitOption],
-	},
+	rateLimitOptions,
 ];
 
 export const description = updateDisplayOptions({ show: { resource: ['note'], operation: ['getMany'] } }, properties);

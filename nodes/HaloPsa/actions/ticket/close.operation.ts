@@ -1,10 +1,10 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
-import { simplifyField, ticketLocator } from '../../helpers/descriptions';
+import { rateLimitOptions, simplifyField, ticketLocator } from '../../helpers/descriptions';
 import { requireId, toHaloId } from '../../helpers/values';
 import { haloApiRequest, haloApiRequestAllItems } from '../../transport';
-import { getTicket, outputTickets, ticketOptions } from './common';
+import { getTicket, outputTickets } from './common';
 
 const properties: INodeProperties[] = [
 	ticketLocator(),
@@ -18,7 +18,7 @@ const properties: INodeProperties[] = [
 			'The status that closes tickets in this Halo. Empty means the status named "Closed". Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
 	},
 	simplifyField,
-	ticketOptions,
+	rateLimitOptions,
 ];
 
 export const description = updateDisplayOptions({ show: { resource: ['ticket'], operation: ['close'] } }, properties);

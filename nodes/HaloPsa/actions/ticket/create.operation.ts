@@ -1,10 +1,10 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { clientLocator, simplifyField } from '../../helpers/descriptions';
+import { clientLocator, rateLimitOptions, simplifyField } from '../../helpers/descriptions';
 import { optionalId, parseHaloDate } from '../../helpers/values';
 import { haloApiRequest, haloApiRequestAllItems } from '../../transport';
-import { outputTickets, ticketOptions } from './common';
+import { outputTickets } from './common';
 import { createOnlyFieldOptions, ticketFieldOptions, toTicketBody } from './fields';
 
 const properties: INodeProperties[] = [
@@ -28,7 +28,7 @@ const properties: INodeProperties[] = [
 		),
 	},
 	simplifyField,
-	ticketOptions,
+	rateLimitOptions,
 ];
 
 export const description = updateDisplayOptions({ show: { resource: ['ticket'], operation: ['create'] } }, properties);

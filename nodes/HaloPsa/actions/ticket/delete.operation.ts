@@ -1,12 +1,11 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { ticketLocator } from '../../helpers/descriptions';
+import { rateLimitOptions, ticketLocator } from '../../helpers/descriptions';
 import { requireId } from '../../helpers/values';
 import { haloApiRequest } from '../../transport';
-import { ticketOptions } from './common';
 
-const properties: INodeProperties[] = [ticketLocator(), ticketOptions];
+const properties: INodeProperties[] = [ticketLocator(), rateLimitOptions];
 
 export const description = updateDisplayOptions({ show: { resource: ['ticket'], operation: ['delete'] } }, properties);
 

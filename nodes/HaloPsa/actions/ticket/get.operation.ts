@@ -1,11 +1,11 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { simplifyField, ticketLocator } from '../../helpers/descriptions';
+import { rateLimitOptions, simplifyField, ticketLocator } from '../../helpers/descriptions';
 import { requireId } from '../../helpers/values';
-import { getTicket, outputTickets, ticketOptions } from './common';
+import { getTicket, outputTickets } from './common';
 
-const properties: INodeProperties[] = [ticketLocator(), simplifyField, ticketOptions];
+const properties: INodeProperties[] = [ticketLocator(), simplifyField, rateLimitOptions];
 
 export const description = updateDisplayOptions({ show: { resource: ['ticket'], operation: ['get'] } }, properties);
 

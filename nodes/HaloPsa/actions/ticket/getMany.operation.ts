@@ -1,10 +1,10 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
-import { clientLocator, returnAllAndLimit, simplifyField } from '../../helpers/descriptions';
+import { clientLocator, rateLimitOptions, returnAllAndLimit, simplifyField } from '../../helpers/descriptions';
 import { toHaloDate, toHaloId } from '../../helpers/values';
 import { haloApiRequestAllItems } from '../../transport';
-import { outputTickets, ticketOptions } from './common';
+import { outputTickets } from './common';
 
 const properties: INodeProperties[] = [
 	...returnAllAndLimit,
@@ -69,7 +69,7 @@ const properties: INodeProperties[] = [
 		],
 	},
 	simplifyField,
-	ticketOptions,
+	rateLimitOptions,
 ];
 
 export const description = updateDisplayOptions({ show: { resource: ['ticket'], operation: ['getMany'] } }, properties);

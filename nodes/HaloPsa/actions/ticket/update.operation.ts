@@ -1,10 +1,10 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
-import { simplifyField, ticketLocator } from '../../helpers/descriptions';
+import { rateLimitOptions, simplifyField, ticketLocator } from '../../helpers/descriptions';
 import { requireId } from '../../helpers/values';
 import { haloApiRequest } from '../../transport';
-import { getTicket, outputTickets, ticketOptions } from './common';
+import { getTicket, outputTickets } from './common';
 import { ticketFieldOptions, toTicketBody } from './fields';
 
 const properties: INodeProperties[] = [
@@ -18,7 +18,7 @@ const properties: INodeProperties[] = [
 		options: ticketFieldOptions,
 	},
 	simplifyField,
-	ticketOptions,
+	rateLimitOptions,
 ];
 
 export const description = updateDisplayOptions({ show: { resource: ['ticket'], operation: ['update'] } }, properties);
