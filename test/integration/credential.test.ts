@@ -1,7 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-import type { IDataObject } from 'n8n-workflow';
+import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
 import { locator, makeCredentials, runNode } from '../helpers/n8n-harness';
 import type { HaloCredentialValues } from '../helpers/n8n-harness';
@@ -11,7 +11,7 @@ const fixture = useHaloSandbox({ requireTenant: 'acme', tokenLifetimeSeconds: 2 
 
 const getTicket = { resource: 'ticket', operation: 'get', ticketId: locator(1) };
 
-async function runWith(overrides: Partial<HaloCredentialValues>, parameters: IDataObject = getTicket) {
+async function runWith(overrides: Partial<HaloCredentialValues>, parameters: INodeParameters = getTicket) {
 	const credentials = makeCredentials(fixture.sandbox, { tenant: 'acme', ...overrides });
 	const result = await runNode({ parameters, credentials, continueOnFail: true });
 	return { ...result, credentials, json: result.items[0]?.json ?? {} };

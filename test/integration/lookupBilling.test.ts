@@ -1,4 +1,4 @@
-import type { IDataObject } from 'n8n-workflow';
+import type { IDataObject, IPairedItemData } from 'n8n-workflow';
 
 import { locator, makeCredentials } from '../helpers/n8n-harness';
 import type { StoredCredential } from '../helpers/n8n-harness';
@@ -103,8 +103,8 @@ describe('Contract lookups', () => {
 			{ returnAll: true, filters: { inForceOn: '={{ $json.day }}', clientId: locator(1) } },
 			{ continueOnFail: true, inputItems: [{ day: dayOffset(0) }, { day: '31/02/2025' }] },
 		);
-		expect(continued.items.filter((item) => item.pairedItem && (item.pairedItem as IDataObject).item === 0)).toHaveLength(2);
-		const errorItem = continued.items.find((item) => (item.pairedItem as IDataObject).item === 1);
+		expect(continued.items.filter((item) => item.pairedItem && (item.pairedItem as IPairedItemData).item === 0)).toHaveLength(2);
+		const errorItem = continued.items.find((item) => (item.pairedItem as IPairedItemData).item === 1);
 		expect(errorItem?.json.error).toBe('In Force On is not a valid date: "31/02/2025"');
 	});
 

@@ -35,7 +35,7 @@ async function tokenFor(sandbox: SandboxAddress): Promise<string> {
 
 /** GET from the sandbox's Halo API, unpaged (the sandbox then answers every row). */
 export async function haloGet(sandbox: SandboxAddress, path: string, qs: Record<string, string | number | boolean> = {}) {
-	const query = new URLSearchParams(Object.entries(qs).map(([key, value]) => [key, String(value)])).toString();
+	const query = new URLSearchParams(Object.entries(qs).map(([key, value]): [string, string] => [key, String(value)])).toString();
 	const answer = await fetch(`${sandbox.baseUrl}/api${path}${query ? `?${query}` : ''}`, {
 		headers: { Authorization: `Bearer ${await tokenFor(sandbox)}` },
 	});

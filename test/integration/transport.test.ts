@@ -1,4 +1,4 @@
-import type { IDataObject } from 'n8n-workflow';
+import type { INodeListSearchResult, INodePropertyOptions } from 'n8n-workflow';
 
 import { locator, makeCredentials, runNode, runNodeMethod } from '../helpers/n8n-harness';
 import type { StoredCredential } from '../helpers/n8n-harness';
@@ -82,19 +82,19 @@ describe('Transport against the sandbox', () => {
 	});
 
 	it('loads options and list searches live from the tenant', async () => {
-		const statuses = (await runNodeMethod({ kind: 'loadOptions', method: 'getStatuses', credentials })) as IDataObject[];
+		const statuses = (await runNodeMethod({ kind: 'loadOptions', method: 'getStatuses', credentials })) as INodePropertyOptions[];
 		expect(statuses.map((option) => option.name)).toContain('Closed');
 		for (const method of ['getTicketTypes', 'getPriorities', 'getAgents', 'getTeams', 'getOutcomes']) {
-			const options = (await runNodeMethod({ kind: 'loadOptions', method, credentials })) as IDataObject[];
+			const options = (await runNodeMethod({ kind: 'loadOptions', method, credentials })) as INodePropertyOptions[];
 			expect(options.length).toBeGreaterThan(0);
 		}
-		const page1 = (await runNodeMethod({ kind: 'listSearch', method: 'searchTickets', credentials })) as IDataObject;
-		expect((page1.results as IDataObject[]).length).toBe(50);
+		const page1 = (await runNodeMethod({ kind: 'listSearch', method: 'searchTickets', credentials })) as INodeListSearchResult;
+		expect((page1.results).length).toBe(50);
 		expect(page1.paginationToken).toBe('2');
-		expect(String((page1.results as IDataObject[])[0].url)).toMatch(/\/ticket\?id=\d+$/);
-		const clients = (await runNodeMethod({ kind: 'listSearch', method: 'searchClients', credentials })) as IDataObject;
-		expect((clients.results as IDataObject[]).length).toBe(3);
-		const outcomes = (await runNodeMethod({ kind: 'listSearch', method: 'searchOutcomes', credentials, filter: 'note' })) as IDataObject;
-		expect((outcomes.results as IDataObject[]).map((result) => result.name)).toEqual(expect.arrayContaining(['Note', 'Private Note']));
+		expect(String(page1.results[0].url)).toMatch(/\/ticket\?id=\d+$/);
+		const clients = (await runNodeMethod({ kind: 'listSearch', method: 'searchClients', credentials })) as INodeListSearchResult;
+		expect(clients.results.length).toBe(3);
+		const outcomes = (await runNodeMethod({ kind: 'listSearch', method: 'searchOutcomes', credentials, filter: 'note' })) as INodeListSearchResult;
+		expect(outcomes.results.map((result) => result.name)).toEqual(expect.arrayContaining(['Note', 'Private Note']));
 	});
 });
