@@ -35,3 +35,7 @@ export { DeploymentPlan } from './plan/result';
 export { planDeployments, planNaive } from './plan/planner';
 export type { SyntheticOptions } from './synthetic';
 export { generateSyntheticPolicies, generateSyntheticSnapshot, seededRandom } from './synthetic';
+export type { HaloDataSource, HaloListFetcher, QueryValue, SnapshotLoadOptions } from './datasource';
+export { PagedHaloDataSource } from './datasource';
+export type { HaloConnection } from './axiosDataSource';
+export { AxiosHaloDataSource, HaloAxiosClient, HaloRequestError } from './axiosDataSource';

@@ -15,8 +15,8 @@ export function editDistance(left: string, right: string): number {
 }
 
 /**
- * The known names closest to `wanted`: names that contain it (or are contained by it) first, then
- * those within a few edits, at most `limit`.
+ * The known names closest to `wanted`: names that contain it (or are contained by it), else those
+ * fewest edits away (within a few), at most `limit`.
  */
 export function closestMatches(wanted: string, known: Iterable<string>, limit = 3): string[] {
 	const target = wanted.trim().toLowerCase();
@@ -24,13 +24,17 @@ export function closestMatches(wanted: string, known: Iterable<string>, limit = 
 	for (const name of new Set(known)) {
 		const lower = name.toLowerCase();
 		if (!lower) continue;
-		const contained = target.length > 0 && (lower.includes(target) || target.includes(lower));
+		// containment counts only for words of some length, so "in" does not suggest itself for "containAny"
+		const [shorter, longer] = lower.length < target.length ? [lower, target] : [target, lower];
+		const contained = shorter.length >= 3 && shorter.length * 2 >= longer.length && longer.includes(shorter);
 		const distance = editDistance(target, lower);
 		const tolerance = Math.max(2, Math.floor(Math.max(target.length, lower.length) / 3));
 		if (contained || distance <= tolerance) scored.push({ name, score: contained ? distance - 100 : distance });
 	}
+	scored.sort((x, y) => x.score - y.score || x.name.localeCompare(y.name));
+	const best = scored[0]?.score ?? 0;
 	return scored
-		.sort((x, y) => x.score - y.score || x.name.localeCompare(y.name))
+		.filter((entry) => entry.score < 0 || entry.score === best)
 		.slice(0, limit)
 		.map((entry) => entry.name);
 }

@@ -1,0 +1,202 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+
+import type { Decision, DeploymentPlan, FormPolicy, Policy, RawSnapshot, Snapshot, UnknownReference } from '../../engine';
+import {
+	checkPolicies,
+	compileFormPolicy,
+	findUnknownReferences,
+	normalizeSnapshot,
+	PagedHaloDataSource,
+	PlanDateError,
+	planDeployments,
+	PolicyValidationError,
+	splitNamesAndIds,
+} from '../../engine';
+import { haloApiRequestAllItems } from '../HaloPsa/transport';
+
+type OutputMode = 'changes' | 'assets' | 'software' | 'reconciliation';
+
+interface PlanOptionsParameter {
+	includeInactiveAssets?: boolean;
+	includeSummary?: boolean;
+	planDate?: string;
+	timeZone?: string;
+}
+
+function fail(this: IExecuteFunctions, itemIndex: number, message: string, description: string): never {
+	throw new NodeOperationError(this.getNode(), message, { itemIndex, description });
+}
+
+/** The form's policies, compiled to the same JSON policies a user could write; ids made unique. */
+function policiesFromForm(this: IExecuteFunctions, itemIndex: number): Policy[] {
+	const entries = this.getNodeParameter('formPolicies.policy', itemIndex, []) as IDataObject[];
+	if (entries.length === 0) fail.call(this, itemIndex, 'No policy is set', 'Add at least one policy under Policies, or switch Policies From to JSON.');
+	const seen = new Map<string, number>();
+	return entries.map((entry, index) => {
+		try {
+			const policy = compileFormPolicy(entry as unknown as FormPolicy);
+			const uses = (seen.get(policy.id) ?? 0) + 1;
+			seen.set(policy.id, uses);
+			return uses > 1 ? { ...policy, id: `${policy.id}-${uses}` } : policy;
+		} catch (error) {
+			const problems = error instanceof PolicyValidationError ? error.errors.map((problem) => problem.message).join('\n') : (error as Error).message;
+			return fail.call(this, itemIndex, `Policy ${index + 1} in the form is not complete`, `Fill in Software and at least one contract type or item.\n${problems}`);
+		}
+	});
+}
+
+function policiesFromJson(this: IExecuteFunctions, itemIndex: number): Policy[] {
+	const document = this.getNodeParameter('policiesJson', itemIndex) as unknown;
+	const { policies, errors } = checkPolicies(document);
+	if (errors.length > 0) {
+		const lines = errors.slice(0, 15).map((error) => `${error.path}: ${error.message}`);
+		if (errors.length > 15) lines.push(`... and ${errors.length - 15} more`);
+		fail.call(this, itemIndex, `The policies are not valid (${errors.length} problem${errors.length === 1 ? '' : 's'})`, lines.join('\n'));
+	}
+	return policies;
+}
+
+async function loadSnapshot(this: IExecuteFunctions, itemIndex: number, options: PlanOptionsParameter): Promise<Snapshot> {
+	const dataSource = this.getNodeParameter('dataSource', itemIndex) as 'halo' | 'input';
+	if (dataSource === 'input') {
+		const field = (this.getNodeParameter('snapshotField', itemIndex, '') as string).trim();
+		const json = this.getInputData()[itemIndex].json;
+		const value = field ? json[field] : json;
+		if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+			fail.call(this, itemIndex, `The input item has no snapshot${field ? ` in the field "${field}"` : ''}`, 'A snapshot is an object with the lists clients, contracts, invoices (recurring invoices with lines), items and assets, and optionally installedSoftware.');
+		}
+		return normalizeSnapshot(value as RawSnapshot);
+	}
+	const clientIds = splitNamesAndIds(this.getNodeParameter('clientIds', itemIndex, '') as string);
+	const notIds = clientIds.filter((id) => typeof id !== 'number');
+	if (notIds.length > 0) fail.call(this, itemIndex, `Client IDs must be numbers, got "${notIds.join('", "')}"`, 'Enter client IDs separated by commas, e.g. 12, 15, or leave the field empty for every client.');
+	const source = new PagedHaloDataSource(
+		async (path, envelopeKey, qs) => (await haloApiRequestAllItems.call(this, path, envelopeKey, { qs, itemIndex })) as Array<Record<string, unknown>>,
+	);
+	return await source.loadSnapshot({
+		clientIds: clientIds.length > 0 ? (clientIds as number[]) : undefined,
+		includeInstalledSoftware: this.getNodeParameter('includeInstalledSoftware', itemIndex, false) as boolean,
+		includeInactiveAssets: options.includeInactiveAssets,
+	});
+}
+
+function describeReference(reference: UnknownReference, policies: Policy[]): string {
+	const policy = policies.find((candidate) => candidate.id === reference.policyId);
+	const hint = reference.suggestions.length > 0 ? `did you mean ${reference.suggestions.map((name) => `"${name}"`).join(' or ')}?` : 'no similar name exists';
+	return `Policy "${reference.policyId}" (${policy?.software ?? ''}): the ${reference.kind} "${reference.value}" is not in the HaloPSA data; ${hint}`;
+}
+
+function decisionJson(decision: Decision): IDataObject {
+	return { ...decision } as unknown as IDataObject;
+}
+
+function outputRows(plan: DeploymentPlan, mode: OutputMode): IDataObject[] {
+	if (mode === 'changes') return [...plan.changes()].map(decisionJson);
+	if (mode === 'software') return plan.summary() as unknown as IDataObject[];
+	if (mode === 'reconciliation') return plan.reconciliation() as unknown as IDataObject[];
+	const rows: IDataObject[] = [];
+	let current: IDataObject | undefined;
+	for (const decision of plan.decisions()) {
+		if (current?.assetId !== decision.assetId) {
+			current = {
+				assetId: decision.assetId,
+				assetName: decision.assetName,
+				clientId: decision.clientId,
+				clientName: decision.clientName,
+				assetTypeId: decision.assetTypeId,
+				assetTypeName: decision.assetTypeName,
+				targetedSoftware: [],
+				decisions: [],
+			};
+			rows.push(current);
+		}
+		const { software, targeted, installed, action, reasons } = decision;
+		if (targeted) (current.targetedSoftware as string[]).push(software);
+		(current.decisions as IDataObject[]).push({ software, targeted, installed, action, reasons } as unknown as IDataObject);
+	}
+	return rows;
+}
+
+function summaryRow(plan: DeploymentPlan, warnings: string[]): IDataObject {
+	const software = plan.summary();
+	return {
+		summary: true,
+		dryRun: true,
+		date: plan.date,
+		timeZone: plan.timeZone,
+		assets: plan.assetCount,
+		clients: plan.clientCount,
+		policies: plan.policyCount,
+		installedSoftwareKnown: plan.installedSoftwareKnown,
+		changes: {
+			install: software.reduce((total, entry) => total + entry.install, 0),
+			remove: software.reduce((total, entry) => total + entry.remove, 0),
+		},
+		software: software as unknown as IDataObject[],
+		warnings: [...plan.warnings, ...warnings],
+	};
+}
+
+/** Plans for one input item: policies, snapshot, checks, plan, then the rows of the chosen output. */
+async function planForItem(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject[]> {
+	const policySource = this.getNodeParameter('policySource', itemIndex) as 'form' | 'json';
+	const policies = policySource === 'form' ? policiesFromForm.call(this, itemIndex) : policiesFromJson.call(this, itemIndex);
+	const options = this.getNodeParameter('options', itemIndex, {}) as PlanOptionsParameter;
+	const snapshot = await loadSnapshot.call(this, itemIndex, options);
+
+	const activeAssets = options.includeInactiveAssets ? snapshot.assets : snapshot.assets.filter((asset) => !asset.inactive);
+	if (activeAssets.length === 0) {
+		fail.call(this, itemIndex, 'The snapshot has no assets to plan for', snapshot.assets.length > 0
+			? 'Every asset is flagged inactive; turn on Include Inactive Assets to plan for them.'
+			: 'HaloPSA (or the input item) returned no assets: check the Client IDs, the API application\'s asset permission, or the snapshot\'s "assets" list.');
+	}
+
+	const references = findUnknownReferences(policies, snapshot);
+	const blocking = references.filter((reference) => reference.kind === 'contract type' || reference.kind === 'recurring item');
+	if (blocking.length > 0) {
+		fail.call(this, itemIndex, `${blocking.length === 1 ? 'A policy names a contract type or item' : `Policies name ${blocking.length} contract types or items`} that HaloPSA does not have`, blocking.map((reference) => describeReference(reference, policies)).join('\n'));
+	}
+	const warnings = references.filter((reference) => !blocking.includes(reference)).map((reference) => describeReference(reference, policies));
+
+	let plan: DeploymentPlan;
+	try {
+		plan = await planDeployments(snapshot, policies, {
+			date: options.planDate || undefined,
+			timeZone: options.timeZone?.trim() || 'UTC',
+			includeInactiveAssets: options.includeInactiveAssets,
+		});
+	} catch (error) {
+		if (error instanceof PlanDateError) fail.call(this, itemIndex, error.message, 'Correct Plan Date or Time Zone under Options.');
+		throw new NodeOperationError(this.getNode(), error as Error, { itemIndex });
+	}
+	const rows = outputRows(plan, this.getNodeParameter('output', itemIndex) as OutputMode);
+	return options.includeSummary === false ? rows : [summaryRow(plan, warnings), ...rows];
+}
+
+/** One plan per input item; every output item is paired with the item it came from. */
+export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+	const items = this.getInputData();
+	const returnData: INodeExecutionData[] = [];
+	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
+		try {
+			const rows = await planForItem.call(this, itemIndex);
+			returnData.push(...this.helpers.constructExecutionMetaData(this.helpers.returnJsonArray(rows), { itemData: { item: itemIndex } }));
+		} catch (error) {
+			if (this.continueOnFail()) {
+				returnData.push({
+					json: { error: error.message, ...(error.description ? { errorDescription: error.description } : {}) },
+					pairedItem: { item: itemIndex },
+				});
+				continue;
+			}
+			if (error instanceof NodeOperationError || error instanceof NodeApiError) {
+				if (error.context) error.context.itemIndex = itemIndex;
+				// eslint-disable-next-line @n8n/community-nodes/require-node-api-error -- already a NodeApiError/NodeOperationError; wrapping would lose its HTTP code
+				throw error;
+			}
+			throw new NodeOperationError(this.getNode(), error as Error, { itemIndex });
+		}
+	}
+	return [returnData];
+}
