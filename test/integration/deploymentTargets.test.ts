@@ -1,0 +1,217 @@
+/**
+ * The Deployment Targets node run through n8n-core against the sandbox, checked against an
+ * independent computation: plain loops over the raw API data this test fetches itself.
+ */
+import type { IDataObject, INodeParameters } from 'n8n-workflow';
+
+import { DeploymentTargets } from '../../nodes/DeploymentTargets/DeploymentTargets.node';
+import { makeCredentials, runNode } from '../helpers/n8n-harness';
+import { useHaloSandbox } from '../helpers/sandbox';
+
+// The sandbox flags contracts expired by its own clock, so the plan day is today.
+const PLAN_DAY = new Date().toISOString().slice(0, 10);
+type Row = Record<string, any>;
+
+/** Halo data fetched with nothing but fetch: token, then every page of each list. */
+async function fetchTenant(baseUrl: string, clientId: string, clientSecret: string) {
+	const tokenAnswer = await fetch(`${baseUrl}/auth/token`, {
+		method: 'POST',
+		headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+		body: new URLSearchParams({ grant_type: 'client_credentials', client_id: clientId, client_secret: clientSecret, scope: 'all' }),
+	});
+	const { access_token: token } = (await tokenAnswer.json()) as { access_token: string };
+	const get = async (path: string) => {
+		const answer = await fetch(`${baseUrl}/api${path}`, { headers: { Authorization: `Bearer ${token}` } });
+		return (await answer.json()) as any;
+	};
+	const all = async (path: string, key: string) => {
+		const rows: Row[] = [];
+		for (let page = 1; ; page++) {
+			const body = await get(`${path}${path.includes('?') ? '&' : '?'}pageinate=true&page_size=100&page_no=${page}`);
+			const pageRows = (Array.isArray(body) ? body : body[key]) as Row[];
+			rows.push(...pageRows);
+			if (pageRows.length === 0 || Array.isArray(body) || rows.length >= body.record_count) return rows;
+		}
+	};
+	const assets = await all('/Asset', 'assets');
+	const software: Record<number, Row[]> = {};
+	for (const asset of assets) software[asset.id] = await get(`/AssetSoftware?device_id=${asset.id}`);
+	return {
+		clients: await all('/Client?includeinactive=true', 'clients'),
+		contracts: await all('/ClientContract?includeinactive=true', 'contracts'),
+		invoices: await all('/RecurringInvoice?includelines=true', 'invoices'),
+		items: await all('/Item?includeinactive=true', 'items'),
+		assets,
+		software,
+	};
+}
+
+type Tenant = Awaited<ReturnType<typeof fetchTenant>>;
+
+/** The coverage rules of the issue, written out plainly over Halo's own field names. */
+function expectedTargets(tenant: Tenant, rule: { software: string; contractType?: string; itemCode?: string; assetLinked?: boolean; assetTypes?: string[] }) {
+	const day = (value: unknown) => (typeof value === 'string' && value && !value.startsWith('1900') ? value.slice(0, 10) : null);
+	const within = (start: unknown, end: unknown) => (day(start) === null || day(start)! <= PLAN_DAY) && (day(end) === null || day(end)! >= PLAN_DAY);
+	const contractInForce = (contract: Row | undefined) => !!contract && !contract.expired && contract.active !== false && within(contract.start_date, contract.end_date);
+	const contractById = new Map(tenant.contracts.map((contract) => [Math.trunc(Number(contract.id)), contract]));
+	const targeted = new Set<number>();
+	for (const asset of tenant.assets) {
+		if (asset.inactive) continue;
+		if (rule.assetTypes && !rule.assetTypes.includes(asset.assettype_name)) continue;
+		let covered = false;
+		if (rule.contractType) {
+			for (const contract of tenant.contracts) {
+				if (!contractInForce(contract) || String(contract.contracttype_name).toLowerCase() !== rule.contractType.toLowerCase()) continue;
+				const linked = (asset.contracts ?? []).some((link: Row) => Math.trunc(Number(link.id)) === Math.trunc(Number(contract.id)));
+				if (rule.assetLinked ? linked : contract.client_id === asset.client_id) covered = true;
+			}
+		}
+		if (rule.itemCode) {
+			for (const invoice of tenant.invoices) {
+				if (invoice.disabled) continue;
+				if (invoice.contract_id > 0 && !contractInForce(contractById.get(Math.trunc(Number(invoice.contract_id))))) continue;
+				for (const line of invoice.lines) {
+					if (line.isinactive || !within(line.startdate, line.enddate) || line.item_code !== rule.itemCode) continue;
+					if (line.contract_id > 0 && !contractInForce(contractById.get(Math.trunc(Number(line.contract_id))))) continue;
+					if (rule.assetLinked ? line.asset_id === asset.id : invoice.client_id === asset.client_id) covered = true;
+				}
+			}
+		}
+		if (covered) targeted.add(asset.id);
+	}
+	const installed = (assetId: number) =>
+		(tenant.software[assetId] ?? []).some((entry) => String(entry.name).toLowerCase().includes(rule.software.toLowerCase()));
+	const installs = [...targeted].filter((assetId) => !installed(assetId)).sort((a, b) => a - b);
+	return { targeted: [...targeted].sort((a, b) => a - b), installs };
+}
+
+const formPolicy = (values: IDataObject) => ({ formPolicies: { policy: [values] } });
+
+describe('Halo Deployment Targets node against the demo tenant', () => {
+	const fixture = useHaloSandbox({ dataset: 'demo' });
+	let tenant: Tenant;
+	const run = async (parameters: INodeParameters, inputItems?: IDataObject[], continueOnFail = false) =>
+		await runNode({
+			nodeType: new DeploymentTargets(),
+			credentials: makeCredentials(fixture.sandbox),
+			parameters: { dataSource: 'halo', options: { planDate: PLAN_DAY }, ...parameters },
+			inputItems,
+			continueOnFail,
+		});
+
+	beforeAll(async () => {
+		tenant = await fetchTenant(fixture.sandbox.baseUrl, fixture.sandbox.clientId, fixture.sandbox.clientSecret);
+	});
+
+	it('targets every asset of clients with an in-force Managed Security contract, as computed independently', async () => {
+		const { items, error } = await run({
+			...formPolicy({ software: 'SentinelOne', coverageKind: 'contractType', contractTypes: 'managed security', coverageScope: 'client' }),
+			includeInstalledSoftware: true,
+			output: 'assets',
+		});
+		expect(error).toBeUndefined();
+		const [summary, ...assets] = items.map((item) => item.json);
+		const expected = expectedTargets(tenant, { software: 'SentinelOne', contractType: 'Managed Security' });
+		expect(expected.targeted.length).toBeGreaterThan(3);
+		expect(assets.filter((asset) => (asset.targetedSoftware as string[]).includes('SentinelOne')).map((asset) => asset.assetId)).toEqual(expected.targeted);
+		expect(summary).toEqual(expect.objectContaining({ summary: true, dryRun: true, date: PLAN_DAY, changes: { install: expected.installs.length, remove: 0 } }));
+		expect(items.every((item) => JSON.stringify(item.pairedItem) === JSON.stringify({ item: 0 }))).toBe(true);
+	});
+
+	it('installs Huntress where the asset is billed on an in-force line, and reconciles licences per client', async () => {
+		const parameters = {
+			...formPolicy({ software: 'Huntress', coverageKind: 'recurringItem', items: 'HUNTRESS-EDR', coverageScope: 'client' }),
+			includeInstalledSoftware: true,
+		};
+		const changes = await run({ ...parameters, output: 'changes' });
+		const expected = expectedTargets(tenant, { software: 'Huntress', itemCode: 'HUNTRESS-EDR' });
+		expect(expected.targeted.length).toBeGreaterThan(0);
+		const [, ...rows] = changes.items.map((item) => item.json);
+		expect(rows.filter((row) => row.action === 'install').map((row) => row.assetId)).toEqual(expected.installs);
+		for (const row of rows) {
+			expect(row.reasons).toEqual([expect.objectContaining({ policyId: 'huntress-deploy', matched: expect.arrayContaining([expect.objectContaining({ type: 'recurringLine', itemCode: 'HUNTRESS-EDR' })]) })]);
+		}
+
+		const reconciliation = await run({ ...parameters, output: 'reconciliation' });
+		const [, ...report] = reconciliation.items.map((item) => item.json);
+		for (const row of report) {
+			const clientAssets = expected.targeted.filter((assetId) => tenant.assets.find((asset) => asset.id === assetId)?.client_id === row.clientId);
+			expect(row.targetedAssets).toBe(clientAssets.length);
+			expect(row.difference).toBe((row.targetedAssets as number) - (row.billedQuantity as number));
+		}
+		expect(report.length).toBeGreaterThan(0);
+	});
+
+	it('asset-linked coverage from JSON policies, with an exclusion that wins', async () => {
+		const policiesJson = JSON.stringify([
+			{ id: 's1', software: 'SentinelOne', effect: 'deploy', conditions: { all: [{ fact: 'coverage', path: '$.asset.contractTypes', operator: 'containsAny', value: ['Managed Security'] }] } },
+			{ id: 'no-servers', software: 'SentinelOne', effect: 'exclude', conditions: { all: [{ fact: 'asset', path: '$.typeName', operator: 'equalsIgnoreCase', value: 'server' }] } },
+		]);
+		const { items } = await run({ policySource: 'json', policiesJson, output: 'assets', options: { planDate: PLAN_DAY, includeSummary: false } });
+		const expected = expectedTargets(tenant, { software: 'SentinelOne', contractType: 'Managed Security', assetLinked: true });
+		const notServers = expected.targeted.filter((assetId) => tenant.assets.find((asset) => asset.id === assetId)?.assettype_name !== 'Server');
+		expect(items.filter((item) => (item.json.targetedSoftware as string[]).includes('SentinelOne')).map((item) => item.json.assetId)).toEqual(notServers);
+		expect(notServers.length).toBeLessThan(expected.targeted.length);
+	});
+
+	it('plans the same from a snapshot in the input item as from HaloPSA', async () => {
+		const policy = formPolicy({ software: 'SentinelOne', coverageKind: 'contractType', contractTypes: 'Managed Security' });
+		const fromHalo = await run({ ...policy, output: 'software' });
+		const snapshot = { ...tenant, installedSoftware: undefined, software: undefined };
+		const fromInput = await runNode({
+			nodeType: new DeploymentTargets(),
+			parameters: { dataSource: 'input', snapshotField: 'snapshot', ...policy, output: 'software', options: { planDate: PLAN_DAY } },
+			inputItems: [{ snapshot }],
+		});
+		expect(fromInput.items.map((item) => item.json)).toEqual(fromHalo.items.map((item) => item.json));
+	});
+
+	it('names unknown contract types with the tenant\'s closest real names', async () => {
+		const { error } = await run({ ...formPolicy({ software: 'SentinelOne', coverageKind: 'contractType', contractTypes: 'Managed Securty' }), output: 'changes' });
+		expect(error?.message).toMatch(/contract type or item that HaloPSA does not have/);
+		expect(error?.description).toMatch(/"Managed Securty" is not in the HaloPSA data; did you mean "Managed Security"\?/);
+	});
+
+	it('reports invalid JSON policies with their paths, per item under continue-on-fail', async () => {
+		const policiesJson = JSON.stringify([{ id: 'x', software: 'S', effect: 'deploy', conditions: { all: [{ fact: 'coverage', path: '$.client.contractType', operator: 'containsAny', value: ['a'] }] } }]);
+		const { items } = await run({ policySource: 'json', policiesJson, output: 'changes' }, [{}, {}], true);
+		expect(items).toHaveLength(2);
+		expect(items[1].json.error).toMatch(/The policies are not valid \(1 problem\)/);
+		expect(items[1].json.errorDescription).toMatch(/\$\[0\]\.conditions\.all\[0\]\.path: unknown path "\$\.client\.contractType"/);
+		expect(items[1].pairedItem).toEqual({ item: 1 });
+	});
+
+	it('refuses an empty snapshot with a clear error', async () => {
+		const { error } = await runNode({
+			nodeType: new DeploymentTargets(),
+			parameters: { dataSource: 'input', ...formPolicy({ software: 'S', coverageKind: 'contractType', contractTypes: 'Managed Security' }), output: 'changes' },
+			inputItems: [{ clients: [], assets: [] }],
+		});
+		expect(error?.message).toBe('The snapshot has no assets to plan for');
+	});
+});
+
+describe('Halo Deployment Targets node against a generated tenant', () => {
+	const fixture = useHaloSandbox({ dataset: { seed: 11, clients: 25, assets: 400, tickets: 0 } });
+
+	it('matches the independent computation for every contract type of the tenant', async () => {
+		const tenant = await fetchTenant(fixture.sandbox.baseUrl, fixture.sandbox.clientId, fixture.sandbox.clientSecret);
+		const contractTypes = [...new Set(tenant.contracts.map((contract) => String(contract.contracttype_name)))];
+		const policy = contractTypes.map((contractType, index) => ({ software: `Agent ${index}`, coverageKind: 'contractType', contractTypes: contractType, coverageScope: index % 2 ? 'asset' : 'client' }));
+		const { items, error } = await runNode({
+			nodeType: new DeploymentTargets(),
+			credentials: makeCredentials(fixture.sandbox),
+			parameters: { dataSource: 'halo', formPolicies: { policy }, output: 'assets', options: { planDate: PLAN_DAY, includeSummary: false } },
+		});
+		expect(error).toBeUndefined();
+		let targetedSomewhere = 0;
+		contractTypes.forEach((contractType, index) => {
+			const expected = expectedTargets(tenant, { software: `Agent ${index}`, contractType, assetLinked: index % 2 === 1 });
+			const actual = items.filter((item) => (item.json.targetedSoftware as string[]).includes(`Agent ${index}`)).map((item) => item.json.assetId);
+			expect(actual).toEqual(expected.targeted);
+			targetedSomewhere += actual.length;
+		});
+		expect(contractTypes.length).toBeGreaterThan(1);
+		expect(targetedSomewhere).toBeGreaterThan(0);
+	});
+});
