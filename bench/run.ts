@@ -101,7 +101,9 @@ function ratio(measure: Measure): string {
 	if (typeof measure.peer !== 'number') return '';
 	if (measure.peer === 0) return measure.value === 0 ? '1' : '';
 	const quotient = measure.value / measure.peer;
-	return quotient >= 10 || quotient === 0 ? quotient.toPrecision(2).replace(/\.0+$/, '') : quotient.toFixed(3).replace(/0+$/, '').replace(/\.$/, '');
+	if (quotient >= 100) return String(Math.round(quotient));
+	if (quotient >= 10) return quotient.toFixed(1);
+	return quotient.toFixed(3).replace(/\.?0+$/, '');
 }
 
 const HEADER = ['measure', 'ours', 'peer', 'ratio (ours/peer)', 'limit / goal'];
