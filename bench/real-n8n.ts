@@ -1,0 +1,407 @@
+/**
+ * The real n8n 2.41.1 for the n8n benches (tokens, trigger) and their e2e count tests: the
+ * workflows they run, one n8n started with scripts/n8n-env.ts (our package packed and installed
+ * the way users install it, both credentials imported), and the sandbox-side delivery driver.
+ * Everything talks to the sandbox over HTTP, so the e2e tests can use the suite's shared sandbox.
+ */
+import { randomUUID } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+
+import {
+	ensureRuntime,
+	freePort,
+	haloCredential,
+	importCredentials,
+	importWorkflows,
+	installPackage,
+	packPackage,
+	publishWorkflows,
+	startN8n,
+	type N8nInstance,
+	type N8nInstanceOptions,
+} from '../scripts/n8n-env';
+import { N8nApi } from '../test/e2e/helpers/n8n';
+import { peerCredentialData, PEER_CREDENTIAL_TYPE, PEER_NODE_TYPE } from './peer-node';
+import { log, mapWithConcurrency } from './support';
+
+export const OUR_NODE_TYPE = 'n8n-nodes-halopsa-automation.haloPsa';
+export const OUR_TRIGGER_TYPE = 'n8n-nodes-halopsa-automation.haloPsaTrigger';
+export const OUR_CREDENTIAL_TYPE = 'haloPsaAutomationApi';
+export const TRIGGER_NODE_NAME = 'HaloPSA Trigger';
+
+export interface CredentialRef {
+	id: string;
+	name: string;
+}
+
+export interface WorkflowJson {
+	id?: string;
+	name: string;
+	nodes: Array<Record<string, unknown>>;
+	connections: Record<string, unknown>;
+	settings: Record<string, unknown>;
+}
+
+export interface SandboxAccess {
+	baseUrl: string;
+	clientId: string;
+	clientSecret: string;
+}
+
+function chain(names: string[]): Record<string, unknown> {
+	const connections: Record<string, unknown> = {};
+	for (let index = 0; index + 1 < names.length; index++) {
+		connections[names[index]] = { main: [[{ node: names[index + 1], type: 'main', index: 0 }]] };
+	}
+	return connections;
+}
+
+function webhookNode(webhookPath: string): Record<string, unknown> {
+	return {
+		id: randomUUID(),
+		name: 'Webhook',
+		type: 'n8n-nodes-base.webhook',
+		typeVersion: 2,
+		position: [0, 0],
+		webhookId: randomUUID(),
+		// Answer when the workflow is done, so a caller hitting it in a loop runs executions one by one.
+		parameters: { httpMethod: 'POST', path: webhookPath, responseMode: 'lastNode', options: {} },
+	};
+}
+
+const TICKET_FROM_BODY = '={{ $json.body.ticketId }}';
+const TICKET_FROM_WEBHOOK = "={{ $('Webhook').item.json.body.ticketId }}";
+export const BENCH_NOTE = 'Checked by the n8n benchmark.';
+
+/** Webhook -> our node reads the ticket -> our node adds an internal note to it. */
+export function oursReadAndNoteWorkflow(webhookPath: string, credential: CredentialRef, id?: string): WorkflowJson {
+	const credentials = { [OUR_CREDENTIAL_TYPE]: credential };
+	return {
+		...(id ? { id } : {}),
+		name: `Bench: read ticket and add note (ours, /${webhookPath})`,
+		nodes: [
+			webhookNode(webhookPath),
+			{
+				id: randomUUID(),
+				name: 'Read ticket',
+				type: OUR_NODE_TYPE,
+				typeVersion: 1,
+				position: [220, 0],
+				credentials,
+				parameters: { resource: 'ticket', operation: 'get', ticketId: { __rl: true, mode: 'id', value: TICKET_FROM_BODY } },
+			},
+			{
+				id: randomUUID(),
+				name: 'Add note',
+				type: OUR_NODE_TYPE,
+				typeVersion: 1,
+				position: [440, 0],
+				credentials,
+				parameters: {
+					resource: 'note',
+					operation: 'addInternalNote',
+					ticketId: { __rl: true, mode: 'id', value: TICKET_FROM_WEBHOOK },
+					note: BENCH_NOTE,
+				},
+			},
+		],
+		connections: chain(['Webhook', 'Read ticket', 'Add note']),
+		settings: {},
+	};
+}
+
+/**
+ * Webhook -> the built-in node reads the ticket -> the built-in node updates the ticket's details.
+ * The built-in has no note/action operation; a ticket update is its closest equivalent.
+ */
+export function peerReadAndUpdateWorkflow(webhookPath: string, credential: CredentialRef, id?: string): WorkflowJson {
+	const credentials = { [PEER_CREDENTIAL_TYPE]: credential };
+	return {
+		...(id ? { id } : {}),
+		name: `Bench: read ticket and update it (built-in, /${webhookPath})`,
+		nodes: [
+			webhookNode(webhookPath),
+			{
+				id: randomUUID(),
+				name: 'Read ticket',
+				type: PEER_NODE_TYPE,
+				typeVersion: 1,
+				position: [220, 0],
+				credentials,
+				parameters: { resource: 'ticket', operation: 'get', ticketId: TICKET_FROM_BODY, simplify: false },
+			},
+			{
+				id: randomUUID(),
+				name: 'Update ticket',
+				type: PEER_NODE_TYPE,
+				typeVersion: 1,
+				position: [440, 0],
+				credentials,
+				parameters: { resource: 'ticket', operation: 'update', ticketId: TICKET_FROM_WEBHOOK, updateFields: { details: BENCH_NOTE } },
+			},
+		],
+		connections: chain(['Webhook', 'Read ticket', 'Update ticket']),
+		settings: {},
+	};
+}
+
+/** Our trigger alone, self-registering in Halo for "Ticket Updated" (full payloads: no API look-ups). */
+export function triggerWorkflow(credential: CredentialRef, id?: string): WorkflowJson {
+	return {
+		...(id ? { id } : {}),
+		name: 'Bench: Ticket Updated trigger',
+		nodes: [
+			{
+				id: randomUUID(),
+				name: TRIGGER_NODE_NAME,
+				type: OUR_TRIGGER_TYPE,
+				typeVersion: 1,
+				position: [0, 0],
+				webhookId: randomUUID(),
+				credentials: { [OUR_CREDENTIAL_TYPE]: credential },
+				parameters: { registration: 'automatic', events: ['ticketUpdated'], options: {} },
+			},
+		],
+		connections: {},
+		settings: {},
+	};
+}
+
+export function ourCredentialJson(sandbox: SandboxAccess, ref: CredentialRef): Record<string, unknown> {
+	return haloCredential({ url: sandbox.baseUrl, clientId: sandbox.clientId, clientSecret: sandbox.clientSecret, scope: 'all' }, ref.id, ref.name);
+}
+
+export function peerCredentialJson(sandbox: SandboxAccess, ref: CredentialRef): Record<string, unknown> {
+	return { id: ref.id, name: ref.name, type: PEER_CREDENTIAL_TYPE, data: peerCredentialData(sandbox) };
+}
+
+// ---------------------------------------------------------------------------------------------
+// One n8n of our own
+
+export interface BenchN8n {
+	api: N8nApi;
+	instance: N8nInstance;
+	/** the port n8n listens on (webhooks may be announced elsewhere, see `announcedWebhookBase`) */
+	port: number;
+	stop(): Promise<void>;
+}
+
+export const BENCH_OUR_CREDENTIAL: CredentialRef = { id: 'BenchHaloOurs001', name: 'HaloPSA Automation (bench)' };
+export const BENCH_PEER_CREDENTIAL: CredentialRef = { id: 'BenchHaloPeer001', name: 'HaloPSA built-in (bench)' };
+
+/**
+ * Packs and installs this package into a fresh user folder, imports both credentials and the
+ * workflows, publishes them, and starts n8n on a free port. `announcedWebhookBase` is the URL n8n
+ * gives Halo for its webhooks (e.g. a recording proxy in front of n8n); it gets n8n's port.
+ */
+export async function startBenchN8n(options: {
+	sandbox: SandboxAccess;
+	/** imported with their ids, which they must have */
+	workflows: WorkflowJson[];
+	announcedWebhookBase?: (n8nPort: number) => string;
+}): Promise<BenchN8n> {
+	const workflows = options.workflows.map((json) => {
+		if (!json.id) throw new Error(`workflow "${json.name}" needs an id to be imported`);
+		return { ...json, id: json.id };
+	});
+	const runtime = ensureRuntime(log);
+	const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'halopsa-bench-'));
+	const port = await freePort();
+	const brokerPort = await freePort();
+	const owner = { email: 'bench-owner@example.com', password: 'Bench-Owner-Pass-1', firstName: 'Bench', lastName: 'Owner' };
+	const announced = options.announcedWebhookBase?.(port);
+	const instanceOptions: N8nInstanceOptions = {
+		runtime,
+		userFolder: path.join(tmp, 'user'),
+		port,
+		brokerPort,
+		owner,
+		encryptionKey: 'halopsa-bench-key',
+		log,
+		env: { N8N_LOG_LEVEL: 'warn', ...(announced ? { WEBHOOK_URL: announced } : {}) },
+	};
+	fs.mkdirSync(instanceOptions.userFolder, { recursive: true });
+	installPackage(runtime, instanceOptions.userFolder, packPackage(path.join(tmp, 'pack'), log), log);
+	importCredentials(instanceOptions, [
+		ourCredentialJson(options.sandbox, BENCH_OUR_CREDENTIAL),
+		peerCredentialJson(options.sandbox, BENCH_PEER_CREDENTIAL),
+	]);
+	importWorkflows(
+		instanceOptions,
+		workflows.map((json) => ({ id: json.id, name: json.name, file: `${json.id}.json`, publish: true, json: { ...json } })),
+	);
+	publishWorkflows(instanceOptions, workflows.map((json) => json.id));
+	let instance: N8nInstance;
+	try {
+		instance = await startN8n(instanceOptions);
+	} catch (error) {
+		fs.rmSync(tmp, { recursive: true, force: true });
+		throw error;
+	}
+	const api = new N8nApi({
+		n8nUrl: instance.url,
+		port,
+		userFolder: instanceOptions.userFolder,
+		runtimeDir: runtime.dir,
+		logFile: instance.logFile,
+		encryptionKey: instanceOptions.encryptionKey!,
+		sandboxUrl: options.sandbox.baseUrl,
+		sandboxClientId: options.sandbox.clientId,
+		sandboxClientSecret: options.sandbox.clientSecret,
+		owner,
+		credentialId: BENCH_OUR_CREDENTIAL.id,
+		chatSecretHeader: '',
+		chatSecret: '',
+		workflows: workflows.map((json) => ({ id: json.id, name: json.name, file: `${json.id}.json`, publish: true })),
+		screenshotsDir: path.join(tmp, 'screenshots'),
+	});
+	try {
+		await api.login();
+	} catch (error) {
+		await instance.stop();
+		throw error;
+	}
+	return {
+		api,
+		instance,
+		port,
+		stop: async () => {
+			await instance.stop();
+			fs.rmSync(tmp, { recursive: true, force: true });
+		},
+	};
+}
+
+// ---------------------------------------------------------------------------------------------
+// Driving and reading runs
+
+/** POSTs `{ ticketId }` to a production webhook `count` times, one after the other. */
+export async function hitWebhook(n8nUrl: string, webhookPath: string, count: number, ticketIdFor: (index: number) => number): Promise<number> {
+	let failures = 0;
+	for (let index = 0; index < count; index++) {
+		const answer = await fetch(`${n8nUrl}/webhook/${webhookPath}`, {
+			method: 'POST',
+			headers: { 'Content-Type': 'application/json' },
+			body: JSON.stringify({ ticketId: ticketIdFor(index) }),
+		});
+		await answer.arrayBuffer();
+		if (!answer.ok) failures += 1;
+	}
+	return failures;
+}
+
+export interface ExecutionSummary {
+	id: string;
+	status: string;
+	startedAt: string;
+}
+
+/** Every execution of a workflow, through n8n's own executions API (cursor pages of 100). */
+export async function listExecutions(api: N8nApi, workflowId: string): Promise<ExecutionSummary[]> {
+	const filter = encodeURIComponent(JSON.stringify({ workflowId }));
+	const all: ExecutionSummary[] = [];
+	let cursor: string | undefined;
+	do {
+		const page = await api.request<{ results: ExecutionSummary[]; nextCursor?: string | null }>(
+			'GET',
+			`/executions?filter=${filter}&limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+		);
+		all.push(...page.results);
+		cursor = page.nextCursor ?? undefined;
+	} while (cursor);
+	return all;
+}
+
+/** Waits until the workflow's executions are all finished and their number has not changed for `quietMs`. */
+export async function waitForExecutionsToSettle(api: N8nApi, workflowId: string, quietMs = 3000, timeoutMs = 300_000): Promise<ExecutionSummary[]> {
+	const deadline = Date.now() + timeoutMs;
+	let last = -1;
+	let stableSince = Date.now();
+	for (;;) {
+		const executions = await listExecutions(api, workflowId);
+		const running = executions.some((execution) => ['new', 'running', 'waiting'].includes(execution.status));
+		if (executions.length !== last || running) {
+			last = executions.length;
+			stableSince = Date.now();
+		} else if (Date.now() - stableSince >= quietMs) {
+			return executions;
+		}
+		if (Date.now() > deadline) throw new Error(`executions of ${workflowId} did not settle within ${timeoutMs / 1000} s`);
+		await new Promise((resolve) => setTimeout(resolve, 500));
+	}
+}
+
+/** Why executions did not succeed, as n8n recorded it (for error messages). */
+export async function failureReasons(api: N8nApi, executions: ExecutionSummary[]): Promise<string[]> {
+	const failed = executions.filter((execution) => execution.status !== 'success').slice(0, 5);
+	return await mapWithConcurrency(failed, 2, async (summary) => {
+		const execution = await api.execution(summary.id);
+		const error = execution.data?.resultData?.error as { message?: string; description?: string } | undefined;
+		return `execution ${summary.id} (${summary.status}): ${error?.message ?? 'no error recorded'}${error?.description ? `: ${error.description}` : ''}`;
+	});
+}
+
+/** The delivery id each execution of the trigger workflow started from (its first output item). */
+export async function deliveryIdsOf(api: N8nApi, executions: ExecutionSummary[]): Promise<Array<string | undefined>> {
+	return await mapWithConcurrency(executions, 4, async (summary) => {
+		const execution = await api.execution(summary.id);
+		const runs = execution.data?.resultData?.runData?.[TRIGGER_NODE_NAME] as Array<{ data?: { main?: Array<Array<{ json: { deliveryId?: string } }>> } }> | undefined;
+		return runs?.[0]?.data?.main?.[0]?.[0]?.json.deliveryId;
+	});
+}
+
+/** The sandbox's control API over HTTP. */
+async function control<T>(sandbox: SandboxAccess, method: string, route: string, body?: unknown): Promise<T> {
+	const answer = await fetch(`${sandbox.baseUrl}/_sandbox${route}`, {
+		method,
+		headers: body === undefined ? {} : { 'Content-Type': 'application/json' },
+		body: body === undefined ? undefined : JSON.stringify(body),
+	});
+	const text = await answer.text();
+	if (!answer.ok) throw new Error(`sandbox ${method} ${route}: ${answer.status} ${text}`);
+	return JSON.parse(text) as T;
+}
+
+export interface DeliveryAttempt {
+	id: string;
+	status: number;
+	success: boolean;
+	attempt: number;
+	redelivery: boolean;
+	url: string;
+}
+
+/** The part of the delivery URL that names our trigger node (n8n's webhook id). */
+export function triggerWebhookId(workflow: WorkflowJson): string {
+	return String(workflow.nodes.find((node) => node.name === TRIGGER_NODE_NAME)?.webhookId);
+}
+
+/**
+ * Makes Halo deliver `events` "Ticket Updated" events to the webhook whose URL contains
+ * `webhookId`, in rounds of nine followed by a redelivery (same id) of one of them, as Halo
+ * retries soon after a delivery it thinks failed: one delivery in ten is a repeat. Returns
+ * every delivery attempt to that webhook during the run.
+ */
+export async function deliverWithRepeats(
+	sandbox: SandboxAccess,
+	options: { events: number; ticketCount: number; webhookId: string },
+): Promise<DeliveryAttempt[]> {
+	const ours = async () =>
+		(await control<DeliveryAttempt[]>(sandbox, 'GET', '/webhook-deliveries')).filter((attempt) => attempt.url.includes(options.webhookId));
+	const before = (await ours()).length;
+	for (let round = 0; round * 9 < options.events; round++) {
+		const inRound = Math.min(9, options.events - round * 9);
+		for (let index = 0; index < inRound; index++) {
+			const objectId = ((round * 9 + index) % options.ticketCount) + 1;
+			await control(sandbox, 'POST', '/simulate/event', { event: 'Ticket Updated', object_id: objectId });
+		}
+		await control(sandbox, 'POST', '/webhooks/flush');
+		const firstOfRound = (await ours()).filter((attempt) => !attempt.redelivery && attempt.attempt === 1).slice(-inRound)[0];
+		if (!firstOfRound) throw new Error('the sandbox made no delivery to the trigger: is the workflow published?');
+		await control(sandbox, 'POST', '/webhooks/redeliver', { delivery_id: firstOfRound.id });
+	}
+	await control(sandbox, 'POST', '/webhooks/flush');
+	return (await ours()).slice(before);
+}
