@@ -85,7 +85,7 @@ function expectedTargets(tenant: Tenant, rule: { software: string; contractType?
 	return { targeted: [...targeted].sort((a, b) => a - b), installs };
 }
 
-const formPolicy = (values: IDataObject) => ({ formPolicies: { policy: [values] } });
+const formPolicy = (values: INodeParameters): INodeParameters => ({ formPolicies: { policy: [values] } });
 
 describe('Halo Deployment Targets node against the demo tenant', () => {
 	const fixture = useHaloSandbox({ dataset: 'demo' });
