@@ -378,6 +378,24 @@ export function triggerWebhookId(workflow: WorkflowJson): string {
 	return String(workflow.nodes.find((node) => node.name === TRIGGER_NODE_NAME)?.webhookId);
 }
 
+/** n8n activates published workflows shortly after it reports ready: waits until Halo holds our trigger's webhook. */
+export async function waitForWebhookRegistration(sandbox: SandboxAccess, webhookId: string, timeoutMs = 60_000): Promise<void> {
+	const tokenAnswer = await fetch(`${sandbox.baseUrl}/auth/token`, {
+		method: 'POST',
+		headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+		body: new URLSearchParams({ grant_type: 'client_credentials', client_id: sandbox.clientId, client_secret: sandbox.clientSecret, scope: 'all' }),
+	});
+	const { access_token: token } = (await tokenAnswer.json()) as { access_token: string };
+	const deadline = Date.now() + timeoutMs;
+	while (Date.now() < deadline) {
+		const answer = await fetch(`${sandbox.baseUrl}/api/Webhook`, { headers: { Authorization: `Bearer ${token}` } });
+		const webhooks = (await answer.json()) as Array<{ url?: string }>;
+		if (webhooks.some((webhook) => webhook.url?.includes(webhookId))) return;
+		await new Promise((resolve) => setTimeout(resolve, 500));
+	}
+	throw new Error(`n8n did not register the trigger's webhook in Halo within ${timeoutMs / 1000} s`);
+}
+
 /**
  * Makes Halo deliver `events` "Ticket Updated" events to the webhook whose URL contains
  * `webhookId`, in rounds of nine followed by a redelivery (same id) of one of them, as Halo
