@@ -277,19 +277,50 @@ export async function startBenchN8n(options: {
 // ---------------------------------------------------------------------------------------------
 // Driving and reading runs
 
-/** POSTs `{ ticketId }` to a production webhook `count` times, one after the other. */
+const NOT_REGISTERED_GRACE_MS = 15_000;
+
+/**
+ * POSTs `{ ticketId }` to a production webhook `count` times, one after the other; returns how
+ * many calls failed. n8n registers a just-published workflow's webhooks a moment after the
+ * publish call returns: while the first call answers 404 (no execution started) it is repeated.
+ */
 export async function hitWebhook(n8nUrl: string, webhookPath: string, count: number, ticketIdFor: (index: number) => number): Promise<number> {
-	let failures = 0;
-	for (let index = 0; index < count; index++) {
+	const call = async (index: number) => {
 		const answer = await fetch(`${n8nUrl}/webhook/${webhookPath}`, {
 			method: 'POST',
 			headers: { 'Content-Type': 'application/json' },
 			body: JSON.stringify({ ticketId: ticketIdFor(index) }),
 		});
 		await answer.arrayBuffer();
-		if (!answer.ok) failures += 1;
+		return answer.status;
+	};
+	const graceEnds = Date.now() + NOT_REGISTERED_GRACE_MS;
+	let firstStatus = await call(0);
+	while (firstStatus === 404 && Date.now() < graceEnds) {
+		await new Promise((resolve) => setTimeout(resolve, 250));
+		firstStatus = await call(0);
+	}
+	let failures = firstStatus >= 200 && firstStatus < 300 ? 0 : 1;
+	for (let index = 1; index < count; index++) {
+		const status = await call(index);
+		if (status < 200 || status > 299) failures += 1;
 	}
 	return failures;
+}
+
+/**
+ * Waits until n8n routes our trigger's production URL. The probe carries no Basic credentials,
+ * so the trigger refuses it (401) without starting an execution; 404 means not registered yet.
+ */
+export async function waitForTriggerEndpoint(n8nUrl: string, webhookId: string, timeoutMs = NOT_REGISTERED_GRACE_MS): Promise<void> {
+	const deadline = Date.now() + timeoutMs;
+	while (Date.now() < deadline) {
+		const answer = await fetch(`${n8nUrl}/webhook/${webhookId}/webhook`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' });
+		await answer.arrayBuffer();
+		if (answer.status !== 404) return;
+		await new Promise((resolve) => setTimeout(resolve, 250));
+	}
+	throw new Error(`n8n did not register the trigger's webhook ${webhookId} within ${timeoutMs / 1000} s`);
 }
 
 export interface ExecutionSummary {

@@ -21,6 +21,7 @@ import {
 	triggerWebhookId,
 	triggerWorkflow,
 	waitForExecutionsToSettle,
+	waitForTriggerEndpoint,
 	waitForWebhookRegistration,
 	type BenchN8n,
 } from './real-n8n';
@@ -94,6 +95,7 @@ export async function runTriggerBench(): Promise<BenchResult> {
 			},
 		});
 		await waitForWebhookRegistration(sandbox, triggerWebhookId(workflow));
+		await waitForTriggerEndpoint(n8n.instance.url, triggerWebhookId(workflow));
 		sandbox.reset();
 		log(`trigger: ${EVENTS} events and ${Math.ceil(EVENTS / 9)} redeliveries`);
 		const attempts = await deliverWithRepeats(sandbox, { events: EVENTS, ticketCount: TICKETS, webhookId: triggerWebhookId(workflow) });
