@@ -40,7 +40,6 @@ export function peerCredentials(sandbox: { baseUrl: string; clientId: string; cl
 /** The built-in node class, wrapped so the harness's credential answers its credential type. */
 export function loadPeerNode(runtimeNodeModules: string): INodeType {
 	const modulePath = path.join(runtimeNodeModules, 'n8n-nodes-base', 'dist', 'nodes', 'HaloPSA', 'HaloPSA.node.js');
-	// eslint-disable-next-line @typescript-eslint/no-require-imports
 	const { HaloPSA } = require(modulePath) as { HaloPSA: new () => INodeType };
 	const builtIn = new HaloPSA();
 	return {

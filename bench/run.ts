@@ -65,7 +65,6 @@ async function runFile(file: string): Promise<StoredRun> {
 	const started = Date.now();
 	const run: StoredRun = { file, date: new Date().toISOString(), machine: machine(), durationSeconds: 0, results: [] };
 	try {
-		// eslint-disable-next-line @typescript-eslint/no-require-imports
 		const exported = require(path.join(__dirname, file)) as Record<string, unknown>;
 		const benches = Object.entries(exported).filter(([, value]) => typeof value === 'function') as Array<
 			[string, () => Promise<unknown>]
