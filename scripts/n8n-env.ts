@@ -192,6 +192,8 @@ export function n8nEnvironment(options: N8nInstanceOptions): NodeJS.ProcessEnv {
 	const { runtime, userFolder, port, owner } = options;
 	return {
 		...process.env,
+		// n8n exits at start with an empty log when it inherits jest's NODE_ENV=test.
+		NODE_ENV: 'production',
 		PATH: runtimePath(runtime),
 		N8N_USER_FOLDER: userFolder,
 		N8N_PORT: String(port),
