@@ -52,6 +52,16 @@ export function optionalId(this: IExecuteFunctions, parameterName: string, label
 }
 
 /** Copies the set (non-empty) values of `source` into a new object. */
+/** Copies the positive ids among `values` to Halo's field names (`{ agentId: 'agent_id' }`); 0 or empty = not set. */
+export function mapHaloIds(values: IDataObject, haloNames: Record<string, string>): IDataObject {
+	const mapped: IDataObject = {};
+	for (const [name, haloName] of Object.entries(haloNames)) {
+		const id = toHaloId(values[name]);
+		if (id !== undefined && id > 0) mapped[haloName] = id;
+	}
+	return mapped;
+}
+
 export function withoutEmpty(source: IDataObject): IDataObject {
 	const result: IDataObject = {};
 	for (const [key, value] of Object.entries(source)) {

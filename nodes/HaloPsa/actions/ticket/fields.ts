@@ -1,6 +1,6 @@
 import type { IDataObject, INodeProperties } from 'n8n-workflow';
 
-import { toCustomFields, toHaloId, withoutEmpty } from '../../helpers/values';
+import { mapHaloIds, toCustomFields, withoutEmpty } from '../../helpers/values';
 
 /** Ticket fields shared by Create (additional fields) and Update (update fields). */
 export const ticketFieldOptions: INodeProperties[] = [
@@ -119,11 +119,7 @@ const ID_FIELDS: Record<string, string> = {
 
 /** Maps the node's ticket fields to Halo's ticket body (ids as integers, 0/empty = not set). */
 export function toTicketBody(fields: IDataObject): IDataObject {
-	const body: IDataObject = {};
-	for (const [field, haloField] of Object.entries(ID_FIELDS)) {
-		const id = toHaloId(fields[field]);
-		if (id !== undefined && id > 0) body[haloField] = id;
-	}
+	const body = mapHaloIds(fields, ID_FIELDS);
 	Object.assign(body, withoutEmpty({ summary: fields.summary, details: fields.details }));
 	const customFields = toCustomFields(fields.customFields as IDataObject | undefined);
 	if (customFields) body.customfields = customFields;

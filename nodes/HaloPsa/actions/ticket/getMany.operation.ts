@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
 import { clientLocator, rateLimitOptions, returnAllAndLimit, simplifyField } from '../../helpers/descriptions';
-import { toHaloDate, toHaloId } from '../../helpers/values';
+import { mapHaloIds, toHaloDate, toHaloId } from '../../helpers/values';
 import { haloApiRequestAllItems } from '../../transport';
 import { outputTickets } from './common';
 
@@ -84,11 +84,7 @@ const ID_FILTERS: Record<string, string> = {
 
 /** Maps the node's filters to Halo's `GET /Tickets` query. */
 export function toTicketQuery(filters: IDataObject): IDataObject {
-	const qs: IDataObject = {};
-	for (const [filter, parameter] of Object.entries(ID_FILTERS)) {
-		const id = toHaloId(filters[filter]);
-		if (id !== undefined && id > 0) qs[parameter] = id;
-	}
+	const qs = mapHaloIds(filters, ID_FILTERS);
 	const client = filters.clientId as IDataObject | string | number | undefined;
 	const clientId = toHaloId(typeof client === 'object' && client !== null ? client.value : client);
 	if (clientId !== undefined && clientId > 0) qs.client_id = clientId;
