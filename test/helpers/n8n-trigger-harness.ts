@@ -16,117 +16,25 @@ import path from 'node:path';
 
 import { HookContext, WebhookContext } from 'n8n-core';
 import type {
-	ICredentialDataDecryptedObject,
 	IDataObject,
-	IHttpRequestHelper,
-	IHttpRequestOptions,
 	INode,
 	INodeExecutionData,
 	INodeParameters,
-	INodeType,
-	INodeTypes,
 	IWebhookData,
 	IWorkflowExecuteAdditionalData,
 	WorkflowActivateMode,
 	WorkflowExecuteMode,
 } from 'n8n-workflow';
-import { ICredentialsHelper, Workflow } from 'n8n-workflow';
+import { Workflow } from 'n8n-workflow';
 
-import { HaloPsaAutomationApi } from '../../credentials/HaloPsaAutomationApi.credentials';
 import { HaloPsaTrigger } from '../../nodes/HaloPsaTrigger/HaloPsaTrigger.node';
+import type { HaloCredentialValues } from './n8n-harness';
+import { CREDENTIAL_TYPE, InMemoryCredentialsHelper, PackageNodeTypes, StoredCredential } from './n8n-harness';
 
 // n8n-core reads its instance settings from the user folder the first time a context is built.
 process.env.N8N_USER_FOLDER ??= path.join(os.tmpdir(), `n8n-trigger-harness-${process.pid}`);
 
 export const TRIGGER_NODE_TYPE = 'n8n-nodes-halopsa-automation.haloPsaTrigger';
-const CREDENTIAL_TYPE = 'haloPsaAutomationApi';
-
-export interface HaloCredentialValues {
-	url: string;
-	clientId: string;
-	clientSecret: string;
-	tenant?: string;
-	authUrl?: string;
-	scope?: string;
-}
-
-/** Credentials resolved the way n8n's CredentialsHelper does for this credential type. */
-class TriggerCredentialsHelper extends ICredentialsHelper {
-	private readonly credentialType = new HaloPsaAutomationApi();
-
-	constructor(private readonly values: ICredentialDataDecryptedObject) {
-		super();
-	}
-
-	getParentTypes(): string[] {
-		return [];
-	}
-
-	isCredentialUsableByNode(): boolean {
-		return true;
-	}
-
-	async authenticate(credentials: ICredentialDataDecryptedObject, _typeName: string, requestOptions: IHttpRequestOptions) {
-		const headerTemplates = this.credentialType.authenticate.properties.headers ?? {};
-		const headers: IDataObject = { ...(requestOptions.headers ?? {}) };
-		for (const [name, template] of Object.entries(headerTemplates)) {
-			headers[name] = String(template)
-				.replace(/^=/, '')
-				.replace(/\{\{\s*\$credentials\.(\w+)\s*\}\}/g, (_match, key: string) => String(credentials[key] ?? ''));
-		}
-		return { ...requestOptions, headers };
-	}
-
-	async preAuthentication(
-		helpers: IHttpRequestHelper,
-		credentials: ICredentialDataDecryptedObject,
-		_typeName: string,
-		_node: INode,
-		credentialsExpired: boolean,
-	) {
-		// n8n refreshes the expirable token when it is missing or the API just refused it.
-		if (credentials.accessToken && !credentialsExpired) return undefined;
-		const data = await this.runPreAuthentication(helpers, credentials);
-		Object.assign(this.values, data);
-		return data;
-	}
-
-	async runPreAuthentication(helpers: IHttpRequestHelper, credentials: ICredentialDataDecryptedObject) {
-		return (await this.credentialType.preAuthentication.call(helpers, credentials)) as ICredentialDataDecryptedObject;
-	}
-
-	async getCredentials(): Promise<never> {
-		throw new Error('Not used by the trigger harness');
-	}
-
-	async getDecrypted(): Promise<ICredentialDataDecryptedObject> {
-		return { ...this.values };
-	}
-
-	async updateCredentials(): Promise<void> {}
-
-	async updateCredentialsOauthTokenData(): Promise<void> {}
-
-	getCredentialsProperties() {
-		return this.credentialType.properties;
-	}
-}
-
-class TriggerNodeTypes implements INodeTypes {
-	constructor(private readonly trigger: INodeType) {}
-
-	getByName(): INodeType {
-		return this.trigger;
-	}
-
-	getByNameAndVersion(): INodeType {
-		return this.trigger;
-	}
-
-	getKnownTypes() {
-		return {};
-	}
-}
 
 /** The subset of express' Response the node and n8n's webhook helper use. */
 function expressLikeResponse(response: http.ServerResponse) {
@@ -182,17 +90,14 @@ export class TriggerHarness {
 	private readonly nodeType = new HaloPsaTrigger();
 	private readonly workflowId = `wf-${randomUUID().slice(0, 8)}`;
 	private readonly node: INode;
-	private readonly credentialsHelper: TriggerCredentialsHelper;
+	private readonly credentialsHelper: InMemoryCredentialsHelper;
 	private server?: http.Server;
 	private baseUrl = '';
 
 	private constructor(private readonly options: TriggerHarnessOptions) {
-		this.credentialsHelper = new TriggerCredentialsHelper({
-			scope: 'all',
-			tenant: '',
-			authUrl: '',
-			...options.credentials,
-		});
+		this.credentialsHelper = new InMemoryCredentialsHelper(
+			new StoredCredential({ scope: 'all', tenant: '', authUrl: '', accessToken: '', ...options.credentials }),
+		);
 		this.node = {
 			id: randomUUID(),
 			name: 'HaloPSA Trigger',
@@ -272,7 +177,7 @@ export class TriggerHarness {
 			nodes: [this.node],
 			connections: {},
 			active: true,
-			nodeTypes: new TriggerNodeTypes(this.nodeType),
+			nodeTypes: new PackageNodeTypes([this.nodeType]),
 			staticData: structuredClone(this.savedStaticData),
 		});
 	}
