@@ -183,7 +183,6 @@ export function installPackage(runtime: Runtime, userFolder: string, tarball: st
 
 /** bcrypt hash with the bcryptjs that ships inside n8n (for N8N_INSTANCE_OWNER_PASSWORD_HASH). */
 export function hashPassword(runtime: Runtime, password: string): string {
-	// eslint-disable-next-line @typescript-eslint/no-require-imports
 	const bcrypt = require(path.join(runtime.nodeModules, 'bcryptjs')) as { hashSync(p: string, rounds: number): string };
 	return bcrypt.hashSync(password, 10);
 }
@@ -425,7 +424,6 @@ export interface HaloSandboxHandle {
 export async function startSandbox(options: { port?: number; dataset?: string } = {}): Promise<HaloSandboxHandle> {
 	const modulePath = path.join(REPO_ROOT, 'dist', 'sandbox', 'index.js');
 	if (!fs.existsSync(modulePath)) throw new Error(`${modulePath} is missing: run npm run build (the sandbox is not built yet)`);
-	// eslint-disable-next-line @typescript-eslint/no-require-imports
 	const sandbox = require(modulePath) as {
 		startHaloSandbox(o: { port?: number; host?: string; dataset?: string }): Promise<HaloSandboxHandle>;
 	};
