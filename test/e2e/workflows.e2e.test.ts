@@ -1,0 +1,362 @@
+/**
+ * The sample workflows (workflows/*.json) as `npm start` imports them, driven end to end in the
+ * suite's real n8n 2.41.1 against the shared Halo sandbox (demo dataset "BrightPath IT").
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+import { waitForTriggerEndpoint, waitForWebhookRegistration } from '../../bench/real-n8n';
+import { AxiosHaloDataSource, compileFormPolicy, planDeployments, type FormPolicy } from '../../engine';
+import { REPO_ROOT } from '../../scripts/n8n-env';
+import { executionError, N8nApi, SandboxControl } from './helpers/n8n';
+
+const api = new N8nApi();
+const sandbox = new SandboxControl();
+const { state } = api;
+const access = { baseUrl: state.sandboxUrl, clientId: state.sandboxClientId, clientSecret: state.sandboxClientSecret };
+type Row = Record<string, any>;
+
+const sample = (file: string) => {
+	const found = state.workflows.find((workflow) => workflow.file === file);
+	if (!found) throw new Error(`workflows/${file} was not imported`);
+	const json = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'workflows', file), 'utf8')) as { nodes: Row[] };
+	return { ...found, json, node: (name: string) => json.nodes.find((node) => node.name === name)! };
+};
+const inbound = sample('note-routing-inbound.json');
+const outbound = sample('note-routing-outbound.json');
+const deployments = sample('contract-deployments.json');
+const tab = sample('technician-tab.json');
+const OUTBOUND_WEBHOOK_ID = String(outbound.node('HaloPSA note added').webhookId);
+const INBOUND_URL = `${state.n8nUrl}/webhook/${inbound.node('Chat message').parameters.path}`;
+const TAB_URL = `${state.n8nUrl}/webhook/${tab.node('Tab request').parameters.path}`;
+const RUN = `e2e-${Date.now().toString(36)}`;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Halo's own API, read with nothing but fetch (one token). */
+let token = '';
+async function halo<T = any>(method: string, route: string, body?: unknown): Promise<T> {
+	if (!token) {
+		const answer = await fetch(`${access.baseUrl}/auth/token`, {
+			method: 'POST',
+			headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+			body: new URLSearchParams({ grant_type: 'client_credentials', client_id: access.clientId, client_secret: access.clientSecret, scope: 'all' }),
+		});
+		token = ((await answer.json()) as { access_token: string }).access_token;
+	}
+	const answer = await fetch(`${access.baseUrl}/api${route}`, {
+		method,
+		headers: { Authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },
+		body: body === undefined ? undefined : JSON.stringify(body),
+	});
+	if (!answer.ok) throw new Error(`${method} /api${route}: ${answer.status} ${await answer.text()}`);
+	return (await answer.json()) as T;
+}
+const actionsOf = async (ticketId: number) => (await halo<{ actions: Row[] }>('GET', `/Actions?ticket_id=${ticketId}`)).actions;
+const outcomeNameOf = async (outcomeId: number) => (await halo<Row[]>('GET', '/Outcome')).find((outcome) => outcome.id === outcomeId)?.outcome;
+
+async function until<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 30_000): Promise<T> {
+	const deadline = Date.now() + timeoutMs;
+	for (;;) {
+		const value = await probe();
+		if (value) return value;
+		if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+		await sleep(300);
+	}
+}
+
+/** Waits until n8n routes a production webhook path (anything but 404). */
+async function waitForRoute(url: string, init: RequestInit = {}): Promise<void> {
+	await until(`n8n to register ${url}`, async () => {
+		const answer = await fetch(url, init);
+		await answer.arrayBuffer();
+		return answer.status !== 404;
+	});
+}
+
+/** A manual run from the given trigger through n8n's REST API (as the editor's Test workflow does); waits for its end. */
+async function runManually(workflowId: string, trigger: string) {
+	const started = await api.request<{ executionId?: string }>('POST', `/workflows/${workflowId}/run`, { triggerToStartFrom: { name: trigger } });
+	if (!started.executionId) throw new Error(`n8n started no execution: ${JSON.stringify(started)}`);
+	return await until(
+		`execution ${started.executionId} to finish`,
+		async () => {
+			const execution = await api.execution(started.executionId!);
+			return ['new', 'running', 'waiting'].includes(execution.status) ? undefined : execution;
+		},
+		170_000,
+	);
+}
+
+const executionCount = async (workflowId: string) => (await api.executions(workflowId)).length;
+
+beforeAll(async () => {
+	await api.login();
+	await waitForWebhookRegistration(access, OUTBOUND_WEBHOOK_ID);
+	await waitForTriggerEndpoint(state.n8nUrl, OUTBOUND_WEBHOOK_ID);
+	await waitForRoute(INBOUND_URL, { method: 'POST' });
+	await waitForRoute(`${TAB_URL}?ticket_id=0`);
+});
+
+describe('Note routing: chat to HaloPSA (note-routing-inbound.json)', () => {
+	const TICKET = 4; // Harbor Legal LLP, "Outlook keeps asking for a password"; its user has an email address
+	const send = async (body: unknown, secret: string | null = state.chatSecret) => {
+		const answer = await fetch(INBOUND_URL, {
+			method: 'POST',
+			headers: { 'Content-Type': 'application/json', ...(secret === null ? {} : { [state.chatSecretHeader]: secret }) },
+			body: JSON.stringify(body),
+		});
+		const text = await answer.text();
+		let parsed: Row | null = null;
+		try {
+			parsed = text ? (JSON.parse(text) as Row) : null;
+		} catch {
+			parsed = { text }; // n8n's own refusal of a forged call is plain text
+		}
+		return { status: answer.status, body: parsed as Row };
+	};
+	const chatTexts: string[] = [];
+
+	it.each([
+		['customer', 'Chat Reply', false],
+		['internal', 'Chat Internal Remark', true],
+		['email', 'Chat Email', false],
+	] as const)('kind "%s" adds a Halo action with outcome "%s" (hidden from user: %s)', async (kind, outcome, hidden) => {
+		const text = `${RUN} ${kind}: the new printer driver is installed <ok> & tested`;
+		chatTexts.push(text);
+		const answer = await send({ ticket_id: TICKET, text, kind, ...(kind === 'email' ? { subject: `Printer fixed (${RUN})` } : {}) });
+		expect(answer).toMatchObject({ status: 201, body: { ok: true, kind, action: { ticket_id: TICKET, outcome } } });
+
+		const action = (await actionsOf(TICKET)).find((candidate) => candidate.id === answer.body.action.id);
+		expect(action).toMatchObject({ ticket_id: TICKET, note: text, hiddenfromuser: hidden });
+		expect(await outcomeNameOf(action!.outcome_id)).toBe(outcome);
+		const emails = (await sandbox.call<Row[]>('GET', '/emails')).filter((email) => email.action_id === action!.id);
+		if (kind === 'email') {
+			const ticket = await halo<Row>('GET', `/Tickets/${TICKET}`);
+			expect(ticket.user_email).toMatch(/@/);
+			expect(emails).toEqual([expect.objectContaining({ ticket_id: TICKET, to: ticket.user_email, subject: `Printer fixed (${RUN})` })]);
+			expect(emails[0].body).toContain('the new printer driver is installed');
+		} else {
+			expect(emails).toEqual([]);
+		}
+	});
+
+	it('answers 400 with a clear message for a missing ticket id, empty text or an unknown kind, and writes nothing', async () => {
+		const before = (await actionsOf(TICKET)).length;
+		const missingId = await send({ text: 'hello', kind: 'customer' });
+		expect(missingId).toMatchObject({ status: 400, body: { ok: false, error: 'bad_request' } });
+		expect(missingId.body.message).toMatch(/ticket_id/);
+		const noText = await send({ ticket_id: TICKET, text: '  ', kind: 'customer' });
+		expect(noText).toMatchObject({ status: 400 });
+		expect(noText.body.message).toMatch(/text/);
+		const unknownKind = await send({ ticket_id: TICKET, text: 'hello', kind: 'sms' });
+		expect(unknownKind).toMatchObject({ status: 400 });
+		expect(unknownKind.body.message).toBe('kind must be "customer", "internal" or "email", got "sms"');
+		expect((await actionsOf(TICKET)).length).toBe(before);
+	});
+
+	it('answers a Halo refusal (unknown ticket) with 422 and Halo\'s message instead of failing the call', async () => {
+		const answer = await send({ ticket_id: 987654, text: 'hello', kind: 'internal' });
+		expect(answer).toMatchObject({ status: 422, body: { ok: false, error: 'halo_error' } });
+		expect(String(answer.body.message)).toMatch(/987654|not found|Ticket/i);
+	});
+
+	it('starts nothing for a forged call (no secret header, wrong secret)', async () => {
+		const before = await executionCount(inbound.id);
+		const actionsBefore = (await actionsOf(TICKET)).length;
+		const noHeader = await send({ ticket_id: TICKET, text: 'forged', kind: 'customer' }, null);
+		const wrong = await send({ ticket_id: TICKET, text: 'forged', kind: 'customer' }, 'not-the-secret');
+		expect([401, 403]).toContain(noHeader.status);
+		expect([401, 403]).toContain(wrong.status);
+		await sleep(1500);
+		expect(await executionCount(inbound.id)).toBe(before);
+		expect((await actionsOf(TICKET)).length).toBe(actionsBefore);
+	});
+
+	it('does not echo the chat\'s own notes back to the chat (outcomes "Chat ...")', async () => {
+		expect(chatTexts).toHaveLength(3);
+		await sandbox.call('POST', '/webhooks/flush');
+		await sleep(1500);
+		const forwarded = [...(await sandbox.sink('chat-customer')), ...(await sandbox.sink('chat-internal'))].map((entry: Row) => entry.body?.text);
+		for (const text of chatTexts) expect(forwarded).not.toContain(text);
+	});
+});
+
+describe('Note routing: HaloPSA to chat (note-routing-outbound.json, published trigger)', () => {
+	const TICKET = 1;
+	const sinkTexts = async (name: string) => ((await sandbox.sink(name)) as Row[]).map((entry) => entry.body?.text);
+
+	it('forwards a note the end user sees to the customer channel and a private note to the internal channel', async () => {
+		const visible = `${RUN} visible: we replaced the toner`;
+		const hidden = `${RUN} hidden: toner was a counterfeit`;
+		await sandbox.call('POST', '/simulate/agent-note', { ticket_id: TICKET, note: visible, hiddenfromuser: false });
+		await sandbox.call('POST', '/simulate/agent-note', { ticket_id: TICKET, note: hidden, hiddenfromuser: true });
+		const customer = await until('the visible note in the chat-customer sink', async () =>
+			((await sandbox.sink('chat-customer')) as Row[]).find((entry) => entry.body?.text === visible),
+		);
+		expect(customer).toMatchObject({
+			method: 'POST',
+			body: { channel: 'customer', ticket_id: TICKET, client: 'Northwind Dental Group', outcome: 'Note', author_type: 'agent' },
+		});
+		const internal = await until('the private note in the chat-internal sink', async () =>
+			((await sandbox.sink('chat-internal')) as Row[]).find((entry) => entry.body?.text === hidden),
+		);
+		expect(internal).toMatchObject({ body: { channel: 'internal', ticket_id: TICKET, outcome: 'Private Note' } });
+		expect(await sinkTexts('chat-internal')).not.toContain(visible);
+		expect(await sinkTexts('chat-customer')).not.toContain(hidden);
+	});
+
+	it('starts nothing for a forged delivery to the trigger (wrong Basic credentials)', async () => {
+		await sandbox.call('POST', '/webhooks/flush');
+		await sleep(1000);
+		const before = await executionCount(outbound.id);
+		const answer = await fetch(`${state.n8nUrl}/webhook/${OUTBOUND_WEBHOOK_ID}/webhook`, {
+			method: 'POST',
+			headers: { 'Content-Type': 'application/json', Authorization: `Basic ${Buffer.from('halo:guessed').toString('base64')}` },
+			body: JSON.stringify({ id: 'forged-1', event: 'action added', object_id: 1, action: { id: 1, ticket_id: TICKET, note: 'forged', hiddenfromuser: false } }),
+		});
+		expect(answer.status).toBe(401);
+		await sleep(1500);
+		expect(await executionCount(outbound.id)).toBe(before);
+	});
+
+	it('unpublishing removes its Halo webhook; publishing again re-creates it', async () => {
+		const ours = async () => (await halo<Row[]>('GET', '/Webhook')).filter((webhook) => String(webhook.url).includes(OUTBOUND_WEBHOOK_ID));
+		expect(await ours()).toHaveLength(1);
+		await api.unpublish(outbound.id);
+		await until('the Halo webhook to be deleted', async () => (await ours()).length === 0);
+		const note = `${RUN} while unpublished`;
+		await sandbox.call('POST', '/simulate/agent-note', { ticket_id: TICKET, note, hiddenfromuser: false });
+		await sandbox.call('POST', '/webhooks/flush');
+		expect(await sinkTexts('chat-customer')).not.toContain(note);
+
+		await api.publish(outbound.id);
+		await waitForWebhookRegistration(access, OUTBOUND_WEBHOOK_ID);
+		expect(await ours()).toHaveLength(1);
+	});
+});
+
+describe('Contract deployments (contract-deployments.json, run from its Manual Trigger)', () => {
+	const SUMMARY = 'Software deployment plan';
+	const formPolicies = deployments.node('Plan deployments').parameters.formPolicies.policy as FormPolicy[];
+	const planTickets = async () =>
+		(await halo<{ tickets: Row[] }>('GET', `/Tickets?search=${encodeURIComponent(SUMMARY)}`)).tickets.filter((ticket) => ticket.summary === SUMMARY);
+
+	/** The plan computed here with the engine over a snapshot the test loads itself. */
+	async function expectedPlan() {
+		const snapshot = await new AxiosHaloDataSource({ url: access.baseUrl, clientId: access.clientId, clientSecret: access.clientSecret }).loadSnapshot({
+			includeInstalledSoftware: true,
+		});
+		const plan = await planDeployments(snapshot, formPolicies.map((policy) => compileFormPolicy(policy)), { timeZone: 'UTC' });
+		const byClient = new Map<number, { install: string[]; remove: string[]; mismatch: string[] }>();
+		const entry = (clientId: number) => byClient.get(clientId) ?? byClient.set(clientId, { install: [], remove: [], mismatch: [] }).get(clientId)!;
+		for (const change of plan.changes()) {
+			if (change.action === 'install' || change.action === 'remove') entry(change.clientId)[change.action].push(`${change.assetName}|${change.software}`);
+		}
+		for (const row of plan.reconciliation()) if (row.status !== 'matched') entry(row.clientId).mismatch.push(`${row.software}|${row.status}|${Math.abs(row.difference)}`);
+		for (const value of byClient.values()) (['install', 'remove'] as const).forEach((key) => value[key].sort());
+		return byClient;
+	}
+
+	it('posts each client\'s install/remove plan to the RMM and notes it, with the licence mismatch, on one ticket per client', async () => {
+		// A new Northwind workstation: needs both agents, and SentinelOne is then billed for one machine too few.
+		const template = (await halo<{ assets: Row[] }>('GET', '/Asset?client_id=1')).assets.find((asset) => asset.assettype_name === 'Workstation')!;
+		await halo('POST', '/Asset', [
+			{ inventory_number: `NWD-WS-${RUN}`.toUpperCase(), key_field: 'New reception PC', client_id: 1, site_id: template.site_id, assettype_id: template.assettype_id },
+		]);
+		const expected = await expectedPlan();
+		expect(expected.get(1)?.mismatch).toEqual(['SentinelOne|under-billed|1']);
+		expect(expected.size).toBeGreaterThanOrEqual(3);
+		await sandbox.call('DELETE', '/sink/rmm');
+
+		const run = await runManually(deployments.id, 'Run now');
+		expect({ status: run.status, error: executionError(run) }).toEqual({ status: 'success', error: undefined });
+
+		const posted = (await sandbox.sink('rmm')) as Row[];
+		const received = new Map(
+			posted.map((entry) => [
+				entry.body.client_id as number,
+				{
+					install: (entry.body.install as Row[]).map((change) => `${change.assetName}|${change.software}`).sort(),
+					remove: (entry.body.remove as Row[]).map((change) => `${change.assetName}|${change.software}`).sort(),
+				},
+			]),
+		);
+		expect(posted).toHaveLength(expected.size);
+		for (const [clientId, plan] of expected) expect({ clientId, ...received.get(clientId) }).toEqual({ clientId, install: plan.install, remove: plan.remove });
+
+		const tickets = await planTickets();
+		for (const [clientId, plan] of expected) {
+			const ofClient = tickets.filter((candidate) => candidate.client_id === clientId);
+			expect({ clientId, planTickets: ofClient.length }).toEqual({ clientId, planTickets: 1 });
+			const ticket = ofClient[0];
+			const notes = (await actionsOf(ticket.id)).filter((action) => String(action.note).startsWith('Software deployment plan for'));
+			const last = notes[notes.length - 1];
+			expect(last).toMatchObject({ hiddenfromuser: true });
+			expect(await outcomeNameOf(last.outcome_id)).toBe('Private Note');
+			for (const change of [...plan.install, ...plan.remove]) expect(last.note).toContain(change.split('|')[0]);
+			expect(last.note).toContain(`Install (${plan.install.length}):`);
+			expect(last.note).toContain(`Remove (${plan.remove.length}):`);
+			if (plan.mismatch.length) expect(last.note).toContain('UNDER-BILLED by 1');
+			else expect(last.note).not.toContain('Licence mismatch');
+		}
+
+		// The next run reuses the open plan tickets instead of logging new ones.
+		const again = await runManually(deployments.id, 'Run now');
+		expect(again.status).toBe('success');
+		expect((await planTickets()).length).toBe(tickets.length);
+		expect(((await sandbox.sink('rmm')) as Row[]).length).toBe(2 * expected.size);
+	});
+});
+
+describe('Technician tab (technician-tab.json)', () => {
+	const open = async (query: string) => {
+		const answer = await fetch(`${TAB_URL}${query}`);
+		return { status: answer.status, type: answer.headers.get('content-type') ?? '', html: await answer.text() };
+	};
+
+	it('answers a ticket with an HTML page naming its client, contracts and items in force and every machine of the client', async () => {
+		const page = await open('?ticket_id=2'); // Northwind Dental Group, asset 5 on the ticket
+		expect(page.status).toBe(200);
+		expect(page.type).toMatch(/^text\/html/);
+		expect(page.html).toMatch(/^<!doctype html>/i);
+		expect(page.html).toContain('Northwind Dental Group');
+		expect(page.html).toContain('Ticket #2');
+		const assets = (await halo<{ assets: Row[] }>('GET', '/Asset?client_id=1')).assets;
+		expect(assets.length).toBeGreaterThan(3);
+		for (const asset of assets) expect(page.html).toContain(asset.inventory_number);
+		const onTicket = assets.find((asset) => asset.id === 5)!;
+		expect(page.html).toContain(`${onTicket.inventory_number}</span> <span class="muted">${onTicket.assettype_name} · on this ticket`);
+		const today = new Date().toISOString().slice(0, 10);
+		const contracts = (await halo<{ contracts: Row[] }>('GET', '/ClientContract?client_id=1')).contracts.filter(
+			(contract) => !contract.expired && contract.active !== false && String(contract.start_date).slice(0, 10) <= today && (!contract.end_date || String(contract.end_date).slice(0, 10) >= today),
+		);
+		expect(contracts.length).toBeGreaterThan(0);
+		for (const contract of contracts) expect(page.html).toContain(contract.ref);
+		expect(page.html).toContain('S1-CORE');
+		expect(page.html).toMatch(/Huntress: (installed|to install)/);
+		// Narrow-iframe friendly: no scripts, no external files.
+		expect(page.html).not.toMatch(/<script|<link|src=|https?:\/\//i);
+	});
+
+	it('escapes every value it shows', async () => {
+		const ticket = await sandbox.call<{ id: number }>('POST', '/simulate/ticket-logged', {
+			summary: '<img src=x onerror=alert(1)> & "quotes"',
+			client_id: 4,
+		});
+		const page = await open(`?ticket_id=${ticket.id}`);
+		expect(page.status).toBe(200);
+		expect(page.html).toContain('&lt;img src=x onerror=alert(1)&gt; &amp; &quot;quotes&quot;');
+		expect(page.html).not.toContain('<img');
+	});
+
+	it('answers an unknown ticket or a missing id with a readable HTML error page', async () => {
+		const unknown = await open('?ticket_id=987654');
+		expect(unknown.status).toBe(404);
+		expect(unknown.type).toMatch(/^text\/html/);
+		expect(unknown.html).toContain('Ticket 987654 not found');
+		const missing = await open('');
+		expect(missing.status).toBe(400);
+		expect(missing.html).toContain('No ticket id');
+		expect(missing.html).toContain('?ticket_id=$FAULTID');
+	});
+});
