@@ -4,6 +4,23 @@ import { launchChromium, screenshot, signIn } from './helpers/browser';
 import { N8nApi } from './helpers/n8n';
 import { loadState } from './helpers/state';
 
+/** Closes (or, failing that, hides) the "Production Checklist" popover n8n shows on published workflows. */
+async function closeProductionChecklist(page: Page): Promise<void> {
+	const heading = page.getByText('Production Checklist', { exact: true }).first();
+	if (!(await heading.isVisible().catch(() => false))) return;
+	for (const levels of ['xpath=..', 'xpath=../..']) {
+		await heading.locator(levels).locator('button').first().click({ timeout: 2000 }).catch(() => undefined);
+		if (!(await heading.isVisible().catch(() => false))) return;
+	}
+	// Runs in the page (the test's tsconfig has no DOM types).
+	await heading.evaluate((element: any) => {
+		const style = (node: any) => (globalThis as any).getComputedStyle(node).position as string;
+		let box = element;
+		while (box && !['fixed', 'absolute'].includes(style(box))) box = box.parentElement;
+		(box ?? element).style.display = 'none';
+	});
+}
+
 /** The editor in Debian's Chromium: sign in, open the samples, add our node from the node panel. */
 describe('n8n editor in Chromium', () => {
 	const state = loadState();
@@ -41,7 +58,21 @@ describe('n8n editor in Chromium', () => {
 			expect(await page.locator('[data-test-id="node-not-installed"]').count()).toBe(0);
 			const types = await nodes.evaluateAll((els) => els.map((e) => e.getAttribute('data-node-type')));
 			expect(types.some((t) => t?.startsWith('n8n-nodes-halopsa-automation.'))).toBe(true);
-			await screenshot(page, state, `workflow-${wf.file.replace(/\.json$/, '')}`);
+			// docs/screenshots/<workflow>.png, for the README: without n8n's "Production Checklist" popover over the canvas.
+			await closeProductionChecklist(page);
+			await screenshot(page, state, wf.file.replace(/\.json$/, ''));
 		},
 	);
+
+	it('screenshots the technician tab page at a Halo custom-tab width', async () => {
+		const tab = await browser.newPage({ viewport: { width: 420, height: 900 } });
+		try {
+			const answer = await tab.goto(`${state.n8nUrl}/webhook/technician-tab?ticket_id=2`);
+			expect(answer?.status()).toBe(200);
+			await tab.getByText('Deployment targets').first().waitFor({ timeout: 30_000 });
+			await screenshot(tab, state, 'technician-tab-page');
+		} finally {
+			await tab.close();
+		}
+	});
 });
