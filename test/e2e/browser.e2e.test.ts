@@ -32,13 +32,13 @@ describe('n8n editor in Chromium', () => {
 		await api.login();
 		browser = await launchChromium();
 		page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+		await signIn(page, state);
 	});
 	afterAll(async () => {
 		await browser?.close();
 	});
 
-	it('signs in with the owner account from the environment', async () => {
-		await signIn(page, state);
+	it('signs in with the owner account from the environment and lists the sample workflows', async () => {
 		await page.goto(`${state.n8nUrl}/home/workflows`);
 		for (const wf of state.workflows) {
 			await page.getByText(wf.name, { exact: true }).first().waitFor({ timeout: 30_000 });
@@ -74,5 +74,59 @@ describe('n8n editor in Chromium', () => {
 		} finally {
 			await tab.close();
 		}
+	});
+
+	it('adds the HaloPSA node from the node panel ("Halo"), chooses Add Internal Note and lists the outcomes live from the sandbox', async () => {
+		// A workflow with only a Manual Trigger, so the node panel opens for a regular (action) node.
+		const created = await api.request<{ id: string }>('POST', '/workflows', {
+			name: 'E2E node panel',
+			active: false,
+			nodes: [
+				{ id: 'm1', name: 'When clicking Execute workflow', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
+			],
+			connections: {},
+			settings: {},
+		});
+		await page.goto(`${state.n8nUrl}/workflow/${created.id}`);
+		await page.locator('[data-test-id="canvas-node"]').first().waitFor({ timeout: 30_000 });
+		await page.locator('[data-test-id="canvas-handle-plus"]').first().click();
+		const search = page.locator('[data-test-id="node-creator-search-bar"]').locator('xpath=descendant-or-self::input').first();
+		await search.waitFor({ timeout: 15_000 });
+		await search.fill('Halo');
+		const ours = page.locator('[data-test-id="node-creator-item-name"]').filter({ hasText: /^HaloPSA Automation$/ });
+		await ours.first().waitFor({ timeout: 15_000 });
+		await screenshot(page, state, 'node-panel-search-halo');
+		await ours.first().click();
+		// n8n lists our action node and trigger as one "HaloPSA Automation" entry; its actions come next.
+		await page.waitForTimeout(1000);
+		const action = page.getByText(/add an internal note/i);
+		await action.first().waitFor({ timeout: 15_000 });
+		await action.first().click();
+
+		const ndv = page.locator('[data-test-id="ndv"]');
+		await ndv.waitFor({ timeout: 30_000 });
+		// The only haloPsaAutomationApi credential is picked automatically.
+		const credentialSelect = ndv.locator('[data-test-id="node-credentials-select"]').first();
+		await credentialSelect.waitFor({ timeout: 15_000 });
+		await screenshot(page, state, 'add-internal-note');
+		const chosen = await credentialSelect.evaluate(
+			(el) => (el.querySelector('input') as HTMLInputElement | null)?.value || el.textContent || '',
+		);
+		expect(chosen).toContain('HaloPSA (sandbox)');
+		// Outcome: switch the resource locator to "From List" and open it.
+		const outcome = ndv.locator('[data-test-id="resource-locator-outcome"], [data-test-id="parameter-input-outcome"]').first();
+		const locator = (await outcome.count()) > 0 ? outcome : ndv;
+		await locator.locator('[data-test-id="rlc-mode-selector"]').first().click();
+		await page.getByRole('option', { name: 'From List' }).first().click();
+		await locator.locator('[data-test-id="rlc-input"]').first().click();
+		const items = page.locator('[data-test-id="rlc-item"]');
+		await items.first().waitFor({ timeout: 30_000 });
+		const names = (await items.allInnerTexts()).map((t) => t.trim());
+		// Demo outcomes from the sandbox (ARCHITECTURE.md): the list is Halo's, fetched through the credential.
+		expect(names).toEqual(expect.arrayContaining(['Private Note', 'Chat Internal Remark']));
+		await screenshot(page, state, 'add-internal-note-outcomes');
+		const requests = await (await fetch(`${state.sandboxUrl}/_sandbox/requests`)).json();
+		expect((requests as Array<{ path: string }>).some((r) => /\/api\/outcome/i.test(r.path))).toBe(true);
+		await api.request('DELETE', `/workflows/${created.id}`).catch(() => undefined);
 	});
 });
