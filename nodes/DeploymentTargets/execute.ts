@@ -185,7 +185,8 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		} catch (error) {
 			if (this.continueOnFail()) {
 				returnData.push({
-					json: { error: error.message, ...(error.description ? { errorDescription: error.description } : {}) },
+					// Only `error` and `details` keys: n8n routes such items to the error output.
+					json: { error: error.message, ...(error.description ? { details: error.description } : {}) },
 					pairedItem: { item: itemIndex },
 				});
 				continue;

@@ -54,14 +54,14 @@ describe('Credential haloPsaAutomationApi', () => {
 	it('reports a wrong secret as invalid_client, without the secret', async () => {
 		const { json } = await runWith({ clientSecret: 'wrong-secret-value' });
 		expect(json.error).toBe('Halo rejected the Client ID or Client Secret (invalid_client)');
-		expect(json.errorDescription).toMatch(/Client ID and Secret \(Services\)/);
+		expect(json.details).toMatch(/Client ID and Secret \(Services\)/);
 		expectNoSecret(json, 'wrong-secret-value', fixture.sandbox.clientSecret);
 	});
 
 	it('reports a wrong or missing tenant', async () => {
 		const wrong = await runWith({ tenant: 'globex' });
 		expect(wrong.json.error).toMatch(/did not accept the tenant "globex"/);
-		expect(wrong.json.errorDescription).toMatch(/API Details/);
+		expect(wrong.json.details).toMatch(/API Details/);
 		const missing = await runWith({ tenant: '' });
 		expect(missing.json.error).toMatch(/needs a tenant/);
 		expectNoSecret(wrong.json, fixture.sandbox.clientSecret);
@@ -82,7 +82,7 @@ describe('Credential haloPsaAutomationApi', () => {
 			{ resource: 'ticket', operation: 'delete', ticketId: locator(1) },
 		);
 		expect(json.error).toMatch(/edit:tickets/);
-		expect(json.errorDescription).toMatch(/permission/);
+		expect(json.details).toMatch(/permission/);
 	});
 
 	it('uses the authorisation server URL when given, and reports one that has no token endpoint', async () => {
@@ -119,7 +119,7 @@ describe('Credential haloPsaAutomationApi', () => {
 		it('says it is not the Halo API', async () => {
 			const { json } = await runWith({ url });
 			expect(json.error).toBe('The Halo URL answered with a web page, not the Halo API');
-			expect(json.errorDescription).toMatch(/yourcompany\.halopsa\.com/);
+			expect(json.details).toMatch(/yourcompany\.halopsa\.com/);
 		});
 	});
 });

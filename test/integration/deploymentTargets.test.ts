@@ -177,7 +177,7 @@ describe('Halo Deployment Targets node against the demo tenant', () => {
 		const { items } = await run({ policySource: 'json', policiesJson, output: 'changes' }, [{}, {}], true);
 		expect(items).toHaveLength(2);
 		expect(items[1].json.error).toMatch(/The policies are not valid \(1 problem\)/);
-		expect(items[1].json.errorDescription).toMatch(/\$\[0\]\.conditions\.all\[0\]\.path: unknown path "\$\.client\.contractType"/);
+		expect(items[1].json.details).toMatch(/\$\[0\]\.conditions\.all\[0\]\.path: unknown path "\$\.client\.contractType"/);
 		expect(items[1].pairedItem).toEqual({ item: 1 });
 	});
 

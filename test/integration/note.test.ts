@@ -71,7 +71,9 @@ describe('Note resource against the sandbox', () => {
 			{ continueOnFail: true },
 		);
 		expect(items[0].json.error).toBe('No outcome named "Customer Update" exists in this Halo');
-		expect(items[0].json.errorDescription).toMatch(/"Note".*"Private Note".*"Email User"/);
+		expect(items[0].json.details).toMatch(/"Note".*"Private Note".*"Email User"/);
+		// n8n sends an item to a node's error output only when its keys are error/message/details.
+		expect(Object.keys(items[0].json).sort()).toEqual(['details', 'error']);
 	});
 
 	it('emails the ticket\'s user by default, with cc, bcc and subject', async () => {
@@ -153,7 +155,7 @@ describe('Note resource against the sandbox', () => {
 		expect(items).toHaveLength(2);
 		expect(items.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }]);
 		expect(items[0].json.error).toMatch(/do not have access to this Action/i);
-		expect(items[0].json.errorDescription).toMatch(/permission/);
+		expect(items[0].json.details).toMatch(/permission/);
 	});
 
 	it('reports an unknown ticket and a missing ticket id clearly', async () => {
@@ -164,7 +166,7 @@ describe('Note resource against the sandbox', () => {
 		);
 		expect(items).toHaveLength(3);
 		expect(items[0].json.error).toMatch(/999999|not found|no such/i);
-		expect(items[0].json.errorDescription).toMatch(/Check the ID/);
+		expect(items[0].json.details).toMatch(/Check the ID/);
 		expect(items[1].json.error).toBe('The ticket ID is missing');
 		expect(items[2].json).toMatchObject({ ticket_id: 1 });
 		expect(items.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);

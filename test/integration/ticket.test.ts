@@ -100,7 +100,7 @@ describe('Ticket resource against the sandbox', () => {
 			credentials,
 			continueOnFail: true,
 		});
-		expect(items[0].json.errorDescription).toMatch(/Check the ID/);
+		expect(items[0].json.details).toMatch(/Check the ID/);
 	});
 
 	it('creates exactly one ticket when Halo saves it and then fails', async () => {

@@ -55,7 +55,7 @@ describe('Transport against the sandbox', () => {
 			continueOnFail: true,
 		});
 		expect(Date.now() - started).toBeLessThan(10_000);
-		expect(items[0].json.errorDescription).toMatch(/Max Rate-Limit Wait/);
+		expect(items[0].json.details).toMatch(/Max Rate-Limit Wait/);
 		await fixture.control.rateLimit({ enabled: false });
 	});
 

@@ -32,10 +32,11 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 			);
 		} catch (error) {
 			if (this.continueOnFail()) {
+				// Only `error`, `message` and `details` keys: n8n routes such items to the error output.
 				returnData.push({
 					json: {
 						error: error.message,
-						...(error.description ? { errorDescription: error.description } : {}),
+						...(error.description ? { details: error.description } : {}),
 					},
 					pairedItem: { item: itemIndex },
 				});

@@ -74,7 +74,6 @@ export class N8nApi {
 	/** Full execution with its run data (n8n stores it "flatted"; decoded with n8n's own flatted). */
 	async execution(id: string): Promise<{ status: string; data: any }> {
 		const raw = await this.request<{ status: string; data: string }>('GET', `/executions/${id}`);
-		// eslint-disable-next-line @typescript-eslint/no-require-imports
 		const flatted = require(path.join(this.state.runtimeDir, 'n8n', 'node_modules', 'flatted')) as {
 			parse(s: string): any;
 		};
