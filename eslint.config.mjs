@@ -2,11 +2,6 @@ import tseslint from 'typescript-eslint';
 import { n8nCommunityNodesPlugin } from '@n8n/eslint-plugin-community-nodes';
 import n8nNodesBase from 'eslint-plugin-n8n-nodes-base';
 
-const runtimeDependencyException = {
-	// The brief requires these runtime libraries; every other import must be n8n-workflow or relative.
-	'@n8n/community-nodes/no-restricted-imports': 'off',
-};
-
 export default tseslint.config(
 	{ ignores: ['dist/**', 'node_modules/**', 'coverage/**', '**/*.js', '**/*.mjs'] },
 	{
@@ -33,7 +28,25 @@ export default tseslint.config(
 			'@n8n/community-nodes/no-runtime-dependencies': 'off',
 		},
 	},
-	{ files: ['nodes/**/*.ts', 'credentials/**/*.ts'], rules: runtimeDependencyException },
+	{
+		// engine/ is the n8n-free core shared with the standalone axios client: n8n stays out of it.
+		files: ['engine/**/*.ts'],
+		rules: {
+			'no-restricted-imports': [
+				'error',
+				{
+					paths: ['n8n-workflow', 'n8n-core'].map((name) => ({
+						name,
+						message: 'engine/ never imports n8n: keep n8n types and helpers in nodes/ and credentials/.',
+					})),
+					patterns: [
+						{ group: ['n8n-workflow/*', 'n8n-core/*', '@n8n/*'], message: 'engine/ never imports n8n.' },
+						{ group: ['**/nodes/**', '**/credentials/**'], message: 'engine/ must not depend on the n8n nodes or credentials.' },
+					],
+				},
+			],
+		},
+	},
 	{
 		files: ['credentials/**/*.ts'],
 		plugins: { 'n8n-nodes-base': n8nNodesBase },
