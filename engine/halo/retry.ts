@@ -46,9 +46,17 @@ export interface RetryState {
 	transientRetries: number;
 	/** milliseconds already spent waiting for the rate limit */
 	rateLimitWaitedMs: number;
+	/** earlier attempts that failed after possibly reaching Halo (502/503/504, dropped connection, 500) */
+	ambiguousFailures: number;
 }
 
-export const initialRetryState = (): RetryState => ({ rateLimitRetries: 0, transientRetries: 0, rateLimitWaitedMs: 0 });
+/** A fresh state for one logical request; `rateLimitWaitedMs` carries a wait already spent elsewhere (one budget per item). */
+export const initialRetryState = (rateLimitWaitedMs = 0): RetryState => ({
+	rateLimitRetries: 0,
+	transientRetries: 0,
+	rateLimitWaitedMs,
+	ambiguousFailures: 0,
+});
 
 export type RetryDecision =
 	/** send the request again after `delayMs` */
@@ -59,7 +67,9 @@ export type RetryDecision =
 
 const DROPPED_CODES = new Set(['ECONNRESET', 'EPIPE', 'ECONNABORTED', 'ETIMEDOUT', 'ESOCKETTIMEDOUT', 'UND_ERR_SOCKET']);
 const REFUSED_CODES = new Set(['ECONNREFUSED', 'EAI_AGAIN']);
-const IDEMPOTENT = new Set<HttpMethod>(['GET', 'HEAD', 'OPTIONS', 'DELETE', 'PUT']);
+// Halo's API writes with POST; a PUT is not known to be safe to repeat, so it is treated like a POST.
+const IDEMPOTENT = new Set<HttpMethod>(['GET', 'HEAD', 'OPTIONS', 'DELETE']);
+const AMBIGUOUS = new Set<FailureKind>(['gateway', 'connectionDropped', 'serverError']);
 
 export function classifyFailure(failure: HaloFailure): FailureKind {
 	if (failure.status === 429) return 'rateLimited';
@@ -87,8 +97,9 @@ export function parseRetryAfter(value: string | number | undefined, now = Date.n
  * - 429: every method (Halo rejected it unprocessed), growing delays or Retry-After, within
  *   `maxRateLimitWaitMs` in total.
  * - refused connection: every method (nothing reached Halo).
- * - 502/503/504 and dropped connections: GET/DELETE retry; a POST may have been processed, so
- *   it is retried only after the caller's verification says the write did not land.
+ * - 502/503/504 and dropped connections: GET/DELETE retry (a DELETE answered 404 on the retry
+ *   was done by the first attempt, see `isDeleteAlreadyDone`); a POST (or PUT) may have been
+ *   processed, so it is retried only after the caller's verification says the write did not land.
  * - 500 on a POST: verified (a processed-then-failed write must not be reported as failed),
  *   never retried blindly.
  */
@@ -105,7 +116,7 @@ export function decideRetry(
 	if (kind === 'rateLimited') {
 		const remaining = policy.maxRateLimitWaitMs - state.rateLimitWaitedMs;
 		if (remaining <= 0) {
-			return { action: 'fail', kind, reason: `Halo's rate limit was still reached after waiting ${Math.round(state.rateLimitWaitedMs / 1000)} s` };
+			return { action: 'fail', kind, reason: `Halo's rate limit was still reached after waiting ${Math.round(state.rateLimitWaitedMs / 1000)} s in total` };
 		}
 		const announced = parseRetryAfter(failure.retryAfter);
 		const growing = Math.min(policy.rateLimitMaxDelayMs, policy.rateLimitBaseDelayMs * 2 ** state.rateLimitRetries);
@@ -140,5 +151,18 @@ export function recordWait(state: RetryState, kind: FailureKind, delayMs: number
 	if (kind === 'rateLimited') {
 		return { ...state, rateLimitRetries: state.rateLimitRetries + 1, rateLimitWaitedMs: state.rateLimitWaitedMs + delayMs };
 	}
-	return { ...state, transientRetries: state.transientRetries + 1 };
+	return {
+		...state,
+		transientRetries: state.transientRetries + 1,
+		ambiguousFailures: state.ambiguousFailures + (AMBIGUOUS.has(kind) ? 1 : 0),
+	};
+}
+
+/**
+ * Whether a DELETE that Halo now answers 404 was in fact done by an earlier attempt: that attempt
+ * failed after it may have reached Halo (502/503/504, dropped connection), so the record being gone
+ * is the delete having worked, not a wrong ID. After only refused connections a 404 stays an error.
+ */
+export function isDeleteAlreadyDone(method: string, failure: HaloFailure, state: RetryState): boolean {
+	return method.toUpperCase() === 'DELETE' && failure.status === 404 && state.ambiguousFailures > 0;
 }

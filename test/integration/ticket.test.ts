@@ -84,6 +84,12 @@ describe('Ticket resource against the sandbox', () => {
 			summary: 'Printer no longer on fire',
 			details: 'Extinguished',
 		});
+		// read back from Halo, not from the update's answer
+		const stored = await ticketOperation('get', { ticketId: locator(createdId), simplify: false });
+		expect(stored.items[0].json.customfields).toEqual(
+			expect.arrayContaining([expect.objectContaining({ name: 'CFExternalRef', value: 'EXT-1' })]),
+		);
+		expect(stored.items[0].json).toMatchObject({ status_id: 2, agent_id: 2, summary: 'Printer no longer on fire', details: 'Extinguished' });
 	});
 
 	it('closes it with the status named "Closed"', async () => {
@@ -101,6 +107,31 @@ describe('Ticket resource against the sandbox', () => {
 			continueOnFail: true,
 		});
 		expect(items[0].json.details).toMatch(/Check the ID/);
+	});
+
+	it('deletes a ticket Halo deleted before answering 502: the retry finds it gone and that is success', async () => {
+		const created = await ticketOperation('create', { summary: 'Delete me once', clientId: locator(1) });
+		const ticketId = Number(created.items[0].json.id);
+		await fixture.control.reset();
+		await fixture.control.addFaults([{ route: 'DELETE /api/tickets/:id', kind: 'processed-then-fail', status: 502, count: 1 }]);
+		const { items, error } = await ticketOperation('delete', { ticketId: locator(ticketId) });
+		expect(error).toBeUndefined();
+		expect(items[0].json).toEqual({ id: ticketId, deleted: true });
+		expect(await fixture.control.countRoute('DELETE /api/tickets/:id')).toBe(2);
+		const after = await runNode({ parameters: { resource: 'ticket', operation: 'get', ticketId: locator(ticketId) }, credentials, continueOnFail: true });
+		expect(after.items[0].json.details).toMatch(/Check the ID/);
+	});
+
+	it('still reports deleting an unknown ticket as not found (no ambiguous attempt before the 404)', async () => {
+		await fixture.control.reset();
+		const { items } = await runNode({
+			parameters: { resource: 'ticket', operation: 'delete', ticketId: locator(987654) },
+			credentials,
+			continueOnFail: true,
+		});
+		expect(items[0].json.error).toMatch(/987654|not found/i);
+		expect(items[0].json.details).toMatch(/Check the ID/);
+		expect(await fixture.control.countRoute('DELETE /api/tickets/:id')).toBe(1);
 	});
 
 	it('creates exactly one ticket when Halo saves it and then fails', async () => {

@@ -3,6 +3,7 @@ import {
 	decideRetry,
 	extractHaloError,
 	initialRetryState,
+	isDeleteAlreadyDone,
 	normalizeHaloBaseUrl,
 	paginate,
 	parseRetryAfter,
@@ -142,6 +143,28 @@ describe('decideRetry', () => {
 				retryIfNotLanded: true,
 			});
 		}
+	});
+
+	it('treats PUT like POST: never resent blindly after a 502 or a dropped connection', () => {
+		for (const failure of [{ status: 502 }, { code: 'ECONNRESET' }]) {
+			expect(decideRetry('PUT', failure, initialRetryState(), policy).action).toBe('fail');
+		}
+	});
+
+	it('takes a DELETE answered 404 after an ambiguous attempt as done, but not after a refused connection', () => {
+		const afterGateway = recordWait(initialRetryState(), 'gateway', 0);
+		expect(isDeleteAlreadyDone('DELETE', { status: 404 }, afterGateway)).toBe(true);
+		expect(isDeleteAlreadyDone('DELETE', { status: 404 }, recordWait(initialRetryState(), 'connectionDropped', 0))).toBe(true);
+		expect(isDeleteAlreadyDone('DELETE', { status: 404 }, initialRetryState())).toBe(false);
+		expect(isDeleteAlreadyDone('DELETE', { status: 404 }, recordWait(initialRetryState(), 'connectionRefused', 0))).toBe(false);
+		expect(isDeleteAlreadyDone('GET', { status: 404 }, afterGateway)).toBe(false);
+		expect(isDeleteAlreadyDone('DELETE', { status: 403 }, afterGateway)).toBe(false);
+	});
+
+	it('starts a request with the wait its item already spent, so the bound is per item', () => {
+		const decision = decideRetry('GET', { status: 429 }, initialRetryState(9_500), policy);
+		expect(decision).toMatchObject({ action: 'retry', delayMs: 500 });
+		expect(decideRetry('GET', { status: 429 }, initialRetryState(10_000), policy).action).toBe('fail');
 	});
 
 	it('retries a refused connection for every method, a bounded number of times', () => {

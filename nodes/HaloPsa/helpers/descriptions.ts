@@ -15,7 +15,7 @@ export const maxRateLimitWaitOption: INodeProperties = {
 	typeOptions: { minValue: 0 },
 	default: DEFAULT_MAX_RATE_LIMIT_WAIT_SECONDS,
 	description:
-		"How long in total to wait for Halo's rate limit (300 requests per 5 minutes on hosted instances) to clear before failing",
+		"How long in total to wait for Halo's rate limit (300 requests per 5 minutes on hosted instances) to clear before failing. The budget is per input item and covers all of its requests (every page of a list, the checks after a failed write).",
 };
 
 /** The "Options" collection of operations whose only option is the rate-limit wait. */

@@ -16,6 +16,7 @@ import {
 	extractHaloError,
 	HALO_MAX_PAGE_SIZE,
 	initialRetryState,
+	isDeleteAlreadyDone,
 	NOT_A_HALO_API_MESSAGE,
 	normalizeHaloBaseUrl,
 	paginate,
@@ -45,6 +46,8 @@ export interface HaloRequestOptions {
 	maxRateLimitWaitSeconds?: number;
 	/** fine-tuning of the retry delays (tests use shorter ones) */
 	retryPolicy?: Partial<RetryPolicy>;
+	/** per-attempt timeout in milliseconds (default 120 s); the trigger's webhook-time look-ups use a short one */
+	timeoutMs?: number;
 }
 
 export interface HaloListOptions extends HaloRequestOptions {
@@ -71,7 +74,7 @@ export async function getHaloBaseUrl(this: HaloFunctions): Promise<string> {
 	}
 }
 
-function isObject(value: unknown): value is IDataObject {
+export function isObject(value: unknown): value is IDataObject {
 	return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
@@ -141,7 +144,7 @@ function describeFailure(failure: RawFailure, reason?: string): { message: strin
 		const fallback = STATUS_DESCRIPTIONS[failure.status] ?? `Halo answered HTTP ${failure.status}.`;
 		return {
 			message: info.message || `Halo answered HTTP ${failure.status}`,
-			description: reason && failure.status !== 429 ? `${fallback} (${reason})` : fallback,
+			description: reason ? `${fallback} (${reason})` : fallback,
 		};
 	}
 	// The network code goes into the description: n8n replaces any message containing one with a generic text.
@@ -221,10 +224,36 @@ function assertHaloAnswer(this: HaloFunctions, body: unknown, itemIndex?: number
 	}
 }
 
+interface RateLimitBudget {
+	/** milliseconds this item already waited for Halo's rate limit, over all its requests */
+	waitedMs: number;
+}
+
+// One budget per item of one execution: the router runs every item with the same context object,
+// and each execution (or load-options call) gets a new one, so the budgets go with it.
+const rateLimitBudgets = new WeakMap<object, Map<number, RateLimitBudget>>();
+
+/** The rate-limit wait budget shared by every request (pages, checks, look-ups) of one item. */
+function rateLimitBudget(context: HaloFunctions, itemIndex?: number): RateLimitBudget {
+	let budgets = rateLimitBudgets.get(context);
+	if (!budgets) {
+		budgets = new Map();
+		rateLimitBudgets.set(context, budgets);
+	}
+	const key = itemIndex ?? -1;
+	let budget = budgets.get(key);
+	if (!budget) {
+		budget = { waitedMs: 0 };
+		budgets.set(key, budget);
+	}
+	return budget;
+}
+
 /**
  * The one request function. `path` is relative to `{base}/api` (`/Tickets/5`). Retries what is
- * safe to retry (see `decideRetry`), verifies ambiguous writes with `verifyWrite`, and turns
- * every failure into a `NodeApiError` with Halo's message.
+ * safe to retry (see `decideRetry`) within the item's rate-limit wait budget, verifies ambiguous
+ * writes with `verifyWrite`, and turns every failure into a `NodeApiError` with Halo's message.
+ * A retried DELETE that finds the record gone resolves to undefined (the first attempt deleted it).
  */
 export async function haloApiRequest(
 	this: HaloFunctions,
@@ -239,13 +268,14 @@ export async function haloApiRequest(
 		url: `${baseUrl}/api${path.startsWith('/') ? path : `/${path}`}`,
 		headers: { Accept: 'application/json' },
 		json: true,
-		timeout: REQUEST_TIMEOUT_MS,
+		timeout: options.timeoutMs ?? REQUEST_TIMEOUT_MS,
 		...(options.qs && Object.keys(options.qs).length ? { qs: options.qs } : {}),
 		...(body !== undefined ? { body } : {}),
 	};
 	const policy = retryPolicyFor.call(this, options);
+	const budget = rateLimitBudget(this, options.itemIndex);
 
-	let state = initialRetryState();
+	let state = initialRetryState(budget.waitedMs);
 	for (;;) {
 		let answer: unknown;
 		try {
@@ -255,12 +285,14 @@ export async function haloApiRequest(
 		} catch (error) {
 			const failure = readFailure(error);
 			if (failure.authentication) throw await toHaloApiError.call(this, error, { itemIndex: options.itemIndex });
+			if (isDeleteAlreadyDone(method, failure, state)) return undefined;
 			const decision = decideRetry(method, failure, state, policy, { canVerifyWrite: !!options.verifyWrite });
 			if (decision.action === 'fail') {
 				throw await toHaloApiError.call(this, error, { itemIndex: options.itemIndex, reason: decision.reason });
 			}
 			if (decision.delayMs > 0) await sleep(decision.delayMs);
 			state = recordWait(state, decision.kind, decision.delayMs);
+			budget.waitedMs = state.rateLimitWaitedMs;
 			if (decision.action === 'verify' && options.verifyWrite) {
 				const landed = await verifyOrExplain.call(this, options.verifyWrite, error, options.itemIndex);
 				if (landed) return landed;
