@@ -2,6 +2,8 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { locator, makeCredentials, runNode } from '../helpers/n8n-harness';
 import type { StoredCredential } from '../helpers/n8n-harness';
+import { startVariantProxy } from '../helpers/halo-variant-proxy';
+import type { VariantProxy } from '../helpers/halo-variant-proxy';
 import { useHaloSandbox } from '../helpers/sandbox';
 
 const fixture = useHaloSandbox();
@@ -99,17 +101,42 @@ describe('Note resource against the sandbox', () => {
 	});
 
 	it('lists a ticket\'s notes with Limit and the visibility filters', async () => {
-		await noteOperation('addInternalNote', { ticketId: locator(3), note: 'private' });
-		await noteOperation('addCustomerNote', { ticketId: locator(3), note: 'public' });
-		const all = await ticketActions(3);
-		expect(all.length).toBeGreaterThanOrEqual(2);
-		const visible = await noteOperation('getMany', { ticketId: locator(3), returnAll: true, filters: { customerVisibleOnly: true } });
-		expect(visible.items.length).toBeGreaterThan(0);
+		// Ticket 1 of the demo data has a system action ("Ticket logged via email.").
+		await noteOperation('addInternalNote', { ticketId: locator(1), note: 'private' });
+		await noteOperation('addCustomerNote', { ticketId: locator(1), note: 'public' });
+		const all = await ticketActions(1);
+		expect(all.some((action) => action.who_type === 0)).toBe(true);
+		expect(all.some((action) => action.hiddenfromuser === true)).toBe(true);
+		const visible = await noteOperation('getMany', { ticketId: locator(1), returnAll: true, filters: { customerVisibleOnly: true } });
+		expect(visible.items.map((item) => item.json.note)).toContain('public');
 		expect(visible.items.every((item) => item.json.hiddenfromuser !== true)).toBe(true);
-		const noSystem = await noteOperation('getMany', { ticketId: locator(3), returnAll: true, filters: { hideSystemActions: true } });
+		const noSystem = await noteOperation('getMany', { ticketId: locator(1), returnAll: true, filters: { hideSystemActions: true } });
+		expect(noSystem.items.length).toBe(all.filter((action) => action.who_type !== 0).length);
 		expect(noSystem.items.every((item) => item.json.who_type !== 0)).toBe(true);
-		const limited = await noteOperation('getMany', { ticketId: locator(3), returnAll: false, limit: 1 });
+		const limited = await noteOperation('getMany', { ticketId: locator(1), returnAll: false, limit: 1 });
 		expect(limited.items).toHaveLength(1);
+	});
+
+	it('marks the note with an invisible HTML comment: the text and the email body stay as written', async () => {
+		const { items } = await noteOperation('emailContact', { ticketId: locator(2), note: 'Line one\nLine two', simplify: false });
+		expect(items[0].json.note).toBe('Line one\nLine two');
+		expect(items[0].json.note_html).toMatch(/^Line one<br>Line two<!-- n8n-write:[0-9a-f-]{36} -->$/);
+		const stored = (await ticketActions(2)).find((action) => action.id === items[0].json.id);
+		expect(stored?.note_html).toBe(items[0].json.note_html);
+		const [email] = await fixture.control.emails();
+		expect(email.body).toBe(items[0].json.note_html);
+	});
+
+	it('posts a second identical note after a 502 Halo did not process, never taking the first for it', async () => {
+		const first = await noteOperation('addCustomerNote', { ticketId: locator(5), note: 'Thanks, on it' });
+		expect(first.error).toBeUndefined();
+		await fixture.control.reset();
+		await fixture.control.addFaults([{ route: 'POST /api/actions', kind: 'status', status: 502, count: 1 }]);
+		const second = await noteOperation('addCustomerNote', { ticketId: locator(5), note: 'Thanks, on it' });
+		expect(second.error).toBeUndefined();
+		expect(second.items[0].json.id).not.toBe(first.items[0].json.id);
+		expect((await ticketActions(5)).filter((action) => action.note === 'Thanks, on it')).toHaveLength(2);
+		expect(await fixture.control.countRoute('POST /api/actions')).toBe(2);
 	});
 
 	it.each([502, 500])('posts exactly one note when Halo saves it and then fails (%i)', async (status) => {
@@ -128,9 +155,38 @@ describe('Note resource against the sandbox', () => {
 		await fixture.control.addFaults([
 			{ route: 'POST /api/actions', kind: 'processed-then-fail', failWith: 'drop', count: 1 } as never,
 		]);
-		await noteOperation('addInternalNote', { ticketId: locator(4), note: 'dropped but saved' });
+		const { items, error } = await noteOperation('addInternalNote', { ticketId: locator(4), note: 'dropped but saved' });
+		expect(error).toBeUndefined();
+		expect(items[0].json).toMatchObject({ ticket_id: 4, note: 'dropped but saved', hiddenfromuser: true });
 		const after = await ticketActions(4);
 		expect(after.filter((action) => action.note === 'dropped but saved')).toHaveLength(1);
+		expect(await fixture.control.countRoute('POST /api/actions')).toBe(1);
+	});
+
+	describe('against a Halo whose action list leaves note_html out', () => {
+		let proxy: VariantProxy;
+		let viaProxy: StoredCredential;
+		beforeAll(async () => {
+			proxy = await startVariantProxy(fixture.sandbox.baseUrl, {
+				omitFromListRows: { '/api/actions': { envelopeKey: 'actions', fields: ['note_html'] } },
+			});
+			viaProxy = makeCredentials({ ...fixture.sandbox, baseUrl: proxy.baseUrl });
+		});
+		afterAll(async () => await proxy.stop());
+
+		it('reads the candidate notes one by one to find the marker: one note, no resend', async () => {
+			await noteOperation('addCustomerNote', { ticketId: locator(6), note: 'Same words' }, { as: viaProxy });
+			await fixture.control.reset();
+			await fixture.control.addFaults([{ route: 'POST /api/actions', kind: 'processed-then-fail', status: 502, count: 1 }]);
+			const { items, error } = await noteOperation('addCustomerNote', { ticketId: locator(6), note: 'Same words' }, { as: viaProxy });
+			expect(error).toBeUndefined();
+			expect(await fixture.control.countRoute('POST /api/actions')).toBe(1);
+			const notes = (await ticketActions(6)).filter((action) => action.note === 'Same words');
+			expect(notes).toHaveLength(2);
+			// the answer is the note this run wrote (the newer one), found by reading both candidates
+			expect(items[0].json.id).toBe(Math.max(...notes.map((note) => Number(note.id))));
+			expect(await fixture.control.countRoute('GET /api/actions/:id')).toBe(2);
+		});
 	});
 
 	it('sends the note again when the failure happened before Halo saved it', async () => {

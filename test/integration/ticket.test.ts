@@ -2,6 +2,7 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { locator, makeCredentials, runNode } from '../helpers/n8n-harness';
 import type { StoredCredential } from '../helpers/n8n-harness';
+import { startVariantProxy } from '../helpers/halo-variant-proxy';
 import { useHaloSandbox } from '../helpers/sandbox';
 
 const fixture = useHaloSandbox();
@@ -144,6 +145,54 @@ describe('Ticket resource against the sandbox', () => {
 		const found = await ticketOperation('getMany', { returnAll: true, filters: { search: summary } });
 		expect(found.items).toHaveLength(1);
 		expect(await fixture.control.countRoute('POST /api/tickets')).toBe(1);
+	});
+
+	it('creates a second ticket with the same summary after a 502 Halo did not process, never taking the first for it', async () => {
+		const first = await ticketOperation('create', { summary: 'Disk space low', clientId: locator(2) });
+		expect(first.error).toBeUndefined();
+		await fixture.control.reset();
+		await fixture.control.addFaults([{ route: 'POST /api/tickets', kind: 'status', status: 502, count: 1 }]);
+		const second = await ticketOperation('create', { summary: 'Disk space low', clientId: locator(2) });
+		expect(second.error).toBeUndefined();
+		expect(second.items[0].json.id).not.toBe(first.items[0].json.id);
+		const found = await ticketOperation('getMany', { returnAll: true, filters: { search: 'Disk space low', clientId: locator(2) } });
+		expect(found.items.filter((item) => item.json.summary === 'Disk space low')).toHaveLength(2);
+		expect(await fixture.control.countRoute('POST /api/tickets')).toBe(2);
+	});
+
+	it('keeps the details as written and marks the HTML body with an invisible comment', async () => {
+		const { items } = await ticketOperation('create', {
+			summary: 'Marked body',
+			clientId: locator(1),
+			additionalFields: { details: 'Line 1\nLine 2' },
+			simplify: false,
+		});
+		expect(items[0].json.details).toBe('Line 1\nLine 2');
+		expect(items[0].json.details_html).toMatch(/^Line 1<br>Line 2<!-- n8n-write:[0-9a-f-]{36} -->$/);
+	});
+
+	it('against a Halo whose ticket list leaves details_html out, reads candidates one by one: one ticket, no resend', async () => {
+		const proxy = await startVariantProxy(fixture.sandbox.baseUrl, {
+			omitFromListRows: { '/api/tickets': { envelopeKey: 'tickets', fields: ['details_html'] } },
+		});
+		try {
+			const viaProxy = makeCredentials({ ...fixture.sandbox, baseUrl: proxy.baseUrl });
+			const create = async () =>
+				await runNode({ parameters: { resource: 'ticket', operation: 'create', summary: 'Printer jam', clientId: locator(3) }, credentials: viaProxy });
+			const first = await create();
+			await fixture.control.reset();
+			await fixture.control.addFaults([{ route: 'POST /api/tickets', kind: 'processed-then-fail', status: 502, count: 1 }]);
+			const second = await create();
+			expect(second.error).toBeUndefined();
+			expect(await fixture.control.countRoute('POST /api/tickets')).toBe(1);
+			expect(second.items[0].json.id).toBeGreaterThan(Number(first.items[0].json.id));
+			// newest first: the first candidate read in full is the one carrying the marker
+			expect(await fixture.control.countRoute('GET /api/tickets/:id')).toBe(1);
+			const found = await ticketOperation('getMany', { returnAll: true, filters: { search: 'Printer jam', clientId: locator(3) } });
+			expect(found.items.filter((item) => item.json.summary === 'Printer jam')).toHaveLength(2);
+		} finally {
+			await proxy.stop();
+		}
 	});
 
 	it('gives clear, paired continue-on-fail items for bad inputs', async () => {

@@ -1,11 +1,12 @@
 import * as note from '../../nodes/HaloPsa/actions/note/Note.resource';
-import { isSameNote, toNoteHtml } from '../../nodes/HaloPsa/actions/note/common';
+import { isSameNote } from '../../nodes/HaloPsa/actions/note/common';
 import { toRecipientList } from '../../nodes/HaloPsa/actions/note/emailContact.operation';
 import { keepMatchingActions, toActionQuery } from '../../nodes/HaloPsa/actions/note/getMany.operation';
 import * as ticket from '../../nodes/HaloPsa/actions/ticket/Ticket.resource';
 import { toTicketBody } from '../../nodes/HaloPsa/actions/ticket/fields';
 import { toTicketQuery } from '../../nodes/HaloPsa/actions/ticket/getMany.operation';
 import { ticketHasValues } from '../../nodes/HaloPsa/actions/ticket/update.operation';
+import { newWriteMarker, toHtmlBody, toPlainText, withWriteMarker } from '../../nodes/HaloPsa/helpers/html';
 import { pickFields, TICKET_SIMPLE_FIELDS } from '../../nodes/HaloPsa/helpers/simplify';
 import { toCustomFields, toHaloDate, toHaloId } from '../../nodes/HaloPsa/helpers/values';
 
@@ -92,9 +93,15 @@ describe('ticket mapping', () => {
 		expect(() => toTicketQuery({ updatedSince: 'yesterday-ish' })).toThrow(/not a date/);
 	});
 
+	it('sends details as the HTML body too, so Halo never shows an older text', () => {
+		expect(toTicketBody({ details: 'Line 1\nLine <2>' })).toEqual({ details: 'Line 1\nLine <2>', details_html: 'Line 1<br>Line &lt;2&gt;' });
+		expect(toTicketBody({ details: '<p>Kept</p>' })).toEqual({ details: '<p>Kept</p>', details_html: '<p>Kept</p>' });
+	});
+
 	it('recognises an update that already landed', () => {
 		expect(ticketHasValues({ id: 5, status_id: 2.0, summary: 'x' }, { status_id: 2, summary: 'x' })).toBe(true);
 		expect(ticketHasValues({ id: 5, status_id: 1 }, { status_id: 2 })).toBe(false);
+		expect(ticketHasValues({ id: 5, details: 'x', details_html: '<p>x</p>' }, { details: 'x', details_html: 'x' })).toBe(true);
 	});
 
 	it('simplifies to the listed fields', () => {
@@ -104,8 +111,18 @@ describe('ticket mapping', () => {
 
 describe('note mapping', () => {
 	it('keeps HTML and turns plain text line breaks into <br>', () => {
-		expect(toNoteHtml('<p>Hi</p>')).toBe('<p>Hi</p>');
-		expect(toNoteHtml('a < b\nsecond line')).toBe('a &lt; b<br>second line');
+		expect(toHtmlBody('<p>Hi</p>')).toBe('<p>Hi</p>');
+		expect(toHtmlBody('a < b\nsecond line')).toBe('a &lt; b<br>second line');
+	});
+
+	it('marks each write with its own invisible HTML comment that leaves the text unchanged', () => {
+		const first = newWriteMarker();
+		const second = newWriteMarker();
+		expect(first).not.toBe(second);
+		expect(first).toMatch(/^n8n-write:[0-9a-f-]{36}$/);
+		const html = withWriteMarker('Hello<br>there', first);
+		expect(html).toBe(`Hello<br>there<!-- ${first} -->`);
+		expect(toPlainText(html)).toBe('Hello there');
 	});
 
 	it('joins recipients with semicolons', () => {

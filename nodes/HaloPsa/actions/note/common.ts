@@ -3,7 +3,8 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { maxRateLimitWaitOption, outcomeLocator, ticketLocator } from '../../helpers/descriptions';
 import { resolveOutcome } from '../../helpers/outcomes';
 import { ACTION_SIMPLE_FIELDS, simplifyRecords } from '../../helpers/simplify';
-import { parseHaloDate, requireId, toHaloId, withoutEmpty } from '../../helpers/values';
+import { findMarkedRecord, newWriteMarker, toHtmlBody, toPlainText, withWriteMarker } from '../../helpers/html';
+import { requireId, toHaloId, withoutEmpty } from '../../helpers/values';
 import { haloApiRequest, haloApiRequestAllItems } from '../../transport';
 
 /** The fields every "add" note operation shows, in order; `extraOptions` go into its Options. */
@@ -65,40 +66,15 @@ export function noteFields(defaultOutcomeName: string, extraOptions: INodeProper
 	];
 }
 
-const HTML_TAG = /<\/?[a-z][^>]*>/i;
-
-function escapeHtml(text: string): string {
-	return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-}
-
-/** Halo shows `note_html`; plain text keeps its line breaks. */
-export function toNoteHtml(note: string): string {
-	return HTML_TAG.test(note) ? note : escapeHtml(note).replace(/\r?\n/g, '<br>');
-}
-
-function toPlain(text: unknown): string {
-	return String(text ?? '')
-		.replace(/<br\s*\/?>/gi, '\n')
-		.replace(/<[^>]+>/g, '')
-		.replace(/&lt;/g, '<')
-		.replace(/&gt;/g, '>')
-		.replace(/&amp;/g, '&')
-		.replace(/\s+/g, ' ')
-		.trim();
-}
-
-/** Whether `action` is the note `body` describes (same ticket, outcome, visibility and text). */
+/** Whether `action` may be the note `body` describes (same ticket, outcome, visibility and text). */
 export function isSameNote(action: IDataObject, body: IDataObject): boolean {
 	return (
 		toHaloId(action.ticket_id) === body.ticket_id &&
 		toHaloId(action.outcome_id) === body.outcome_id &&
 		Boolean(action.hiddenfromuser) === Boolean(body.hiddenfromuser) &&
-		toPlain(action.note_html || action.note) === toPlain(body.note_html || body.note)
+		toPlainText(action.note_html || action.note) === toPlainText(body.note_html || body.note)
 	);
 }
-
-/** Clock skew allowance when recognising "the note this run posted" after an ambiguous failure. */
-const POSTED_WINDOW_MS = 120_000;
 
 export interface NoteVisibility {
 	hiddenfromuser: boolean;
@@ -110,8 +86,10 @@ export interface NoteVisibility {
 }
 
 /**
- * Posts one action to a ticket. After an ambiguous failure the ticket's actions are listed and
- * the note is sent again only when it is not there, so a ticket never gets the same note twice.
+ * Posts one action to a ticket. Its HTML body carries a write marker (see helpers/html.ts): after
+ * an ambiguous failure the ticket's actions are searched for that marker and the note is sent
+ * again only when it is not there, so a note is never posted twice, and an older note with the
+ * same text is never taken for this one.
  */
 export async function postNote(
 	this: IExecuteFunctions,
@@ -126,25 +104,32 @@ export async function postNote(
 	const newStatus = toHaloId(options.newStatusId);
 	const timeTaken = Number(options.timeTaken ?? 0);
 	const shownTo = await visibility(ticketId);
+	const marker = newWriteMarker();
 
 	const body: IDataObject = {
 		ticket_id: ticketId,
 		outcome_id: outcome.id,
 		outcome: outcome.name,
 		note,
-		note_html: toNoteHtml(note),
+		note_html: withWriteMarker(toHtmlBody(note), marker),
 		...withoutEmpty({ ...shownTo }),
 		...(newStatus !== undefined && newStatus > 0 ? { new_status: newStatus } : {}),
 		...(timeTaken > 0 ? { timetaken: timeTaken } : {}),
 		...(options.important === true ? { important: true } : {}),
 	};
 
-	const startedAt = Date.now();
 	const verifyWrite = async (): Promise<IDataObject | undefined> => {
 		const actions = await haloApiRequestAllItems.call(this, '/Actions', 'actions', { qs: { ticket_id: ticketId }, itemIndex });
-		return actions.find(
-			(action) => isSameNote(action, body) && !(parseHaloDate(action.datetime) < startedAt - POSTED_WINDOW_MS),
-		);
+		return await findMarkedRecord(actions, marker, {
+			bodyField: 'note_html',
+			alsoIn: ['note'],
+			mayBeIt: (action) => isSameNote(action, body),
+			readOne: async (action) =>
+				(await haloApiRequest.call(this, 'GET', `/Actions/${toHaloId(action.id)}`, {
+					qs: { ticket_id: ticketId },
+					itemIndex,
+				})) as IDataObject,
+		});
 	};
 	const posted = (await haloApiRequest.call(this, 'POST', '/Actions', { body, itemIndex, verifyWrite })) as IDataObject;
 	return outputActions.call(this, [posted], itemIndex);

@@ -2,9 +2,10 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { clientLocator, rateLimitOptions, simplifyField } from '../../helpers/descriptions';
-import { optionalId, parseHaloDate } from '../../helpers/values';
+import { findMarkedRecord, newWriteMarker, withWriteMarker } from '../../helpers/html';
+import { optionalId, toHaloId } from '../../helpers/values';
 import { haloApiRequest, haloApiRequestAllItems } from '../../transport';
-import { outputTickets } from './common';
+import { getTicket, outputTickets } from './common';
 import { createOnlyFieldOptions, ticketFieldOptions, toTicketBody } from './fields';
 
 const properties: INodeProperties[] = [
@@ -33,33 +34,34 @@ const properties: INodeProperties[] = [
 
 export const description = updateDisplayOptions({ show: { resource: ['ticket'], operation: ['create'] } }, properties);
 
-/** Clock skew allowance when recognising "the ticket this run created" after an ambiguous failure. */
-const CREATED_WINDOW_MS = 120_000;
-
+/**
+ * Creates one ticket. Its HTML body carries a write marker (see helpers/html.ts): after an
+ * ambiguous failure the newest tickets with this summary are searched for the marker, so the
+ * ticket is neither created twice nor confused with an older ticket of the same summary.
+ */
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject[]> {
 	const summary = (this.getNodeParameter('summary', itemIndex) as string).trim();
 	const additionalFields = this.getNodeParameter('additionalFields', itemIndex, {}) as IDataObject;
 	const clientId = optionalId.call(this, 'clientId', 'client ID', itemIndex);
+	const marker = newWriteMarker();
+	const fields = toTicketBody({ ...additionalFields, summary });
 	const body: IDataObject = {
-		...toTicketBody({ ...additionalFields, summary }),
+		...fields,
+		details_html: withWriteMarker(String(fields.details_html ?? ''), marker),
 		...(clientId !== undefined ? { client_id: clientId } : {}),
 	};
 
-	const startedAt = Date.now();
-	// After an ambiguous failure, a ticket with this summary, details and client logged since the
-	// request started is the one this request created.
 	const verifyWrite = async (): Promise<IDataObject | undefined> => {
 		const candidates = await haloApiRequestAllItems.call(this, '/Tickets', 'tickets', {
 			qs: { search: summary, order: 'id', orderdesc: true, ...(clientId ? { client_id: clientId } : {}) },
 			limit: 20,
 			itemIndex,
 		});
-		return candidates.find(
-			(ticket) =>
-				ticket.summary === summary &&
-				(body.details === undefined || ticket.details === body.details) &&
-				!(parseHaloDate(ticket.dateoccurred) < startedAt - CREATED_WINDOW_MS),
-		);
+		return await findMarkedRecord(candidates, marker, {
+			bodyField: 'details_html',
+			mayBeIt: (ticket) => String(ticket.summary ?? '').trim() === summary,
+			readOne: async (ticket) => await getTicket.call(this, toHaloId(ticket.id) as number, itemIndex),
+		});
 	};
 
 	const created = (await haloApiRequest.call(this, 'POST', '/Tickets', { body, itemIndex, verifyWrite })) as IDataObject;

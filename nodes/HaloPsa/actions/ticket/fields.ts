@@ -1,5 +1,6 @@
 import type { IDataObject, INodeProperties } from 'n8n-workflow';
 
+import { toHtmlBody } from '../../helpers/html';
 import { mapHaloIds, toCustomFields, withoutEmpty } from '../../helpers/values';
 
 /** Ticket fields shared by Create (additional fields) and Update (update fields). */
@@ -117,10 +118,14 @@ const ID_FIELDS: Record<string, string> = {
 	userId: 'user_id',
 };
 
-/** Maps the node's ticket fields to Halo's ticket body (ids as integers, 0/empty = not set). */
+/**
+ * Maps the node's ticket fields to Halo's ticket body (ids as integers, 0/empty = not set). Details
+ * go to both `details` and `details_html`, so the body Halo shows never keeps an older text.
+ */
 export function toTicketBody(fields: IDataObject): IDataObject {
 	const body = mapHaloIds(fields, ID_FIELDS);
 	Object.assign(body, withoutEmpty({ summary: fields.summary, details: fields.details }));
+	if (typeof body.details === 'string') body.details_html = toHtmlBody(body.details);
 	const customFields = toCustomFields(fields.customFields as IDataObject | undefined);
 	if (customFields) body.customfields = customFields;
 	return body;

@@ -23,10 +23,13 @@ const properties: INodeProperties[] = [
 
 export const description = updateDisplayOptions({ show: { resource: ['ticket'], operation: ['update'] } }, properties);
 
-/** Whether the ticket already carries every plain value of `body` (custom fields are not compared). */
+// Not compared: custom fields (Halo answers them in its own shape) and the HTML body (Halo may reformat it).
+const UNCOMPARED_FIELDS = new Set(['customfields', 'id', 'details_html']);
+
+/** Whether the ticket already carries every plain value of `body`. */
 export function ticketHasValues(ticket: IDataObject, body: IDataObject): boolean {
 	return Object.entries(body).every(
-		([field, value]) => field === 'customfields' || field === 'id' || String(ticket[field] ?? '') === String(value),
+		([field, value]) => UNCOMPARED_FIELDS.has(field) || String(ticket[field] ?? '') === String(value),
 	);
 }
 
