@@ -57,6 +57,15 @@ export async function paginate<T>(fetchPage: FetchHaloPage<T>, options: Paginate
 }
 
 /**
+ * Whether a paged list goes on after `seen` rows, the last page being `page`. `record_count`
+ * decides when Halo sent it; otherwise only a page as long as the one asked for means more.
+ */
+export function hasMoreRows(page: HaloPage<unknown>, seen: number, requestedPageSize: number): boolean {
+	if (page.rows.length === 0) return false;
+	return page.recordCount !== undefined ? seen < page.recordCount : page.rows.length >= requestedPageSize;
+}
+
+/**
  * Splits one Halo list answer into rows and `record_count`. `envelopeKey` null means Halo answers
  * a bare array (Agent, Status, Outcome, ...); some endpoints answer bare arrays on some
  * tenants even where an envelope is documented, so a bare array is accepted everywhere.

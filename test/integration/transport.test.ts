@@ -2,6 +2,7 @@ import type { INodeListSearchResult, INodePropertyOptions } from 'n8n-workflow';
 
 import { locator, makeCredentials, runNode, runNodeMethod } from '../helpers/n8n-harness';
 import type { StoredCredential } from '../helpers/n8n-harness';
+import { startVariantProxy } from '../helpers/halo-variant-proxy';
 import { useHaloSandbox } from '../helpers/sandbox';
 
 const fixture = useHaloSandbox({ dataset: { tickets: 250, clients: 3 } });
@@ -136,11 +137,40 @@ describe('Transport against the sandbox', () => {
 		}
 		const page1 = (await runNodeMethod({ kind: 'listSearch', method: 'searchTickets', credentials })) as INodeListSearchResult;
 		expect((page1.results).length).toBe(50);
-		expect(page1.paginationToken).toBe('2');
+		expect(page1.paginationToken).toBe('2:50');
 		expect(String(page1.results[0].url)).toMatch(/\/ticket\?id=\d+$/);
 		const clients = (await runNodeMethod({ kind: 'listSearch', method: 'searchClients', credentials })) as INodeListSearchResult;
 		expect(clients.results.length).toBe(3);
 		const outcomes = (await runNodeMethod({ kind: 'listSearch', method: 'searchOutcomes', credentials, filter: 'note' })) as INodeListSearchResult;
 		expect(outcomes.results.map((result) => result.name)).toEqual(expect.arrayContaining(['Note', 'Private Note']));
+	});
+
+	it('list search walks every ticket when Halo caps pages below the size asked and spells the envelope differently', async () => {
+		const proxy = await startVariantProxy(fixture.sandbox.baseUrl, {
+			pageSizeCap: 20,
+			envelopeKeys: { '/api/tickets': { from: 'tickets', to: 'Tickets' } },
+		});
+		try {
+			const viaProxy = makeCredentials({ ...fixture.sandbox, baseUrl: proxy.baseUrl });
+			const ids: string[] = [];
+			let token: string | undefined;
+			let calls = 0;
+			do {
+				const page = (await runNodeMethod({
+					kind: 'listSearch',
+					method: 'searchTickets',
+					credentials: viaProxy,
+					paginationToken: token,
+				})) as INodeListSearchResult;
+				expect(page.results.length).toBe(Math.min(20, 250 - ids.length));
+				ids.push(...page.results.map((result) => String(result.value)));
+				token = page.paginationToken;
+				calls += 1;
+			} while (token && calls < 50);
+			expect(new Set(ids).size).toBe(250);
+			expect(calls).toBe(13);
+		} finally {
+			await proxy.stop();
+		}
 	});
 });

@@ -1,11 +1,26 @@
 import type { IDataObject, ILoadOptionsFunctions, INodeListSearchResult } from 'n8n-workflow';
 
 import { outcomeName } from '../helpers/outcomes';
-import { getHaloBaseUrl, haloApiRequest, haloApiRequestAllItems } from '../transport';
+import { hasMoreRows } from '../../../engine/halo';
+import { getHaloBaseUrl, haloApiRequestAllItems, haloApiRequestPage } from '../transport';
 
 const SEARCH_PAGE_SIZE = 50;
 
-/** One page of a paged Halo list as list-search results; the token is the next page number. */
+/** Where the next list-search page starts: Halo's page number and the rows already shown. */
+interface SearchPosition {
+	pageNo: number;
+	seen: number;
+}
+
+function readPosition(paginationToken: string | undefined): SearchPosition {
+	const [pageNo, seen] = String(paginationToken ?? '').split(':').map(Number);
+	return Number.isInteger(pageNo) && pageNo > 1 && Number.isInteger(seen) && seen >= 0 ? { pageNo, seen } : { pageNo: 1, seen: 0 };
+}
+
+/**
+ * One page of a paged Halo list as list-search results. The token carries the next page number
+ * and the rows shown so far, so the end is found by `record_count` whatever page size Halo used.
+ */
 async function searchPage(
 	this: ILoadOptionsFunctions,
 	path: string,
@@ -14,15 +29,12 @@ async function searchPage(
 	paginationToken: string | undefined,
 	toResult: (row: IDataObject) => { name: string; value: string | number; url?: string },
 ): Promise<INodeListSearchResult> {
-	const pageNo = Number(paginationToken ?? 1) || 1;
-	const answer = (await haloApiRequest.call(this, 'GET', path, {
-		qs: { ...qs, pageinate: true, page_size: SEARCH_PAGE_SIZE, page_no: pageNo },
-	})) as IDataObject;
-	const rows = ((answer?.[envelopeKey] as IDataObject[] | undefined) ?? []).filter(Boolean);
-	const total = Number(answer?.record_count);
-	const seen = (pageNo - 1) * SEARCH_PAGE_SIZE + rows.length;
-	const more = rows.length > 0 && (Number.isFinite(total) ? seen < total : rows.length >= SEARCH_PAGE_SIZE);
-	return { results: rows.map(toResult), paginationToken: more ? String(pageNo + 1) : undefined };
+	const { pageNo, seen } = readPosition(paginationToken);
+	const page = await haloApiRequestPage.call(this, path, envelopeKey, pageNo, SEARCH_PAGE_SIZE, { qs });
+	const rows = page.rows.filter(Boolean);
+	const shown = seen + rows.length;
+	const more = hasMoreRows(page, shown, SEARCH_PAGE_SIZE);
+	return { results: rows.map(toResult), paginationToken: more ? `${pageNo + 1}:${shown}` : undefined };
 }
 
 export async function searchTickets(

@@ -24,7 +24,7 @@ import {
 	recordWait,
 	redactSecrets,
 } from '../../../engine/halo';
-import type { HaloFailure, RetryPolicy } from '../../../engine/halo';
+import type { HaloFailure, HaloPage, RetryPolicy } from '../../../engine/halo';
 
 export type HaloFunctions = IExecuteFunctions | ILoadOptionsFunctions | IHookFunctions | IWebhookFunctions;
 
@@ -349,14 +349,28 @@ export async function haloApiRequestAllItems(
 		return limit !== undefined ? rows.slice(0, limit) : rows;
 	}
 	return await paginate<IDataObject>(
-		async (pageNo, size) =>
-			readHaloPage<IDataObject>(
-				await haloApiRequest.call(this, 'GET', path, {
-					...requestOptions,
-					qs: { ...requestOptions.qs, pageinate: true, page_size: size, page_no: pageNo },
-				}),
-				envelopeKey,
-			),
+		async (pageNo, size) => await haloApiRequestPage.call(this, path, envelopeKey, pageNo, size, requestOptions),
 		{ limit, pageSize: pageSize ?? HALO_MAX_PAGE_SIZE },
+	);
+}
+
+/**
+ * One page of a paged Halo list (`pageinate=true&page_size=..&page_no=..`) as rows and
+ * `record_count`; the pager above and the list searches read pages only through this.
+ */
+export async function haloApiRequestPage(
+	this: HaloFunctions,
+	path: string,
+	envelopeKey: string,
+	pageNo: number,
+	pageSize: number,
+	options: HaloRequestOptions = {},
+): Promise<HaloPage<IDataObject>> {
+	return readHaloPage<IDataObject>(
+		await haloApiRequest.call(this, 'GET', path, {
+			...options,
+			qs: { ...options.qs, pageinate: true, page_size: pageSize, page_no: pageNo },
+		}),
+		envelopeKey,
 	);
 }
