@@ -52,7 +52,12 @@ export const MEMBERSHIP_OPERATORS = new Set([...LIST_MEMBERSHIP_OPERATORS, ...SC
 /** Operators that succeed because of the values they found, so those values explain a decision. */
 export const POSITIVE_LIST_OPERATORS = new Set(['contains', 'containsAny', 'containsAll']);
 
-/** The operators json-rules-engine lacks; date operators read `today±N` against the plan day. */
+/**
+ * The operators json-rules-engine lacks, plus `contains` / `doesNotContain` in place of its own: those
+ * compare with `===`, but coverage lists hold lower-case names and ids as text, so "Managed Security"
+ * or 7 would never be found. Every list operator compares through {@link normalizeKey}. Date
+ * operators read `today±N` against the plan day.
+ */
 export function customOperators(planDate: string, timeZone: string): OperatorDefinition[] {
 	const listOf = (factValue: unknown) => (Array.isArray(factValue) ? keySet(factValue) : null);
 	const compareDates = (test: (fact: string, value: string) => boolean) => (factValue: unknown, value: unknown) => {
@@ -61,6 +66,15 @@ export function customOperators(planDate: string, timeZone: string): OperatorDef
 		return factDate !== null && valueDate !== null && test(factDate, valueDate);
 	};
 	return [
+		{
+			name: 'contains',
+			evaluate: (factValue, value) => listOf(factValue)?.has(normalizeKey(value)) === true,
+		},
+		{
+			// like json-rules-engine's: false when the fact is not a list at all
+			name: 'doesNotContain',
+			evaluate: (factValue, value) => listOf(factValue)?.has(normalizeKey(value)) === false,
+		},
 		{
 			name: 'containsAny',
 			evaluate: (factValue, value) => {

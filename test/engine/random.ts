@@ -7,12 +7,30 @@ const pick = <T>(random: Random, list: readonly T[]): T => list[Math.floor(rando
 const SOFTWARE = ['SentinelOne', 'Huntress', 'Datto Agent', 'Keeper'];
 const COVERAGE_FIELDS = ['contractTypes', 'contractTypeNames', 'contractTypeIds', 'contractIds', 'items', 'itemIds', 'itemCodes', 'itemNames'];
 
+/** The text as a user might type it: as written, upper, lower or mixed case, sometimes padded. */
+function anyCase(random: Random, text: string): string {
+	const roll = random();
+	if (roll < 0.25) return text;
+	if (roll < 0.45) return text.toUpperCase();
+	if (roll < 0.65) return text.toLowerCase();
+	if (roll < 0.9) return [...text].map((char) => (random() < 0.5 ? char.toUpperCase() : char.toLowerCase())).join('');
+	return ` ${text} `;
+}
+
+/** Ids come as numbers or as text, as a user may write them. */
+function anyId(random: Random, id: number): string | number {
+	return random() < 0.7 ? id : String(id);
+}
+
 function coverageValue(random: Random, field: string): string | number {
-	if (field.startsWith('contractType')) return random() < 0.3 ? 1 + Math.floor(random() * 8) : pick(random, SYNTHETIC_CONTRACT_TYPES).toUpperCase();
-	if (field === 'contractIds') return 1 + Math.floor(random() * 20);
-	if (field === 'itemIds') return 100 + Math.floor(random() * 10);
+	if (field === 'contractTypeIds' || (field === 'contractTypes' && random() < 0.3)) return anyId(random, 1 + Math.floor(random() * 8));
+	if (field.startsWith('contractType')) return anyCase(random, pick(random, SYNTHETIC_CONTRACT_TYPES));
+	if (field === 'contractIds') return anyId(random, 1 + Math.floor(random() * 20));
+	if (field === 'itemIds' || (field === 'items' && random() < 0.2)) return anyId(random, 100 + Math.floor(random() * 10));
 	const item = pick(random, SYNTHETIC_ITEMS);
-	return random() < 0.5 ? item.code : item.name.toLowerCase();
+	if (field === 'itemCodes') return anyCase(random, item.code);
+	if (field === 'itemNames') return anyCase(random, item.name);
+	return anyCase(random, random() < 0.5 ? item.code : item.name);
 }
 
 /** A valid leaf over every fact, with membership and non-membership operators, so signatures get exercised. */
