@@ -20,14 +20,19 @@ import {
 	resolveTokenUrl,
 } from '../engine/halo';
 
-/** A token-endpoint failure with a message the user can act on; never carries the secret. */
+/**
+ * A token-endpoint failure with a message the user can act on; never carries the secret. The
+ * status is kept as `tokenStatus`, not `httpCode`: n8n-core wraps this error in a NodeApiError,
+ * which would swap a message carrying an `httpCode` for its generic "Authorization failed"
+ * text, and the credential test shows only that message.
+ */
 export class HaloAuthenticationError extends Error {
 	readonly haloAuthentication = true;
 
 	constructor(
 		message: string,
 		readonly description: string,
-		readonly httpCode?: string,
+		readonly tokenStatus?: string,
 	) {
 		super(message);
 		this.name = 'HaloAuthenticationError';
@@ -130,6 +135,20 @@ function safeJson(text: string): unknown {
 		return text;
 	}
 }
+
+/**
+ * The credential test's base URL, normalised exactly as `normalizeHaloBaseUrl` does for the nodes
+ * (bare host -> https://, host in lower case, no query or fragment, no trailing slash, no `/api` or
+ * `/auth` tail, a path prefix kept), written as an n8n expression because a declarative test takes
+ * only expressions. test/integration/credential.test.ts compares the two through n8n's
+ * expression engine. Invalid URLs never get here: `preAuthentication` rejects them first.
+ */
+export const HALO_BASE_URL_EXPRESSION =
+	'={{ (url => (/^[a-z][a-z0-9+.-]*:\\/\\//i.test(url) ? url : "https://" + url)' +
+	'.replace(/[?#].*$/, "")' +
+	'.replace(/^([a-z][a-z0-9+.-]*:\\/\\/[^\\/]*)(.*)$/i, (all, root, path) => root.toLowerCase() + ' +
+	'path.replace(/\\/+$/, "").replace(/\\/(api|auth)(\\/.*)?$/i, "").replace(/\\/+$/, "")))' +
+	'(String($credentials.url || "").trim()) }}';
 
 export class HaloPsaAutomationApi implements ICredentialType {
 	name = 'haloPsaAutomationApi';
@@ -257,7 +276,7 @@ export class HaloPsaAutomationApi implements ICredentialType {
 
 	test: ICredentialTestRequest = {
 		request: {
-			baseURL: '={{$credentials.url.trim().replace(/\\/+$/, "").replace(/\\/api$/i, "")}}',
+			baseURL: HALO_BASE_URL_EXPRESSION,
 			url: '/api/Agent/me',
 			method: 'GET',
 		},

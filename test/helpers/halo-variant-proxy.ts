@@ -14,6 +14,8 @@ export interface VariantRules {
 	envelopeKeys?: Record<string, { from: string; to: string }>;
 	/** per lower-cased list path (`/api/actions`): fields left out of every row of the list */
 	omitFromListRows?: Record<string, { envelopeKey: string; fields: string[] }>;
+	/** per method and lower-cased path (`GET /api/agent/me`): a fixed JSON answer instead of the sandbox's */
+	fixedAnswers?: Record<string, { status: number; body: unknown }>;
 }
 
 export interface VariantProxy {
@@ -53,6 +55,12 @@ export async function startVariantProxy(targetBaseUrl: string, rules: VariantRul
 	const server = http.createServer((request, response) => {
 		void (async () => {
 			const url = new URL(request.url ?? '/', targetBaseUrl);
+			const fixed = rules.fixedAnswers?.[`${request.method} ${url.pathname.toLowerCase()}`];
+			if (fixed) {
+				response.writeHead(fixed.status, { 'Content-Type': 'application/json; charset=utf-8' });
+				response.end(JSON.stringify(fixed.body));
+				return;
+			}
 			const pageSize = Number(url.searchParams.get('page_size'));
 			if (rules.pageSizeCap && Number.isFinite(pageSize) && pageSize > rules.pageSizeCap) {
 				url.searchParams.set('page_size', String(rules.pageSizeCap));
@@ -65,7 +73,7 @@ export async function startVariantProxy(targetBaseUrl: string, rules: VariantRul
 			const answer = await fetch(url, {
 				method: request.method,
 				headers,
-				body: body.length && request.method !== 'GET' ? body : undefined,
+				body: body.length && request.method !== 'GET' ? new Uint8Array(body) : undefined,
 			});
 			const text = await answer.text();
 			const contentType = answer.headers.get('content-type') ?? 'text/plain';

@@ -12,10 +12,12 @@ import { randomUUID } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
 
-import { ExecutionLifecycleHooks, LoadOptionsContext, WorkflowExecute } from 'n8n-core';
+import { ExecuteContext, ExecutionLifecycleHooks, LoadOptionsContext, RoutingNode, WorkflowExecute } from 'n8n-core';
 import type {
 	ExecutionError,
 	ICredentialDataDecryptedObject,
+	ICredentialsDecrypted,
+	ICredentialTestRequest,
 	ICredentials,
 	ICredentialType,
 	IDataObject,
@@ -34,7 +36,7 @@ import type {
 	IWorkflowBase,
 	IWorkflowExecuteAdditionalData,
 } from 'n8n-workflow';
-import { createRunExecutionData, ICredentialsHelper, Workflow } from 'n8n-workflow';
+import { createEmptyRunExecutionData, createRunExecutionData, ICredentialsHelper, NodeConnectionTypes, Workflow } from 'n8n-workflow';
 
 import { HaloPsaAutomationApi } from '../../credentials/HaloPsaAutomationApi.credentials';
 import { HaloPsa } from '../../nodes/HaloPsa/HaloPsa.node';
@@ -373,4 +375,91 @@ export async function runNodeMethod(options: {
 /** A resource-locator value, the way the editor stores one. */
 export function locator(value: string | number, mode = 'id') {
 	return { __rl: true, mode, value: String(value) };
+}
+
+export interface CredentialTestResult {
+	status: 'OK' | 'Error';
+	message: string;
+}
+
+/**
+ * Runs the credential's own `test` the way n8n's "Test" button does (n8n 2.41.1,
+ * packages/cli/src/services/credentials-tester.service.ts, runRequestTest): a temporary node
+ * whose only property routes the test request, executed by n8n-core's RoutingNode with the
+ * credential (so `preAuthentication` fetches the token), then the same mapping of failures to
+ * messages: the test's responseCode rules, the network code, or the error's message.
+ */
+export async function runCredentialTest(credentials: StoredCredential): Promise<CredentialTestResult> {
+	const test = credentialTypes[CREDENTIAL_TYPE].test as ICredentialTestRequest;
+	const nodeType: INodeType = {
+		description: {
+			displayName: 'Credential Test',
+			name: 'credentialTest',
+			group: ['transform'],
+			version: 1,
+			description: '',
+			defaults: { name: 'Temp-Node' },
+			inputs: [NodeConnectionTypes.Main],
+			outputs: [NodeConnectionTypes.Main],
+			credentials: [{ name: CREDENTIAL_TYPE, required: true }],
+			properties: [{ displayName: 'Temp', name: 'temp', type: 'string', routing: { request: test.request }, default: '' }],
+		},
+	};
+	const node: INode = {
+		id: 'temp',
+		name: 'Temp-Node',
+		type: `${PACKAGE_NAME}.credentialTest`,
+		typeVersion: 1,
+		position: [0, 0],
+		parameters: {},
+		credentials: { [CREDENTIAL_TYPE]: { id: credentials.id, name: credentials.name } },
+	};
+	const workflow = new Workflow({ nodes: [node], connections: {}, active: false, nodeTypes: new PackageNodeTypes([nodeType]) });
+	const executionId = randomUUID();
+	const additionalData = makeAdditionalData(credentials, new ExecutionLifecycleHooks('internal', executionId, {} as IWorkflowBase), executionId);
+	const credentialsDecrypted: ICredentialsDecrypted = {
+		id: credentials.id,
+		name: credentials.name,
+		type: CREDENTIAL_TYPE,
+		data: { ...credentials.data },
+	};
+	const context = new ExecuteContext(
+		workflow,
+		node,
+		additionalData,
+		'internal',
+		createEmptyRunExecutionData(),
+		0,
+		[],
+		{ main: [[{ json: {} }]] },
+		{ node, data: {}, source: null },
+		[],
+	);
+	try {
+		await workflow.expression.acquireIsolate();
+		await new RoutingNode(context, nodeType, credentialsDecrypted).runNode();
+	} catch (error) {
+		const response = error.cause?.response as { status: number; statusText?: string } | undefined;
+		if (response) {
+			const rule = (test.rules ?? []).find((candidate) => candidate.type === 'responseCode' && candidate.properties.value === response.status);
+			if (rule) return { status: 'Error', message: rule.properties.message };
+			if (response.status < 199 || response.status > 299) {
+				return { status: 'Error', message: response.statusText || `Received HTTP status code: ${response.status}` };
+			}
+		} else if (error.cause?.code) {
+			return { status: 'Error', message: String(error.cause.code) };
+		}
+		return { status: 'Error', message: String(error.message) };
+	} finally {
+		await workflow.expression.releaseIsolate();
+	}
+	return { status: 'OK', message: 'Connection successful!' };
+}
+
+/** Evaluates a credential expression (`={{ ... $credentials ... }}`) with n8n's expression engine, as n8n does for a credential's test request. */
+export function resolveCredentialExpression(expression: string, data: ICredentialDataDecryptedObject): unknown {
+	const nodeType = new HaloPsa();
+	const node = makeNode(nodeType, {});
+	const workflow = new Workflow({ nodes: [node], connections: {}, active: false, nodeTypes: new PackageNodeTypes([nodeType]) });
+	return workflow.expression.getSimpleParameterValue(node, expression, 'internal', { $credentials: data }, undefined, '');
 }

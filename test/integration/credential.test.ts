@@ -3,7 +3,10 @@ import type { AddressInfo } from 'node:net';
 
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
-import { locator, makeCredentials, runNode } from '../helpers/n8n-harness';
+import { HALO_BASE_URL_EXPRESSION } from '../../credentials/HaloPsaAutomationApi.credentials';
+import { normalizeHaloBaseUrl } from '../../engine/halo';
+import { startVariantProxy } from '../helpers/halo-variant-proxy';
+import { locator, makeCredentials, resolveCredentialExpression, runCredentialTest, runNode } from '../helpers/n8n-harness';
 import type { HaloCredentialValues } from '../helpers/n8n-harness';
 import { useHaloSandbox } from '../helpers/sandbox';
 
@@ -120,6 +123,88 @@ describe('Credential haloPsaAutomationApi', () => {
 			const { json } = await runWith({ url });
 			expect(json.error).toBe('The Halo URL answered with a web page, not the Halo API');
 			expect(json.details).toMatch(/yourcompany\.halopsa\.com/);
+		});
+	});
+
+	describe('the credential test (n8n\'s "Test" button)', () => {
+		const testWith = async (overrides: Partial<HaloCredentialValues>) =>
+			await runCredentialTest(makeCredentials(fixture.sandbox, { tenant: 'acme', ...overrides }));
+
+		it.each([
+			['as given', ''],
+			['with /api/', '/api/'],
+			['with /auth', '/auth'],
+			['with /API and slashes', '/API//'],
+			['with a query string', '/?from=bookmark'],
+		])('succeeds for the Halo URL %s, like the nodes', async (_label, suffix) => {
+			const result = await testWith({ url: `${fixture.sandbox.baseUrl}${suffix}` });
+			expect(result).toEqual({ status: 'OK', message: 'Connection successful!' });
+			expect((await fixture.control.requests()).some((request) => request.path === '/api/Agent/me' && request.status === 200)).toBe(true);
+		});
+
+		it.each([
+			'yourcompany.halopsa.com',
+			'YourCompany.HaloPSA.com/api/',
+			' https://yourcompany.halopsa.com/auth/ ',
+			'https://halo.example.org/halo/api',
+			'http://10.0.0.5:8080/Halo/auth/token',
+			'https://yourcompany.halopsa.com/?x=1#top',
+			'https://yourcompany.halopsa.com/apis',
+		])('tests the same base URL the nodes use for "%s"', (url) => {
+			expect(resolveCredentialExpression(HALO_BASE_URL_EXPRESSION, { url })).toBe(normalizeHaloBaseUrl(url));
+		});
+
+		it('says the secret is wrong (invalid_client), without the secret', async () => {
+			const result = await testWith({ clientSecret: 'wrong-secret-value' });
+			expect(result).toEqual({ status: 'Error', message: 'Halo rejected the Client ID or Client Secret (invalid_client)' });
+		});
+
+		it('says the tenant is wrong or missing', async () => {
+			expect((await testWith({ tenant: 'globex' })).message).toMatch(/^Halo did not accept the tenant "globex"/);
+			expect((await testWith({ tenant: '' })).message).toMatch(/^Halo needs a tenant for this instance/);
+		});
+
+		it('says a URL that is not one is not a valid Halo URL', async () => {
+			expect((await testWith({ url: 'not a url' })).message).toMatch(/"not a url" is not a valid Halo URL/);
+		});
+
+		it('says an unreachable Halo cannot be reached', async () => {
+			expect((await testWith({ url: 'http://127.0.0.1:9' })).message).toBe('Could not reach Halo at 127.0.0.1:9');
+		});
+
+		it('says a URL answering a web page is not the Halo API', async () => {
+			const website = http.createServer((_request, response) => {
+				response.writeHead(200, { 'Content-Type': 'text/html' });
+				response.end('<!DOCTYPE html><html><body>Our website</body></html>');
+			});
+			await new Promise<void>((resolve) => website.listen(0, '127.0.0.1', resolve));
+			try {
+				const result = await testWith({ url: `http://127.0.0.1:${(website.address() as AddressInfo).port}` });
+				expect(result).toEqual({ status: 'Error', message: 'The Halo URL answered with a web page, not the Halo API' });
+			} finally {
+				await new Promise((resolve) => website.close(resolve));
+			}
+		});
+
+		it('says there is no Halo API under a wrong path (404), when the token came from the given auth server', async () => {
+			const result = await testWith({ url: `${fixture.sandbox.baseUrl}/helpdesk`, authUrl: `${fixture.sandbox.baseUrl}/auth` });
+			expect(result.message).toMatch(/^No Halo API was found at this URL/);
+		});
+
+		it.each([
+			[401, /^Halo issued a token but refused it for the API/],
+			[403, /^The API application's agent lacks permission to read agents/],
+		])('explains a %i from /api/Agent/me', async (status, message) => {
+			const proxy = await startVariantProxy(fixture.sandbox.baseUrl, {
+				fixedAnswers: { 'GET /api/agent/me': { status, body: { ClassName: 'System.UnauthorizedAccessException', Message: 'Denied' } } },
+			});
+			try {
+				const result = await testWith({ url: proxy.baseUrl });
+				expect(result.status).toBe('Error');
+				expect(result.message).toMatch(message);
+			} finally {
+				await proxy.stop();
+			}
 		});
 	});
 });

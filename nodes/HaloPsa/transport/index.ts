@@ -97,7 +97,7 @@ function readFailure(error: unknown): RawFailure {
 			authentication: {
 				message: String(cause.message),
 				description: String(cause.description ?? ''),
-				httpCode: cause.httpCode as string | undefined,
+				httpCode: cause.tokenStatus as string | undefined,
 			},
 		};
 	}
