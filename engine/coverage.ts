@@ -1,4 +1,5 @@
-import { calendarDate, isWithin, resolvePlanDate } from './dates';
+import type { HaloDay } from './dates';
+import { isWithin, readHaloDay, resolvePlanDate } from './dates';
 import { normalizeKey } from './operators';
 import type { HaloAsset, HaloContract, HaloItem, HaloRecurringInvoice, HaloRecurringLine, Snapshot } from './types';
 
@@ -14,7 +15,8 @@ export type CoverageSource =
 	| {
 			type: 'recurringLine';
 			invoiceId: number;
-			lineId: number;
+			/** null when Halo sent the line without an id */
+			lineId: number | null;
 			itemId: number | null;
 			itemCode: string;
 			itemName: string;
@@ -53,10 +55,33 @@ export const COVERAGE_FIELDS: Array<keyof CoverageKeys> = [
 
 export const ITEM_FIELDS = new Set<keyof CoverageKeys>(['items', 'itemIds', 'itemCodes', 'itemNames']);
 
+const COVERAGE_PATH = /^\$\.(client|asset)\.([A-Za-z]+)$/;
+
+/** `$.client.items` -> { scope: 'client', field: 'items' }; undefined for any other path. */
+export function coveragePath(path: string | undefined): { scope: 'client' | 'asset'; field: keyof CoverageKeys } | undefined {
+	const match = COVERAGE_PATH.exec(path ?? '');
+	if (!match || !COVERAGE_FIELDS.includes(match[2] as keyof CoverageKeys)) return undefined;
+	return { scope: match[1] as 'client' | 'asset', field: match[2] as keyof CoverageKeys };
+}
+
 export interface InForceLine {
+	/** position in {@link CoverageFacts.inForceLines}: identifies the line even when Halo sent no line id */
+	index: number;
 	line: HaloRecurringLine;
 	invoice: HaloRecurringInvoice;
 	item: HaloItem | undefined;
+}
+
+/**
+ * What an in-force line is known by in each item list of {@link CoverageKeys}: its item id, its codes
+ * and names (the line's and the item's), lower case; `items` holds them all, the id as text.
+ */
+export function lineItemKeys({ line, item }: InForceLine): Record<'items' | 'itemIds' | 'itemCodes' | 'itemNames', Array<string | number>> {
+	const distinct = (values: Array<string | undefined>) => [...new Set(values.filter((value): value is string => !!value).map((value) => value.toLowerCase()))];
+	const itemIds = line.itemId === null ? [] : [line.itemId];
+	const itemCodes = distinct([line.itemCode, item?.code]);
+	const itemNames = distinct([line.itemName, item?.name]);
+	return { items: [...itemIds.map(String), ...itemCodes, ...itemNames], itemIds, itemCodes, itemNames };
 }
 
 /** The coverage of one client or one asset on the plan date, with the sources of every key. */
@@ -115,19 +140,9 @@ export class CoverageSet {
 			quantity: line.quantity,
 			contractId: line.contractId ?? entry.invoice.contractId,
 		};
-		if (line.itemId !== null) {
-			this.add('itemIds', line.itemId, source);
-			this.add('items', String(line.itemId), source);
-		}
-		for (const code of new Set([line.itemCode, item?.code ?? ''])) {
-			if (!code) continue;
-			this.add('itemCodes', code.toLowerCase(), source);
-			this.add('items', code.toLowerCase(), source);
-		}
-		for (const name of new Set([line.itemName, item?.name ?? ''])) {
-			if (!name) continue;
-			this.add('itemNames', name.toLowerCase(), source);
-			this.add('items', name.toLowerCase(), source);
+		const keys = lineItemKeys(entry);
+		for (const field of ['itemIds', 'itemCodes', 'itemNames', 'items'] as const) {
+			for (const key of keys[field]) this.add(field, key, source);
 		}
 	}
 
@@ -144,6 +159,8 @@ export class CoverageSet {
 }
 
 export const EMPTY_COVERAGE = new CoverageSet();
+
+const NO_DAY: HaloDay = { kind: 'none' };
 
 export interface CoverageOptions {
 	/** the day to plan for: `yyyy-MM-dd`, an ISO timestamp or a Date; today when left out */
@@ -164,16 +181,32 @@ export interface CoverageFacts {
 	warnings: string[];
 }
 
-/** Rule: not flagged expired or inactive, start (if any) on or before the day, end (if any) on or after. */
+/** Reads a Halo date text into a day; the planner passes a cached reader. */
+export type DayReader = (raw: string | null) => HaloDay;
+
+/** Whether the dates [start, end] contain the day: open ends allowed, an unreadable date contains nothing. */
+function datesContain(date: string, start: HaloDay, end: HaloDay): boolean {
+	if (start.kind === 'unreadable' || end.kind === 'unreadable') return false;
+	return isWithin(date, start.kind === 'day' ? start.day : null, end.kind === 'day' ? end.day : null);
+}
+
+/**
+ * Rule: not flagged expired or inactive, start (if any) on or before the day, end (if any) on or
+ * after. A date that cannot be read makes the contract not in force: better no coverage than
+ * coverage that never ends.
+ */
 export function isContractInForce(
 	contract: HaloContract,
 	date: string,
 	timeZone: string,
-	dayOf: (raw: string | null) => string | null = (raw) => calendarDate(raw, timeZone),
+	dayOf: DayReader = (raw) => readHaloDay(raw, timeZone),
 ): boolean {
 	if (contract.expired || !contract.active) return false;
-	return isWithin(date, dayOf(contract.startDate), dayOf(contract.endDate));
+	return datesContain(date, dayOf(contract.startDate), dayOf(contract.endDate));
 }
+
+/** At most this many examples are named in one warning. */
+const WARNING_EXAMPLES = 5;
 
 /**
  * Computes, once per snapshot and day, which contracts and recurring lines are in force and
@@ -184,21 +217,31 @@ export function computeCoverage(snapshot: Snapshot, options: CoverageOptions = {
 	const date = resolvePlanDate(options.date, timeZone);
 	const warnings: string[] = [];
 	// Halo repeats the same few dates thousands of times; parse each text once.
-	const days = new Map<string, string | null>();
-	const dayOf = (raw: string | null) => {
-		if (raw === null) return null;
+	const days = new Map<string, HaloDay>();
+	const dayOf: DayReader = (raw) => {
+		if (raw === null) return NO_DAY;
 		let day = days.get(raw);
 		if (day === undefined) {
-			day = calendarDate(raw, timeZone);
+			day = readHaloDay(raw, timeZone);
 			days.set(raw, day);
 		}
 		return day;
+	};
+	const unreadable: string[] = [];
+	const noteUnreadable = (owner: string, fields: Array<[string, string | null]>) => {
+		for (const [field, raw] of fields) if (dayOf(raw).kind === 'unreadable') unreadable.push(`${owner} ${field} "${raw}"`);
 	};
 
 	const contractsById = new Map(snapshot.contracts.map((contract) => [contract.id, contract]));
 	const contractsInForce = new Set<number>();
 	for (const contract of snapshot.contracts) {
 		if (isContractInForce(contract, date, timeZone, dayOf)) contractsInForce.add(contract.id);
+		else if (!contract.expired && contract.active) {
+			noteUnreadable(`contract ${contract.id}${contract.ref ? ` (${contract.ref})` : ''}`, [
+				['start_date', contract.startDate],
+				['end_date', contract.endDate],
+			]);
+		}
 	}
 	const contractInForce = (contractId: number) => contractsInForce.has(contractId);
 
@@ -206,7 +249,7 @@ export function computeCoverage(snapshot: Snapshot, options: CoverageOptions = {
 	/** Rule: invoice enabled, line active, line dates contain the day, the invoice's (and line's) contract in force. */
 	const lineInForce = (line: HaloRecurringLine, invoice: HaloRecurringInvoice) => {
 		if (invoice.disabled || line.inactive) return false;
-		if (!isWithin(date, dayOf(line.startDate), dayOf(line.endDate))) return false;
+		if (!datesContain(date, dayOf(line.startDate), dayOf(line.endDate))) return false;
 		for (const contractId of [invoice.contractId, line.contractId]) {
 			if (contractId === null) continue;
 			if (!contractsById.has(contractId)) missingContracts.add(contractId);
@@ -232,9 +275,22 @@ export function computeCoverage(snapshot: Snapshot, options: CoverageOptions = {
 	const inForceLines: InForceLine[] = [];
 	const linesByAsset = new Map<number, InForceLine[]>();
 	for (const invoice of snapshot.recurringInvoices) {
-		for (const line of invoice.lines) {
-			if (!lineInForce(line, invoice)) continue;
-			const entry: InForceLine = { line, invoice, item: line.itemId === null ? undefined : itemsById.get(line.itemId) };
+		invoice.lines.forEach((line, position) => {
+			if (!lineInForce(line, invoice)) {
+				if (!invoice.disabled && !line.inactive) {
+					noteUnreadable(`recurring invoice ${invoice.id} line ${line.id ?? `#${position + 1} (no id)`}`, [
+						['startdate', line.startDate],
+						['enddate', line.endDate],
+					]);
+				}
+				return;
+			}
+			const entry: InForceLine = {
+				index: inForceLines.length,
+				line,
+				invoice,
+				item: line.itemId === null ? undefined : itemsById.get(line.itemId),
+			};
 			inForceLines.push(entry);
 			clientSet(invoice.clientId).addLine(entry);
 			if (line.assetId !== null) {
@@ -242,7 +298,13 @@ export function computeCoverage(snapshot: Snapshot, options: CoverageOptions = {
 				forAsset.push(entry);
 				linesByAsset.set(line.assetId, forAsset);
 			}
-		}
+		});
+	}
+	if (unreadable.length > 0) {
+		const more = unreadable.length > WARNING_EXAMPLES ? `, and ${unreadable.length - WARNING_EXAMPLES} more` : '';
+		warnings.push(
+			`${unreadable.length} date(s) in the snapshot are not dates, so their contracts and recurring lines count as not in force: ${unreadable.slice(0, WARNING_EXAMPLES).join(', ')}${more}. Halo dates should read yyyy-MM-dd, yyyy-MM-ddTHH:mm:ss or yyyy-MM-dd HH:mm:ss`,
+		);
 	}
 	if (missingContracts.size > 0) {
 		warnings.push(
@@ -267,7 +329,7 @@ export function computeCoverage(snapshot: Snapshot, options: CoverageOptions = {
 		const linked = asset.contractIds.filter(contractInForce);
 		if (!lines && !fromContracts && linked.length === 0) return EMPTY_COVERAGE;
 		const contractIds = [...new Set([...linked, ...(fromContracts ?? [])])].sort((a, b) => a - b);
-		const lineIds = (lines ?? []).map((entry) => `${entry.invoice.id}:${entry.line.id}`).sort();
+		const lineIds = (lines ?? []).map((entry) => entry.index).sort((a, b) => a - b);
 		const key = `${contractIds.join(',')}|${lineIds.join(',')}`;
 		let set = assetSets.get(key);
 		if (!set) {

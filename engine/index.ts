@@ -3,21 +3,25 @@
  *
  *   const { normalizeSnapshot, planDeployments } = require('n8n-nodes-halopsa-automation');
  *   const plan = await planDeployments(normalizeSnapshot(raw), { policies }, { timeZone: 'Europe/London' });
+ *
+ * The reference planner and the synthetic tenant used by tests and benchmarks are in `./testing`,
+ * not part of this API.
  */
 export type * from './types';
 export { normalizeSnapshot, toId } from './snapshot';
-export { calendarDate, resolvePlanDate, PlanDateError } from './dates';
+export type { HaloDay } from './dates';
+export { calendarDate, readHaloDay, resolvePlanDate, PlanDateError } from './dates';
 export type { CoverageFacts, CoverageKeys, CoverageOptions, CoverageSource, InForceLine } from './coverage';
 export { computeCoverage, CoverageSet, isContractInForce } from './coverage';
 export type { AssetFacts, FactName } from './facts';
 export { FACT_CATALOG } from './facts';
 export { ALL_OPERATORS, customOperators, normalizeKey } from './operators';
 export type { ConditionNode, LeafCondition, Policy, PolicyCheck, PolicyEffect, PolicyError } from './policy/schema';
-export { checkPolicies, parsePolicies, PolicyValidationError } from './policy/schema';
+export { checkPolicies, describePolicyErrors, parsePolicies, PolicyValidationError } from './policy/schema';
 export type { FormPolicy } from './policy/compile';
 export { compileFormPolicy, splitNamesAndIds } from './policy/compile';
-export type { ReferenceKind, UnknownReference } from './policy/references';
-export { describeUnknownReference, findUnknownReferences } from './policy/references';
+export type { ReferenceCheckOptions, ReferenceKind, UnknownReference } from './policy/references';
+export { describeUnknownReference, findUnknownReferences, isBlockingReference } from './policy/references';
 export { closestMatches } from './suggest';
 export type { PlanOptions } from './plan/prepare';
 export type {
@@ -32,9 +36,7 @@ export type {
 	WhyNotReport,
 } from './plan/result';
 export { DeploymentPlan } from './plan/result';
-export { planDeployments, planNaive } from './plan/planner';
-export type { SyntheticOptions } from './synthetic';
-export { generateSyntheticPolicies, generateSyntheticSnapshot, seededRandom } from './synthetic';
+export { planDeployments } from './plan/planner';
 export type { HaloDataSource, HaloListFetcher, QueryValue, SnapshotLoadOptions } from './datasource';
 export { PagedHaloDataSource } from './datasource';
 export type { HaloConnection } from './axiosDataSource';

@@ -88,9 +88,10 @@ export function normalizeContract(row: Row): HaloContract | null {
 	};
 }
 
-function normalizeLine(row: Row, invoiceId: number, index: number): HaloRecurringLine {
+function normalizeLine(row: Row, invoiceId: number): HaloRecurringLine {
 	return {
-		id: toId(row.id) ?? index + 1,
+		// no made-up id when Halo sends none: an invented one could equal another line's real id
+		id: toId(row.id),
 		invoiceId: toId(row.ihid) ?? invoiceId,
 		itemId: toId(row._itemid ?? row.item_id),
 		itemCode: toText(row.item_code),
@@ -113,7 +114,7 @@ export function normalizeRecurringInvoice(row: Row): HaloRecurringInvoice | null
 		clientId: toId(row.client_id) ?? 0,
 		contractId: toId(row.contract_id),
 		disabled: toFlag(row.disabled),
-		lines: lines.map((line, index) => normalizeLine(line, id, index)),
+		lines: lines.map((line) => normalizeLine(line, id)),
 	};
 }
 

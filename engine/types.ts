@@ -27,7 +27,8 @@ export interface HaloContract {
 }
 
 export interface HaloRecurringLine {
-	id: number;
+	/** null when Halo sent the line without an id */
+	id: number | null;
 	invoiceId: number;
 	itemId: number | null;
 	itemCode: string;

@@ -1,7 +1,7 @@
 import type { RuleResult } from 'json-rules-engine';
 
 import type { CoverageKeys } from '../coverage';
-import { COVERAGE_FIELDS } from '../coverage';
+import { coveragePath } from '../coverage';
 import type { FactName } from '../facts';
 import { MEMBERSHIP_OPERATORS, POSITIVE_LIST_OPERATORS, normalizeKey } from '../operators';
 import { POLICY_CONDITION, SCOPE_CONDITION } from '../policy/compile';
@@ -39,18 +39,12 @@ export function isFactReference(value: unknown): value is { fact: string; path?:
 	return typeof value === 'object' && value !== null && !Array.isArray(value) && 'fact' in value;
 }
 
-function coverageField(path: string | undefined): { scope: 'client' | 'asset'; field: keyof CoverageKeys } | undefined {
-	const match = /^\$\.(client|asset)\.([A-Za-z]+)$/.exec(path ?? '');
-	if (!match || !COVERAGE_FIELDS.includes(match[2] as keyof CoverageKeys)) return undefined;
-	return { scope: match[1] as 'client' | 'asset', field: match[2] as keyof CoverageKeys };
-}
-
 function collectMatches(node: ConditionResultNode, negated: boolean, into: Map<string, MatchedKeys>): void {
 	if (node.all) node.all.forEach((child) => collectMatches(child, negated, into));
 	else if (node.any) node.any.forEach((child) => collectMatches(child, negated, into));
 	else if (node.not) collectMatches(node.not, !negated, into);
 	else if (!negated && node.result === true && node.fact === 'coverage' && POSITIVE_LIST_OPERATORS.has(node.operator ?? '')) {
-		const target = coverageField(node.path);
+		const target = coveragePath(node.path);
 		if (!target || isFactReference(node.value) || !Array.isArray(node.factResult)) return;
 		const wanted = new Set((Array.isArray(node.value) ? node.value : [node.value]).map(normalizeKey));
 		const id = `${target.scope}.${target.field}`;

@@ -1,7 +1,7 @@
 import type { Engine } from 'json-rules-engine';
 
-import type { CoverageSource } from '../coverage';
-import { ITEM_FIELDS } from '../coverage';
+import type { CoverageKeys, CoverageSource } from '../coverage';
+import { coveragePath, ITEM_FIELDS, lineItemKeys } from '../coverage';
 import { normalizeKey, POSITIVE_LIST_OPERATORS } from '../operators';
 import { forEachLeaf } from '../policy/compile';
 import type { PolicyEffect } from '../policy/schema';
@@ -68,7 +68,8 @@ export interface ReconciliationRow {
 	/** targeted assets minus billed quantity: positive means under-billed */
 	difference: number;
 	status: 'under-billed' | 'over-billed' | 'matched';
-	lines: Array<{ invoiceId: number; lineId: number; itemId: number | null; itemName: string; quantity: number }>;
+	/** lineId is null when Halo sent the line without an id */
+	lines: Array<{ invoiceId: number; lineId: number | null; itemId: number | null; itemName: string; quantity: number }>;
 }
 
 export interface FailedCondition {
@@ -225,15 +226,15 @@ export class DeploymentPlan {
 
 	private matchedSources(assetIndex: number, outcome: PolicyOutcome): MatchedSource[] {
 		const coverage = this.prepared.coverages[this.prepared.coverageOf[assetIndex]];
-		const seen = new Set<string>();
+		// a set makes one source object per contract or line it holds, so identity tells them apart (ids may be missing)
+		const seen = new Set<CoverageSource>();
 		const sources: MatchedSource[] = [];
 		for (const entry of outcome.matched) {
 			const set = entry.scope === 'client' ? coverage.client : coverage.asset;
 			for (const key of entry.keys) {
 				for (const source of set.sourcesOf(entry.field, key)) {
-					const id = source.type === 'contract' ? `c${source.contractId}` : `l${source.invoiceId}:${source.lineId}`;
-					if (seen.has(`${entry.scope}${id}`)) continue;
-					seen.add(`${entry.scope}${id}`);
+					if (seen.has(source)) continue;
+					seen.add(source);
 					sources.push({ ...source, scope: entry.scope });
 				}
 			}
@@ -371,18 +372,26 @@ export class DeploymentPlan {
 		const rows: ReconciliationRow[] = [];
 		const { prepared } = this;
 		prepared.software.forEach((target, softwareIndex) => {
+			// the item keys the deploy policies grant the software on, per item list; `not` branches grant nothing
 			const items = new Map<string, string | number>();
+			const wanted = new Map<keyof CoverageKeys, Set<string>>();
 			for (const policy of target.deploy) {
-				forEachLeaf(prepared.policies[policy].conditions, 'conditions', (leaf) => {
-					const field = /^\$\.(client|asset)\.([A-Za-z]+)$/.exec(leaf.path)?.[2];
-					if (leaf.fact !== 'coverage' || !field || !ITEM_FIELDS.has(field as never)) return;
+				forEachLeaf(prepared.policies[policy].conditions, 'conditions', (leaf, _path, negated) => {
+					const field = coveragePath(leaf.path)?.field;
+					if (negated || leaf.fact !== 'coverage' || !field || !ITEM_FIELDS.has(field)) return;
 					if (!POSITIVE_LIST_OPERATORS.has(leaf.operator) || isFactReference(leaf.value)) return;
+					const keys = wanted.get(field) ?? new Set<string>();
+					wanted.set(field, keys);
 					for (const value of Array.isArray(leaf.value) ? leaf.value : [leaf.value]) {
-						if (typeof value !== 'boolean') items.set(normalizeKey(value), value);
+						if (typeof value === 'boolean') continue;
+						keys.add(normalizeKey(value));
+						items.set(normalizeKey(value), value);
 					}
 				});
 			}
 			if (items.size === 0) return;
+			const billsTheSoftware = (keys: ReturnType<typeof lineItemKeys>) =>
+				[...wanted].some(([field, values]) => keys[field as keyof typeof keys].some((key) => values.has(normalizeKey(key))));
 
 			const perClient = new Map<number, { targeted: number; billed: number; lines: ReconciliationRow['lines'] }>();
 			const entryOf = (clientId: number) => {
@@ -393,11 +402,9 @@ export class DeploymentPlan {
 				}
 				return entry;
 			};
-			for (const { line, invoice, item } of prepared.coverage.inForceLines) {
-				const keys = [line.itemId, line.itemCode, line.itemName, item?.code, item?.name]
-					.filter((key) => key !== null && key !== undefined && key !== '')
-					.map(normalizeKey);
-				if (!keys.some((key) => items.has(key))) continue;
+			for (const inForce of prepared.coverage.inForceLines) {
+				if (!billsTheSoftware(lineItemKeys(inForce))) continue;
+				const { line, invoice, item } = inForce;
 				const entry = entryOf(invoice.clientId);
 				entry.billed += line.quantity;
 				entry.lines.push({

@@ -71,24 +71,39 @@ export function isLeaf(node: ConditionNode): node is LeafCondition {
 	return 'fact' in node;
 }
 
-/** Calls `visit` for every leaf with its path inside the policy (`conditions.all[0]`). */
-export function forEachLeaf(node: ConditionNode | undefined, path: string, visit: (leaf: LeafCondition, path: string) => void): void {
+/**
+ * Calls `visit` for every leaf with its path inside the policy (`conditions.all[0]`) and whether it
+ * sits under an odd number of `not`s (then it counts when it does NOT hold).
+ */
+export function forEachLeaf(
+	node: ConditionNode | undefined,
+	path: string,
+	visit: (leaf: LeafCondition, path: string, negated: boolean) => void,
+	negated = false,
+): void {
 	if (!node) return;
-	if (isLeaf(node)) visit(node, path);
-	else if ('all' in node) node.all.forEach((child, index) => forEachLeaf(child, `${path}.all[${index}]`, visit));
-	else if ('any' in node) node.any.forEach((child, index) => forEachLeaf(child, `${path}.any[${index}]`, visit));
-	else forEachLeaf(node.not, `${path}.not`, visit);
+	if (isLeaf(node)) visit(node, path, negated);
+	else if ('all' in node) node.all.forEach((child, index) => forEachLeaf(child, `${path}.all[${index}]`, visit, negated));
+	else if ('any' in node) node.any.forEach((child, index) => forEachLeaf(child, `${path}.any[${index}]`, visit, negated));
+	else forEachLeaf(node.not, `${path}.not`, visit, !negated);
 }
 
-/** A copy of the tree whose leaves are named by their path, so failed conditions can say where they are. */
+/**
+ * A copy of the tree whose leaves are named by their path, so failed conditions can say where they
+ * are. `priority` is dropped: it only orders evaluation, and json-rules-engine skips the rest of an
+ * `all` once a higher-priority part fails, which would leave the policy's scope unevaluated (and
+ * removals unplanned) and why-not reports incomplete. Every fact here is in memory, so order buys nothing.
+ */
 function namedConditions(node: ConditionNode, path: string): TopLevelCondition {
-	const named = (child: ConditionNode, childPath: string): Record<string, unknown> =>
-		isLeaf(child)
-			? { ...child, name: (child as { name?: string }).name ?? childPath }
-			: (namedConditions(child, childPath) as unknown as Record<string, unknown>);
-	if ('all' in node) return { ...node, all: node.all.map((child, index) => named(child, `${path}.all[${index}]`)) } as TopLevelCondition;
-	if ('any' in node) return { ...node, any: node.any.map((child, index) => named(child, `${path}.any[${index}]`)) } as TopLevelCondition;
-	if ('not' in node) return { ...node, not: named(node.not, `${path}.not`) } as TopLevelCondition;
+	const named = (child: ConditionNode, childPath: string): Record<string, unknown> => {
+		if (!isLeaf(child)) return namedConditions(child, childPath) as unknown as Record<string, unknown>;
+		const { priority: _ignored, ...leaf } = child as LeafCondition & { name?: string; priority?: number };
+		return { ...leaf, name: leaf.name ?? childPath };
+	};
+	const { priority: _ignored, ...branch } = node as ConditionNode & { priority?: number };
+	if ('all' in branch) return { ...branch, all: branch.all.map((child, index) => named(child, `${path}.all[${index}]`)) } as TopLevelCondition;
+	if ('any' in branch) return { ...branch, any: branch.any.map((child, index) => named(child, `${path}.any[${index}]`)) } as TopLevelCondition;
+	if ('not' in branch) return { ...branch, not: named(branch.not, `${path}.not`) } as TopLevelCondition;
 	return { all: [named(node, path)] } as TopLevelCondition;
 }
 

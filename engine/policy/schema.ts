@@ -1,3 +1,4 @@
+import { readHaloDay } from '../dates';
 import type { FactName } from '../facts';
 import { FACT_CATALOG, FACT_NAMES, OPEN_PATH_PREFIXES, pathKind } from '../facts';
 import {
@@ -60,12 +61,22 @@ export interface PolicyError {
 	message: string;
 }
 
+/** The problems one per line (`path: message`), the first `limit` of them. */
+export function describePolicyErrors(errors: PolicyError[], limit = 10): string {
+	const shown = errors.slice(0, limit).map((error) => `${error.path}: ${error.message}`);
+	if (errors.length > limit) shown.push(`... and ${errors.length - limit} more`);
+	return shown.join('\n');
+}
+
 export class PolicyValidationError extends Error {
+	/** every problem, one per line (see {@link describePolicyErrors}) */
+	readonly details: string;
+
 	constructor(readonly errors: PolicyError[]) {
-		const shown = errors.slice(0, 10).map((error) => `${error.path}: ${error.message}`);
-		const more = errors.length > 10 ? [`... and ${errors.length - 10} more`] : [];
-		super(`The policies are not valid:\n${[...shown, ...more].join('\n')}`);
+		const details = describePolicyErrors(errors);
+		super(`The policies are not valid (${errors.length} problem${errors.length === 1 ? '' : 's'}):\n${details}`);
 		this.name = 'PolicyValidationError';
+		this.details = details;
 	}
 }
 
@@ -83,7 +94,6 @@ const POLICY_KEYS = [
 const LEAF_KEYS = ['fact', 'path', 'operator', 'value', 'name', 'priority'];
 const MAX_DEPTH = 16;
 const PATH_SYNTAX = /^\$(\.[A-Za-z_][A-Za-z0-9_]*)+$/;
-const ISO_DATE = /^\d{4}-\d{2}-\d{2}([T ][0-9:.]+(Z|[+-]\d{2}:?\d{2})?)?$/;
 
 function describe(value: unknown): string {
 	if (value === null) return 'null';
@@ -217,6 +227,12 @@ class Checker {
 				this.condition(key(path, 'not'), inner, depth + 1);
 			} else if (!Array.isArray(inner)) {
 				this.expected(key(path, operator), 'a list of conditions', inner);
+			} else if (inner.length === 0) {
+				// json-rules-engine counts an empty `all` and an empty `any` as true: every asset would match
+				this.fail(
+					key(path, operator),
+					`expected at least one condition in ${operator}: an empty ${operator} would match every asset; leave "conditions" out of the policy if every asset in its scope is meant`,
+				);
 			} else {
 				inner.forEach((child, index) => this.condition(`${path}.${operator}[${index}]`, child, depth + 1));
 			}
@@ -305,7 +321,8 @@ class Checker {
 			return;
 		}
 		if (DATE_OPERATORS.includes(operator)) {
-			const ok = typeof value === 'string' && (ISO_DATE.test(value.trim()) || RELATIVE_DATE.test(value.trim()));
+			// exactly what the date operators can read, so an accepted date never compares as "no date"
+			const ok = typeof value === 'string' && (RELATIVE_DATE.test(value.trim()) || readHaloDay(value, 'UTC').kind === 'day');
 			if (!ok) this.expected(path, `a date (yyyy-MM-dd) or "today", "today+N", "today-N" for ${operator}`, value);
 			return;
 		}

@@ -1,4 +1,4 @@
-import { calendarDate, computeCoverage, normalizeSnapshot, planDeployments } from '../../engine';
+import { calendarDate, computeCoverage, normalizeSnapshot, planDeployments, readHaloDay } from '../../engine';
 import { byContractType, byItem, contract, invoice, line, tenant, TODAY, TOMORROW, YESTERDAY } from './fixtures';
 
 const coverageOn = (raw: ReturnType<typeof tenant>, date = TODAY, timeZone?: string) =>
@@ -38,6 +38,28 @@ describe('contract in force', () => {
 		expect(clientTypes(tenant({ contracts: [open] }))).toEqual(['managed security']);
 	});
 
+	it('reads Halo\'s "yyyy-MM-dd HH:mm:ss" dates: a contract that ended in 2024 is not in force in 2025', () => {
+		const ended = contract({ start_date: '2020-01-01 00:00:00', end_date: '2024-01-01 00:00:00' });
+		const facts = coverageOn(tenant({ contracts: [ended] }));
+		expect(facts.contractInForce(1)).toBe(false);
+		expect(facts.warnings).toEqual([]);
+		expect(clientTypes(tenant({ contracts: [contract({ end_date: `${TODAY} 00:00:00` })] }))).toEqual(['managed security']);
+		expect(clientTypes(tenant({ contracts: [contract({ end_date: `${YESTERDAY} 23:59:59` })] }))).toEqual([]);
+	});
+
+	it('counts a contract with a date it cannot read as not in force, and says which date in a warning', async () => {
+		const unreadable = tenant({ contracts: [contract({ end_date: '31/12/2099' }), contract({ id: 2, ref: 'MS-2', start_date: 'soon' })] });
+		const facts = coverageOn(unreadable);
+		expect(facts.contractInForce(1)).toBe(false);
+		expect(facts.contractInForce(2)).toBe(false);
+		expect(facts.warnings).toEqual([
+			'2 date(s) in the snapshot are not dates, so their contracts and recurring lines count as not in force: contract 1 (MS-1) end_date "31/12/2099", contract 2 (MS-2) start_date "soon". Halo dates should read yyyy-MM-dd, yyyy-MM-ddTHH:mm:ss or yyyy-MM-dd HH:mm:ss',
+		]);
+		const plan = await planDeployments(normalizeSnapshot(unreadable), [byContractType()], { date: TODAY });
+		expect(plan.warnings).toEqual(facts.warnings);
+		expect(plan.summary()[0].targeted).toBe(0);
+	});
+
 	it('reads ids sent as doubles or text', () => {
 		const facts = coverageOn(tenant({ contracts: [contract({ id: '5.0', client_id: 1.0, contracttype: '7.0' })] }));
 		expect(facts.clientCoverage(1).keys.contractIds).toEqual([5]);
@@ -74,6 +96,24 @@ describe('recurring line in force', () => {
 		const facts = coverageOn(withLine({}, { contract_id: 99 }));
 		expect(facts.clientCoverage(1).keys.itemIds).toEqual([]);
 		expect(facts.warnings.join(' ')).toMatch(/99/);
+	});
+
+	it('does not count a line with a date it cannot read, and warns about it', () => {
+		const facts = coverageOn(withLine({ enddate: '2099/31/12' }));
+		expect(facts.clientCoverage(1).keys.itemIds).toEqual([]);
+		expect(facts.warnings.join(' ')).toContain('recurring invoice 500 line 900 enddate "2099/31/12"');
+	});
+
+	it('keeps lines without an id apart: each asset gets its own line, with no made-up id', () => {
+		const raw = tenant({
+			invoices: [invoice([line({ id: 2, asset_id: 10 }), line({ id: undefined, _itemid: 101, item_code: 'HUNTRESS', item_shortdescription: 'Huntress EDR', asset_id: 11 })])],
+		});
+		const snapshot = normalizeSnapshot(raw);
+		const facts = computeCoverage(snapshot, { date: TODAY });
+		const [pc, server] = snapshot.assets;
+		expect(facts.assetCoverage(pc).keys.itemCodes).toEqual(['s1-complete']);
+		expect(facts.assetCoverage(server).keys.itemCodes).toEqual(['huntress']);
+		expect(snapshot.recurringInvoices[0].lines.map((entry) => entry.id)).toEqual([2, null]);
 	});
 
 	it('matches items by id, code (internal reference) or name, any case', () => {
@@ -115,6 +155,17 @@ describe('time zones', () => {
 	it('reads the plan instant in the chosen zone (default UTC)', async () => {
 		expect(await targetedAssets(endsMarch31, byContractType(), '2025-03-31T23:30:00Z')).toEqual([10, 11]);
 		expect(await targetedAssets(endsMarch31, byContractType(), '2025-03-31T23:30:00Z', 'Europe/Berlin')).toEqual([]);
+	});
+
+	it('tells no date, a day and unreadable text apart', () => {
+		expect(readHaloDay('', 'UTC')).toEqual({ kind: 'none' });
+		expect(readHaloDay(null, 'UTC')).toEqual({ kind: 'none' });
+		expect(readHaloDay('1900-01-01T00:00:00', 'UTC')).toEqual({ kind: 'none' });
+		expect(readHaloDay('0001-01-01 00:00:00', 'UTC')).toEqual({ kind: 'none' });
+		expect(readHaloDay('2024-12-31 23:30:00', 'UTC')).toEqual({ kind: 'day', day: '2024-12-31' });
+		expect(readHaloDay('2024-12-31 23:30:00Z', 'Europe/Berlin')).toEqual({ kind: 'day', day: '2025-01-01' });
+		expect(readHaloDay('31/12/2024', 'UTC')).toEqual({ kind: 'unreadable', text: '31/12/2024' });
+		expect(readHaloDay('2024-02-30', 'UTC')).toEqual({ kind: 'unreadable', text: '2024-02-30' });
 	});
 
 	it('reads timestamps with an offset in the chosen zone, and wall-clock dates as written', () => {

@@ -1,4 +1,5 @@
-import { checkPolicies, generateSyntheticSnapshot, normalizeSnapshot, planDeployments, seededRandom } from '../../engine';
+import { checkPolicies, normalizeSnapshot, planDeployments } from '../../engine';
+import { generateSyntheticSnapshot, seededRandom } from '../../engine/testing';
 import { TODAY } from './fixtures';
 import { mutate, randomValidPolicy } from './random';
 
@@ -37,7 +38,9 @@ describe('fuzz: random policy documents and snapshots', () => {
 			const policies = Array.from({ length: 1 + Math.floor(random() * 3) }, (_, index) => randomValidPolicy(random, index));
 			const shape = random();
 			const valid: unknown = shape < 0.4 ? { policies } : shape < 0.8 ? policies : JSON.stringify({ policies });
-			const document = random() < 0.75 ? mutate(random, typeof valid === 'string' ? { policies } : valid) : valid;
+			const mutated = random() < 0.75 ? mutate(random, typeof valid === 'string' ? { policies } : valid) : valid;
+			// the node hands its JSON field over as text: broken documents arrive that way too
+			const document = typeof mutated !== 'string' && random() < 0.3 ? (JSON.stringify(mutated) ?? 'undefined') : mutated;
 			const { errors, policies: accepted } = checkPolicies(document);
 			if (errors.length > 0) {
 				rejected++;

@@ -1,5 +1,6 @@
 import type { DeploymentPlan } from '../../engine';
-import { generateSyntheticPolicies, generateSyntheticSnapshot, normalizeSnapshot, planDeployments, planNaive, seededRandom } from '../../engine';
+import { normalizeSnapshot, planDeployments } from '../../engine';
+import { generateSyntheticPolicies, generateSyntheticSnapshot, planNaive, seededRandom } from '../../engine/testing';
 import { byContractType, byItem, contract, invoice, line, tenant, TODAY, YESTERDAY } from './fixtures';
 import { randomValidPolicy } from './random';
 
@@ -86,6 +87,36 @@ describe('decisions', () => {
 		expect(why?.summary[0]).toMatch(/SentinelOne-by-contract does not apply: conditions\.all\[0\]: coverage \$\.client\.contractTypes containsAny/);
 	});
 
+	it('a priority on the conditions changes nothing: coverage that ended still plans the removal', async () => {
+		const installed = { 10: ['SentinelOne'], 11: [], 20: [] };
+		const ended = tenant({ contracts: [contract({ end_date: `${YESTERDAY}T00:00:00` })], installed });
+		const policy = byContractType();
+		const prioritised = {
+			...policy,
+			removeWhenCoverageEnds: true,
+			assetTypes: ['Workstation'],
+			conditions: { ...policy.conditions, priority: 5, all: [{ ...policy.conditions.all[0], priority: 3 }] },
+		};
+		const result = await plan(ended, [prioritised]);
+		expect(result.decision(10, 'SentinelOne')?.action).toBe('remove');
+		const why = await result.whyNot(10, 'SentinelOne');
+		expect(why?.policies[0]).toEqual(expect.objectContaining({ inScope: true, fired: false }));
+		expect(why?.summary[0]).toMatch(/^SentinelOne-by-contract does not apply: conditions\.all\[0\]: coverage/);
+		// out of scope and uncovered: whyNot lists both, the filter and the condition
+		const server = await result.whyNot(11, 'SentinelOne');
+		expect(server?.policies[0].failed.map((failure) => failure.condition)).toEqual(['assetTypes (names)', 'conditions.all[0]']);
+	});
+
+	it('names each recurring line that matched, also lines Halo sent without an id', async () => {
+		const lines = [line({ id: undefined, qty_order: 1 }), line({ id: undefined, qty_order: 3 })];
+		const result = await plan(tenant({ invoices: [invoice(lines)] }), [byItem()]);
+		expect(result.decision(10, 'SentinelOne')?.reasons[0].matched.map((source) => [source.type, 'lineId' in source ? source.lineId : 'none', source.type === 'recurringLine' && source.quantity])).toEqual([
+			['recurringLine', null, 1],
+			['recurringLine', null, 3],
+		]);
+		expect(result.reconciliation()[0]).toEqual(expect.objectContaining({ clientId: 1, billedQuantity: 4, lines: [expect.objectContaining({ lineId: null, quantity: 1 }), expect.objectContaining({ lineId: null, quantity: 3 })] }));
+	});
+
 	it('whyNot names the filter that put an asset out of scope', async () => {
 		const result = await plan(tenant({ contracts: [contract()] }), [{ ...byContractType(), assetTypes: ['Workstation'], clients: { exclude: ['Globex'] } }]);
 		const server = await result.whyNot(11, 'SentinelOne');
@@ -113,6 +144,26 @@ describe('licence reconciliation', () => {
 		expect(result.reconciliation()[0].lines).toEqual([{ invoiceId: 500, lineId: 900, itemId: 100, itemName: 'SentinelOne Complete', quantity: 1 }]);
 	});
 
+	it('an item under `not` is not the licence: only the items a policy deploys on are reconciled', async () => {
+		const raw = tenant({
+			invoices: [invoice([line({ qty_order: 10 }), line({ id: 901, _itemid: 101, item_code: 'HUNTRESS', item_shortdescription: 'Huntress EDR', qty_order: 1 })])],
+		});
+		const notBilledForS1 = { fact: 'coverage', path: '$.client.items', operator: 'containsAny', value: ['S1-COMPLETE'] };
+		const defenderWhereNoS1 = { id: 'defender', software: 'Defender', effect: 'deploy', conditions: { all: [{ not: notBilledForS1 }] } };
+		const result = await plan(raw, [defenderWhereNoS1]);
+		expect(result.decision(20, 'Defender')?.targeted).toBe(true);
+		expect(result.reconciliation()).toEqual([]);
+
+		const huntressUnlessS1 = {
+			id: 'huntress',
+			software: 'Huntress',
+			effect: 'deploy',
+			conditions: { all: [{ fact: 'coverage', path: '$.client.itemCodes', operator: 'contains', value: 'huntress' }, { not: { not: { not: notBilledForS1 } } }] },
+		};
+		const huntress = await plan(raw, [huntressUnlessS1]);
+		expect(huntress.reconciliation().map((row) => [row.clientId, row.items, row.targetedAssets, row.billedQuantity])).toEqual([[1, ['huntress'], 0, 1]]);
+	});
+
 	it('counts targeted assets after exclusions, and leaves contract-type policies out', async () => {
 		const raw = tenant({ contracts: [contract()], invoices: [invoice([line({ qty_order: 1 })])] });
 		const result = await plan(raw, [byItem(), excludeServers, byContractType('Huntress')]);
@@ -137,6 +188,28 @@ describe('signature grouping gives the answers of the per-asset run', () => {
 		const snapshot = normalizeSnapshot(generateSyntheticSnapshot({ seed, clients: 30, assets: 400 }));
 		const policies = generateSyntheticPolicies({ seed, clients: 30, policies: 20 });
 		expectSamePlans(await planDeployments(snapshot, policies, { date: TODAY }), await planNaive(snapshot, policies, { date: TODAY }));
+	});
+
+	it.each([21, 22, 23])('contains / doesNotContain agree with containsAny / containsNone of the one value, in any case, seed %i', async (seed) => {
+		const random = seededRandom(seed);
+		const snapshot = normalizeSnapshot(generateSyntheticSnapshot({ seed, clients: 12, assets: 250 }));
+		const policies = Array.from({ length: 12 }, (_, index) => randomValidPolicy(random, index));
+		let rewritten = 0;
+		const asSetOperators = (node: unknown): unknown => {
+			if (Array.isArray(node)) return node.map(asSetOperators);
+			if (typeof node !== 'object' || node === null) return node;
+			const copy = Object.fromEntries(Object.entries(node).map(([key, value]) => [key, asSetOperators(value)]));
+			if (copy.operator === 'contains' || copy.operator === 'doesNotContain') {
+				rewritten++;
+				return { ...copy, operator: copy.operator === 'contains' ? 'containsAny' : 'containsNone', value: [copy.value] };
+			}
+			return copy;
+		};
+		const equivalent = policies.map(asSetOperators);
+		expect(rewritten).toBeGreaterThan(2);
+		const direct = await planDeployments(snapshot, policies, { date: TODAY });
+		const viaSets = await planDeployments(snapshot, equivalent, { date: TODAY });
+		for (const software of direct.software) expect(direct.targetedVector(software)).toEqual(viaSets.targetedVector(software));
 	});
 
 	it.each([11, 12, 13, 14, 15, 16])('random policies over every fact and operator, seed %i', async (seed) => {

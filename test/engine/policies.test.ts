@@ -7,6 +7,7 @@ import {
 	normalizeSnapshot,
 	parsePolicies,
 	planDeployments,
+	isBlockingReference,
 	PolicyValidationError,
 } from '../../engine';
 import { byContractType, contract, invoice, line, tenant, TODAY } from './fixtures';
@@ -79,7 +80,37 @@ describe('policy schema', () => {
 
 	it('throws a PolicyValidationError listing every problem', () => {
 		expect(() => parsePolicies([{ id: 1 }])).toThrow(PolicyValidationError);
-		expect(() => parsePolicies([{ id: 1 }])).toThrow(/\$\[0\]\.id: expected a non-empty text, got number 1/);
+		expect(() => parsePolicies([{ id: 1 }])).toThrow(/^The policies are not valid \(3 problems\):\n\$\[0\]\.id: expected a non-empty text, got number 1/);
+	});
+
+	it('rejects an empty all or any anywhere, naming its path; a policy without conditions covers its whole scope', async () => {
+		const withConditions = (conditions: unknown) => [{ id: 'p', software: 'S', effect: 'deploy', conditions }];
+		expect(errorsOf(withConditions({ any: [] }))).toEqual([
+			{
+				path: '$[0].conditions.any',
+				message: 'expected at least one condition in any: an empty any would match every asset; leave "conditions" out of the policy if every asset in its scope is meant',
+			},
+		]);
+		expect(errorsOf(withConditions({ all: [] }))[0].path).toBe('$[0].conditions.all');
+		expect(errorsOf(withConditions({ all: [{ not: { any: [] } }] }))[0].path).toBe('$[0].conditions.all[0].not.any');
+		const everyServer = await planDeployments(normalizeSnapshot(tenant()), [{ id: 'p', software: 'S', effect: 'deploy', assetTypes: ['Server'] }], { date: TODAY });
+		expect([...everyServer.decisions()].filter((decision) => decision.targeted).map((decision) => decision.assetId)).toEqual([11]);
+	});
+
+	it('accepts exactly the dates the date operators can read', async () => {
+		const dated = (value: unknown) => [
+			{ id: 'p', software: 'S', effect: 'deploy', conditions: { all: [{ fact: 'context', path: '$.date', operator: 'dateOnOrAfter', value }] } },
+		];
+		for (const readable of ['2025-01-01', '2025-01-01T10:00:00', '2025-01-01T10:00:00Z', '2025-01-01 00:00', '2025-01-01 10:00:00', 'today-7']) {
+			expect(errorsOf(dated(readable))).toEqual([]);
+			const plan = await planDeployments(normalizeSnapshot(tenant()), dated(readable), { date: TODAY });
+			expect(plan.decision(10, 'S')?.targeted).toBe(true);
+		}
+		for (const unreadable of ['2025-02-30', '31/12/2024', '2025-01-01 25:00', '1900-01-01', 'tomorrow']) {
+			expect(errorsOf(dated(unreadable))).toEqual([
+				{ path: '$[0].conditions.all[0].value', message: `expected a date (yyyy-MM-dd) or "today", "today+N", "today-N" for dateOnOrAfter, got "${unreadable}"` },
+			]);
+		}
 	});
 });
 
@@ -175,7 +206,73 @@ describe('unknown references', () => {
 			['$.policies[0].clients.exclude[0]', 'client', 'Acme', 'Acme Ltd'],
 		]);
 		expect(describeUnknownReference(unknown[0])).toBe(
-			'$.policies[0].conditions.any[0].value[0]: the contract type "Managed Securty" (policy p) is not in the HaloPSA data; did you mean "Managed Security"?',
+			'$.policies[0].conditions.any[0].value[0]: the contract type "Managed Securty" (policy p, S) is not in the HaloPSA data; did you mean "Managed Security"?',
 		);
+		expect(unknown.filter(isBlockingReference).map((reference) => reference.kind)).toEqual(['contract type', 'recurring item']);
+	});
+
+	it('checks contains and doesNotContain values like any other, in any case', () => {
+		const snapshot = normalizeSnapshot(tenant({ contracts: [contract()], invoices: [invoice([line()])] }));
+		const leaf = (path: string, operator: string, value: unknown) =>
+			parsePolicies([{ id: 'p', software: 'S', effect: 'deploy', conditions: { all: [{ fact: 'coverage', path, operator, value }] } }]);
+		expect(findUnknownReferences(leaf('$.client.contractTypes', 'contains', 'MANAGED SECURITY'), snapshot)).toEqual([]);
+		expect(findUnknownReferences(leaf('$.client.items', 'doesNotContain', 's1-complete'), snapshot)).toEqual([]);
+		expect(findUnknownReferences(leaf('$.client.contractTypes', 'contains', 'Managed Securty'), snapshot)).toEqual([
+			expect.objectContaining({ kind: 'contract type', value: 'Managed Securty', suggestions: ['Managed Security'], partial: false }),
+		]);
+	});
+
+	it('with a snapshot of some clients only, a missing contract type is a hint, not an error; items stay errors', () => {
+		// what a load limited to Globex (client 2, no contracts) gives: the tenant's items, but only Globex's contracts
+		const snapshot = normalizeSnapshot(tenant({ contracts: [contract({ client_id: 2, contracttype: 3, contracttype_name: 'Break Fix' })] }));
+		const policies = parsePolicies([
+			byContractType(),
+			{ id: 'typo', software: 'S', effect: 'deploy', conditions: { all: [{ fact: 'coverage', path: '$.client.items', operator: 'containsAny', value: ['S1-COMPLET'] }] } },
+		]);
+		const unknown = findUnknownReferences(policies, snapshot, { partialSnapshot: true });
+		expect(unknown.map((reference) => [reference.kind, reference.value, reference.partial, isBlockingReference(reference)])).toEqual([
+			['contract type', 'managed security', true, false],
+			['recurring item', 'S1-COMPLET', false, true],
+		]);
+		expect(describeUnknownReference(unknown[0])).toBe(
+			'$.policies[0].conditions.all[0].value[0]: the contract type "managed security" (policy SentinelOne-by-contract, SentinelOne) is not in the HaloPSA data of the loaded clients (the load is limited to some clients; other clients may have it); they have no similar name',
+		);
+		expect(findUnknownReferences(policies, snapshot).filter(isBlockingReference)).toHaveLength(2);
+	});
+});
+
+describe('contains and doesNotContain over coverage lists', () => {
+	const operators = Object.fromEntries(customOperators(TODAY, 'UTC').map((operator) => [operator.name, operator.evaluate]));
+	const snapshot = normalizeSnapshot(tenant({ contracts: [contract()], invoices: [invoice([line()])] }));
+	const targetedBy = async (path: string, operator: string, value: unknown) => {
+		const plan = await planDeployments(snapshot, [{ id: 'p', software: 'S', effect: 'deploy', conditions: { all: [{ fact: 'coverage', path, operator, value }] } }], { date: TODAY });
+		return [10, 11, 20].filter((assetId) => plan.decision(assetId, 'S')?.targeted);
+	};
+
+	it('compare case-insensitively and ids as text or numbers, as the other list operators do', () => {
+		expect(operators.contains(['managed security', '7'], 'Managed Security')).toBe(true);
+		expect(operators.contains(['managed security', '7'], 7)).toBe(true);
+		expect(operators.contains([100], '100')).toBe(true);
+		expect(operators.contains(['a'], 'b')).toBe(false);
+		expect(operators.doesNotContain(['managed security'], 'MANAGED SECURITY')).toBe(false);
+		expect(operators.doesNotContain(['a'], 'b')).toBe(true);
+		// like json-rules-engine's own: neither holds for a fact that is not a list
+		expect(operators.contains('managed security', 'managed security')).toBe(false);
+		expect(operators.doesNotContain(undefined, 'a')).toBe(false);
+	});
+
+	it('match a contract type by name in any case or by id, and an item by code, name or id', async () => {
+		expect(await targetedBy('$.client.contractTypes', 'contains', 'Managed Security')).toEqual([10, 11]);
+		expect(await targetedBy('$.client.contractTypes', 'contains', 7)).toEqual([10, 11]);
+		expect(await targetedBy('$.client.contractTypeNames', 'contains', 'MANAGED SECURITY')).toEqual([10, 11]);
+		expect(await targetedBy('$.client.items', 'contains', 'S1-COMPLETE')).toEqual([10, 11]);
+		expect(await targetedBy('$.client.itemNames', 'contains', 'SentinelOne Complete')).toEqual([10, 11]);
+		expect(await targetedBy('$.client.itemIds', 'contains', '100')).toEqual([10, 11]);
+		expect(await targetedBy('$.client.contractTypes', 'contains', 'Break Fix')).toEqual([]);
+	});
+
+	it('doesNotContain is false for a covered client and true for the others', async () => {
+		expect(await targetedBy('$.client.contractTypes', 'doesNotContain', 'Managed Security')).toEqual([20]);
+		expect(await targetedBy('$.client.itemCodes', 'doesNotContain', 's1-complete')).toEqual([20]);
 	});
 });
