@@ -236,9 +236,10 @@ export const properties: INodeProperties[] = [
 				displayName: 'Time Zone',
 				name: 'timeZone',
 				type: 'string',
-				default: 'UTC',
+				default: '',
 				placeholder: 'e.g. Europe/London',
-				description: 'IANA time zone HaloPSA dates are read in',
+				description:
+					"IANA time zone HaloPSA dates and the plan day are read in; empty means the workflow's time zone, as the HaloPSA node's In Force On filter uses",
 			},
 		],
 	},

@@ -1,11 +1,14 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import type { Decision, DeploymentPlan, FormPolicy, Policy, RawSnapshot, Snapshot, UnknownReference } from '../../engine';
+import type { Decision, DeploymentPlan, FormPolicy, Policy, RawSnapshot, Snapshot } from '../../engine';
 import {
 	checkPolicies,
 	compileFormPolicy,
+	describePolicyErrors,
+	describeUnknownReference,
 	findUnknownReferences,
+	isBlockingReference,
 	normalizeSnapshot,
 	PagedHaloDataSource,
 	PlanDateError,
@@ -50,14 +53,18 @@ function policiesFromJson(this: IExecuteFunctions, itemIndex: number): Policy[] 
 	const document = this.getNodeParameter('policiesJson', itemIndex) as unknown;
 	const { policies, errors } = checkPolicies(document);
 	if (errors.length > 0) {
-		const lines = errors.slice(0, 15).map((error) => `${error.path}: ${error.message}`);
-		if (errors.length > 15) lines.push(`... and ${errors.length - 15} more`);
-		fail.call(this, itemIndex, `The policies are not valid (${errors.length} problem${errors.length === 1 ? '' : 's'})`, lines.join('\n'));
+		fail.call(this, itemIndex, `The policies are not valid (${errors.length} problem${errors.length === 1 ? '' : 's'})`, describePolicyErrors(errors));
 	}
 	return policies;
 }
 
-async function loadSnapshot(this: IExecuteFunctions, itemIndex: number, options: PlanOptionsParameter): Promise<Snapshot> {
+interface LoadedSnapshot {
+	snapshot: Snapshot;
+	/** loaded for some clients only (Client IDs), so contract types, asset types and clients are known only for those */
+	partial: boolean;
+}
+
+async function loadSnapshot(this: IExecuteFunctions, itemIndex: number, options: PlanOptionsParameter): Promise<LoadedSnapshot> {
 	const dataSource = this.getNodeParameter('dataSource', itemIndex) as 'halo' | 'input';
 	if (dataSource === 'input') {
 		const field = (this.getNodeParameter('snapshotField', itemIndex, '') as string).trim();
@@ -66,7 +73,7 @@ async function loadSnapshot(this: IExecuteFunctions, itemIndex: number, options:
 		if (typeof value !== 'object' || value === null || Array.isArray(value)) {
 			fail.call(this, itemIndex, `The input item has no snapshot${field ? ` in the field "${field}"` : ''}`, 'A snapshot is an object with the lists clients, contracts, invoices (recurring invoices with lines), items and assets, and optionally installedSoftware.');
 		}
-		return normalizeSnapshot(value as RawSnapshot);
+		return { snapshot: normalizeSnapshot(value as RawSnapshot), partial: false };
 	}
 	const clientIds = splitNamesAndIds(this.getNodeParameter('clientIds', itemIndex, '') as string);
 	const notIds = clientIds.filter((id) => typeof id !== 'number');
@@ -74,17 +81,12 @@ async function loadSnapshot(this: IExecuteFunctions, itemIndex: number, options:
 	const source = new PagedHaloDataSource(
 		async (path, envelopeKey, qs) => (await haloApiRequestAllItems.call(this, path, envelopeKey, { qs, itemIndex })) as Array<Record<string, unknown>>,
 	);
-	return await source.loadSnapshot({
+	const snapshot = await source.loadSnapshot({
 		clientIds: clientIds.length > 0 ? (clientIds as number[]) : undefined,
 		includeInstalledSoftware: this.getNodeParameter('includeInstalledSoftware', itemIndex, false) as boolean,
 		includeInactiveAssets: options.includeInactiveAssets,
 	});
-}
-
-function describeReference(reference: UnknownReference, policies: Policy[]): string {
-	const policy = policies.find((candidate) => candidate.id === reference.policyId);
-	const hint = reference.suggestions.length > 0 ? `did you mean ${reference.suggestions.map((name) => `"${name}"`).join(' or ')}?` : 'no similar name exists';
-	return `Policy "${reference.policyId}" (${policy?.software ?? ''}): the ${reference.kind} "${reference.value}" is not in the HaloPSA data; ${hint}`;
+	return { snapshot, partial: clientIds.length > 0 };
 }
 
 function decisionJson(decision: Decision): IDataObject {
@@ -143,7 +145,7 @@ async function planForItem(this: IExecuteFunctions, itemIndex: number): Promise<
 	const policySource = this.getNodeParameter('policySource', itemIndex) as 'form' | 'json';
 	const policies = policySource === 'form' ? policiesFromForm.call(this, itemIndex) : policiesFromJson.call(this, itemIndex);
 	const options = this.getNodeParameter('options', itemIndex, {}) as PlanOptionsParameter;
-	const snapshot = await loadSnapshot.call(this, itemIndex, options);
+	const { snapshot, partial } = await loadSnapshot.call(this, itemIndex, options);
 
 	const activeAssets = options.includeInactiveAssets ? snapshot.assets : snapshot.assets.filter((asset) => !asset.inactive);
 	if (activeAssets.length === 0) {
@@ -152,18 +154,21 @@ async function planForItem(this: IExecuteFunctions, itemIndex: number): Promise<
 			: 'HaloPSA (or the input item) returned no assets: check the Client IDs, the API application\'s asset permission, or the snapshot\'s "assets" list.');
 	}
 
-	const references = findUnknownReferences(policies, snapshot);
-	const blocking = references.filter((reference) => reference.kind === 'contract type' || reference.kind === 'recurring item');
+	// With Client IDs set only those clients' contracts are loaded: a contract type missing from them
+	// may be the tenant's all the same (the technician tab plans for one client), so it is a warning.
+	const references = findUnknownReferences(policies, snapshot, { partialSnapshot: partial });
+	const blocking = references.filter(isBlockingReference);
 	if (blocking.length > 0) {
-		fail.call(this, itemIndex, `${blocking.length === 1 ? 'A policy names a contract type or item' : `Policies name ${blocking.length} contract types or items`} that HaloPSA does not have`, blocking.map((reference) => describeReference(reference, policies)).join('\n'));
+		fail.call(this, itemIndex, `${blocking.length === 1 ? 'A policy names a contract type or item' : `Policies name ${blocking.length} contract types or items`} that HaloPSA does not have`, blocking.map(describeUnknownReference).join('\n'));
 	}
-	const warnings = references.filter((reference) => !blocking.includes(reference)).map((reference) => describeReference(reference, policies));
+	const warnings = references.filter((reference) => !isBlockingReference(reference)).map(describeUnknownReference);
 
 	let plan: DeploymentPlan;
 	try {
 		plan = await planDeployments(snapshot, policies, {
 			date: options.planDate || undefined,
-			timeZone: options.timeZone?.trim() || 'UTC',
+			// the workflow's time zone unless one is set, as the HaloPSA node's In Force On filter reads dates
+			timeZone: options.timeZone?.trim() || this.getTimezone(),
 			includeInactiveAssets: options.includeInactiveAssets,
 		});
 	} catch (error) {

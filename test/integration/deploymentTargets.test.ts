@@ -2,7 +2,12 @@
  * The Deployment Targets node run through n8n-core against the sandbox, checked against an
  * independent computation: plain loops over the raw API data this test fetches itself.
  */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+import { DateTime } from 'luxon';
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
+import { getGlobalState, setGlobalState } from 'n8n-workflow';
 
 import { DeploymentTargets } from '../../nodes/DeploymentTargets/DeploymentTargets.node';
 import { makeCredentials, runNode } from '../helpers/n8n-harness';
@@ -12,22 +17,27 @@ import { useHaloSandbox } from '../helpers/sandbox';
 const PLAN_DAY = new Date().toISOString().slice(0, 10);
 type Row = Record<string, any>;
 
-/** Halo data fetched with nothing but fetch: token, then every page of each list. */
-async function fetchTenant(baseUrl: string, clientId: string, clientSecret: string) {
+/** A GET on Halo's API with nothing but fetch: token first. */
+async function haloGetter(baseUrl: string, clientId: string, clientSecret: string) {
 	const tokenAnswer = await fetch(`${baseUrl}/auth/token`, {
 		method: 'POST',
 		headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
 		body: new URLSearchParams({ grant_type: 'client_credentials', client_id: clientId, client_secret: clientSecret, scope: 'all' }),
 	});
 	const { access_token: token } = (await tokenAnswer.json()) as { access_token: string };
-	const get = async (path: string) => {
-		const answer = await fetch(`${baseUrl}/api${path}`, { headers: { Authorization: `Bearer ${token}` } });
+	return async (apiPath: string) => {
+		const answer = await fetch(`${baseUrl}/api${apiPath}`, { headers: { Authorization: `Bearer ${token}` } });
 		return (await answer.json()) as any;
 	};
-	const all = async (path: string, key: string) => {
+}
+
+/** Halo data fetched with nothing but fetch: token, then every page of each list. */
+async function fetchTenant(baseUrl: string, clientId: string, clientSecret: string) {
+	const get = await haloGetter(baseUrl, clientId, clientSecret);
+	const all = async (listPath: string, key: string) => {
 		const rows: Row[] = [];
 		for (let page = 1; ; page++) {
-			const body = await get(`${path}${path.includes('?') ? '&' : '?'}pageinate=true&page_size=100&page_no=${page}`);
+			const body = await get(`${listPath}${listPath.includes('?') ? '&' : '?'}pageinate=true&page_size=100&page_no=${page}`);
 			const pageRows = (Array.isArray(body) ? body : body[key]) as Row[];
 			rows.push(...pageRows);
 			if (pageRows.length === 0 || Array.isArray(body) || rows.length >= body.record_count) return rows;
@@ -48,12 +58,28 @@ async function fetchTenant(baseUrl: string, clientId: string, clientSecret: stri
 
 type Tenant = Awaited<ReturnType<typeof fetchTenant>>;
 
+const day = (value: unknown) => (typeof value === 'string' && value && !value.startsWith('1900') ? value.slice(0, 10) : null);
+const within = (start: unknown, end: unknown) => (day(start) === null || day(start)! <= PLAN_DAY) && (day(end) === null || day(end)! >= PLAN_DAY);
+const contractInForce = (contract: Row | undefined) => !!contract && !contract.expired && contract.active !== false && within(contract.start_date, contract.end_date);
+
+/** The recurring lines in force on the plan day, by the issue's rule over Halo's own field names. */
+function inForceLines(tenant: Tenant): Array<{ invoice: Row; line: Row }> {
+	const contractById = new Map(tenant.contracts.map((contract) => [Math.trunc(Number(contract.id)), contract]));
+	const lines: Array<{ invoice: Row; line: Row }> = [];
+	for (const invoice of tenant.invoices) {
+		if (invoice.disabled) continue;
+		if (invoice.contract_id > 0 && !contractInForce(contractById.get(Math.trunc(Number(invoice.contract_id))))) continue;
+		for (const line of invoice.lines) {
+			if (line.isinactive || !within(line.startdate, line.enddate)) continue;
+			if (line.contract_id > 0 && !contractInForce(contractById.get(Math.trunc(Number(line.contract_id))))) continue;
+			lines.push({ invoice, line });
+		}
+	}
+	return lines;
+}
+
 /** The coverage rules of the issue, written out plainly over Halo's own field names. */
 function expectedTargets(tenant: Tenant, rule: { software: string; contractType?: string; itemCode?: string; assetLinked?: boolean; assetTypes?: string[] }) {
-	const day = (value: unknown) => (typeof value === 'string' && value && !value.startsWith('1900') ? value.slice(0, 10) : null);
-	const within = (start: unknown, end: unknown) => (day(start) === null || day(start)! <= PLAN_DAY) && (day(end) === null || day(end)! >= PLAN_DAY);
-	const contractInForce = (contract: Row | undefined) => !!contract && !contract.expired && contract.active !== false && within(contract.start_date, contract.end_date);
-	const contractById = new Map(tenant.contracts.map((contract) => [Math.trunc(Number(contract.id)), contract]));
 	const targeted = new Set<number>();
 	for (const asset of tenant.assets) {
 		if (asset.inactive) continue;
@@ -67,14 +93,9 @@ function expectedTargets(tenant: Tenant, rule: { software: string; contractType?
 			}
 		}
 		if (rule.itemCode) {
-			for (const invoice of tenant.invoices) {
-				if (invoice.disabled) continue;
-				if (invoice.contract_id > 0 && !contractInForce(contractById.get(Math.trunc(Number(invoice.contract_id))))) continue;
-				for (const line of invoice.lines) {
-					if (line.isinactive || !within(line.startdate, line.enddate) || line.item_code !== rule.itemCode) continue;
-					if (line.contract_id > 0 && !contractInForce(contractById.get(Math.trunc(Number(line.contract_id))))) continue;
-					if (rule.assetLinked ? line.asset_id === asset.id : invoice.client_id === asset.client_id) covered = true;
-				}
+			for (const { invoice, line } of inForceLines(tenant)) {
+				if (line.item_code !== rule.itemCode) continue;
+				if (rule.assetLinked ? line.asset_id === asset.id : invoice.client_id === asset.client_id) covered = true;
 			}
 		}
 		if (covered) targeted.add(asset.id);
@@ -134,12 +155,26 @@ describe('Halo Deployment Targets node against the demo tenant', () => {
 
 		const reconciliation = await run({ ...parameters, output: 'reconciliation' });
 		const [, ...report] = reconciliation.items.map((item) => item.json);
-		for (const row of report) {
-			const clientAssets = expected.targeted.filter((assetId) => tenant.assets.find((asset) => asset.id === assetId)?.client_id === row.clientId);
-			expect(row.targetedAssets).toBe(clientAssets.length);
-			expect(row.difference).toBe((row.targetedAssets as number) - (row.billedQuantity as number));
+		// per client from the raw data: assets targeted above, quantity on the in-force HUNTRESS-EDR lines
+		const billed = new Map<number, number>();
+		for (const { invoice, line } of inForceLines(tenant)) {
+			if (line.item_code === 'HUNTRESS-EDR') billed.set(invoice.client_id, (billed.get(invoice.client_id) ?? 0) + Number(line.qty_order));
 		}
-		expect(report.length).toBeGreaterThan(0);
+		const targetedPerClient = new Map<number, number>();
+		for (const assetId of expected.targeted) {
+			const clientId = tenant.assets.find((asset) => asset.id === assetId)?.client_id as number;
+			targetedPerClient.set(clientId, (targetedPerClient.get(clientId) ?? 0) + 1);
+		}
+		const clients = [...new Set([...billed.keys(), ...targetedPerClient.keys()])].sort((a, b) => a - b);
+		const expectedRows = clients.map((clientId) => {
+			const targeted = targetedPerClient.get(clientId) ?? 0;
+			const quantity = billed.get(clientId) ?? 0;
+			return [clientId, targeted, quantity, targeted > quantity ? 'under-billed' : targeted < quantity ? 'over-billed' : 'matched'];
+		});
+		expect(report.map((row) => [row.clientId, row.targetedAssets, row.billedQuantity, row.status])).toEqual(expectedRows);
+		// the demo tenant bills HUNTRESS-EDR both per asset and as a block: not every client matches
+		expect(expectedRows.length).toBeGreaterThan(1);
+		expect(new Set(expectedRows.map((row) => row[3])).size).toBeGreaterThan(1);
 	});
 
 	it('asset-linked coverage from JSON policies, with an exclusion that wins', async () => {
@@ -169,7 +204,66 @@ describe('Halo Deployment Targets node against the demo tenant', () => {
 	it('names unknown contract types with the tenant\'s closest real names', async () => {
 		const { error } = await run({ ...formPolicy({ software: 'SentinelOne', coverageKind: 'contractType', contractTypes: 'Managed Securty' }), output: 'changes' });
 		expect(error?.message).toMatch(/contract type or item that HaloPSA does not have/);
-		expect(error?.description).toMatch(/"Managed Securty" is not in the HaloPSA data; did you mean "Managed Security"\?/);
+		expect(error?.description).toBe(
+			'$.policies[0].conditions.all[0].value[0]: the contract type "Managed Securty" (policy sentinelone-deploy, SentinelOne) is not in the HaloPSA data; did you mean "Managed Security"?',
+		);
+	});
+
+	it.each([5, 6])(
+		"plans the technician tab's targets for ticket %i's client, who has no Managed Security contract: not targeted, no error",
+		async (ticketId) => {
+			// the sample workflow's own node, with its Client IDs expression resolved for the ticket
+			const workflow = JSON.parse(fs.readFileSync(path.join(__dirname, '../../workflows/technician-tab.json'), 'utf8')) as { nodes: Array<{ name: string; parameters: INodeParameters }> };
+			const node = workflow.nodes.find((candidate) => candidate.name === 'Deployment targets')!;
+			expect(node.parameters.clientIds).toMatch(/Get ticket/);
+			const get = await haloGetter(fixture.sandbox.baseUrl, fixture.sandbox.clientId, fixture.sandbox.clientSecret);
+			const clientId = Number((await get(`/Tickets/${ticketId}`)).client_id);
+			const { items, error } = await runNode({
+				nodeType: new DeploymentTargets(),
+				credentials: makeCredentials(fixture.sandbox),
+				parameters: { ...node.parameters, clientIds: String(clientId) },
+			});
+			expect(error).toBeUndefined();
+			const [summary, ...assets] = items.map((item) => item.json);
+			const clientAssets = tenant.assets.filter((asset) => asset.client_id === clientId && !asset.inactive).map((asset) => asset.id);
+			expect(assets.map((asset) => asset.assetId)).toEqual(clientAssets);
+			expect(clientAssets.length).toBeGreaterThan(1);
+			const assetTypes = ['Workstation', 'Laptop', 'Server'];
+			const huntress = expectedTargets(tenant, { software: 'Huntress', contractType: 'Managed Security', assetTypes });
+			const sentinelOne = expectedTargets(tenant, { software: 'SentinelOne', itemCode: 'S1-CORE', assetTypes });
+			// the independent computation targets other clients, none of this one's machines
+			expect(huntress.targeted.length).toBeGreaterThan(0);
+			expect(huntress.targeted.filter((assetId) => clientAssets.includes(assetId))).toEqual([]);
+			expect(sentinelOne.targeted.filter((assetId) => clientAssets.includes(assetId))).toEqual([]);
+			for (const asset of assets) expect(asset.targetedSoftware).toEqual([]);
+			expect(summary.warnings).toEqual(
+				expect.arrayContaining([expect.stringMatching(/the contract type "Managed Security" \(policy huntress-deploy, Huntress\) is not in the HaloPSA data of the loaded clients/)]),
+			);
+		},
+	);
+
+	it('still refuses an unknown item when Client IDs limit the load: items are the whole tenant\'s', async () => {
+		const { error } = await run({ ...formPolicy({ software: 'SentinelOne', coverageKind: 'recurringItem', items: 'S1-COR' }), clientIds: '3', output: 'changes' });
+		expect(error?.message).toMatch(/contract type or item that HaloPSA does not have/);
+		expect(error?.description).toMatch(/the recurring item "S1-COR" \(policy sentinelone-deploy, SentinelOne\) is not in the HaloPSA data; did you mean "S1-CORE"/);
+	});
+
+	it("reads dates in the workflow's time zone unless the node names one", async () => {
+		const previous = getGlobalState();
+		// the harness's workflow has no time zone setting, so n8n falls back to the global default
+		setGlobalState({ ...previous, defaultTimezone: 'Pacific/Kiritimati' });
+		try {
+			const policy = formPolicy({ software: 'SentinelOne', coverageKind: 'contractType', contractTypes: 'Managed Security' });
+			const fromWorkflow = await run({ ...policy, output: 'software', options: {} });
+			expect(fromWorkflow.error).toBeUndefined();
+			expect(fromWorkflow.items[0].json).toEqual(
+				expect.objectContaining({ timeZone: 'Pacific/Kiritimati', date: DateTime.now().setZone('Pacific/Kiritimati').toISODate() }),
+			);
+			const named = await run({ ...policy, output: 'software', options: { timeZone: 'UTC' } });
+			expect(named.items[0].json.timeZone).toBe('UTC');
+		} finally {
+			setGlobalState(previous);
+		}
 	});
 
 	it('reports invalid JSON policies with their paths, per item under continue-on-fail', async () => {
