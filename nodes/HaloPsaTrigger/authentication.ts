@@ -1,19 +1,44 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import type { IncomingHttpHeaders } from 'node:http';
+
+/** The request headers as n8n hands them to the node (declared here: community nodes may not import node:http). */
+export type RequestHeaders = Readonly<Record<string, string | string[] | undefined>>;
 
 export interface BasicCredentials {
 	username: string;
 	password: string;
 }
 
-/** Hashing first gives equal-length buffers, so neither the value nor its length leaks through timing. */
-export function constantTimeEquals(received: string, expected: string): boolean {
-	const receivedDigest = createHash('sha256').update(received, 'utf8').digest();
-	const expectedDigest = createHash('sha256').update(expected, 'utf8').digest();
-	return timingSafeEqual(receivedDigest, expectedDigest);
+/** What a call must match. Only the password's SHA-256 is kept, so the workflow never holds the password itself. */
+export interface ExpectedCredentials {
+	username: string;
+	/** hex SHA-256 of the password; empty when no password is set (then nothing matches) */
+	passwordDigest: string;
 }
 
-export function readBasicCredentials(headers: IncomingHttpHeaders): BasicCredentials | undefined {
+const DIGEST_PATTERN = /^[0-9a-f]{64}$/;
+const DIGEST_PARAMETER_PATTERN = /^sha256:([0-9a-fA-F]{64})$/;
+
+export function sha256Hex(value: string): string {
+	return createHash('sha256').update(value, 'utf8').digest('hex');
+}
+
+/**
+ * The digest of a secret typed into the node: `sha256:<64 hex digits>` is taken as the digest
+ * itself (so the workflow need not hold the secret), anything else is hashed. Empty stays empty.
+ */
+export function secretDigestOf(parameterValue: string): string {
+	if (parameterValue === '') return '';
+	const given = DIGEST_PARAMETER_PATTERN.exec(parameterValue.trim());
+	return given ? given[1].toLowerCase() : sha256Hex(parameterValue);
+}
+
+/** Compares a received secret with an expected digest in constant time (equal-length digests leak neither value nor length). */
+export function matchesDigest(received: string, expectedDigest: string): boolean {
+	if (!DIGEST_PATTERN.test(expectedDigest)) return false;
+	return timingSafeEqual(Buffer.from(sha256Hex(received), 'hex'), Buffer.from(expectedDigest, 'hex'));
+}
+
+export function readBasicCredentials(headers: RequestHeaders): BasicCredentials | undefined {
 	const header = headers.authorization;
 	if (typeof header !== 'string') return undefined;
 	const match = /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(header);
@@ -25,10 +50,10 @@ export function readBasicCredentials(headers: IncomingHttpHeaders): BasicCredent
 }
 
 /** Both parts are always compared, so a right username with a wrong password takes as long as a wrong one. */
-export function basicCredentialsMatch(received: BasicCredentials | undefined, expected: BasicCredentials): boolean {
-	if (!received || expected.username === '' || expected.password === '') return false;
-	const usernameMatches = constantTimeEquals(received.username, expected.username);
-	const passwordMatches = constantTimeEquals(received.password, expected.password);
+export function basicCredentialsMatch(received: BasicCredentials | undefined, expected: ExpectedCredentials): boolean {
+	if (!received || expected.username === '' || expected.passwordDigest === '') return false;
+	const usernameMatches = matchesDigest(received.username, sha256Hex(expected.username));
+	const passwordMatches = matchesDigest(received.password, expected.passwordDigest);
 	return usernameMatches && passwordMatches;
 }
 

@@ -33,7 +33,7 @@ export const triggerProperties: INodeProperties[] = [
 	},
 	{
 		displayName:
-			'In HaloPSA (Configuration > Integrations > Webhooks) create a webhook with the Production URL above (replace <b>:secret</b> with your Path Secret when you set one), method POST, Basic authentication with the username and password below, and the same events.',
+			'In HaloPSA (Configuration > Integrations > Webhooks) create a webhook with the Production URL above (replace <b>:secret</b> with your Path Secret when you set one), method POST, Basic authentication with the username and password below, and the same events. The values below are saved in the workflow: to keep the password out of it, enter <b>sha256:</b> followed by the password\'s SHA-256 in hex (e.g. from <code>printf %s \'password\' | sha256sum</code>).',
 		name: 'manualNotice',
 		type: 'notice',
 		default: '',
@@ -95,7 +95,8 @@ export const triggerProperties: INodeProperties[] = [
 		typeOptions: { password: true },
 		required: true,
 		default: '',
-		description: 'The password HaloPSA sends with every delivery; use a long random value',
+		description:
+			'The password HaloPSA sends with every delivery; use a long random value. Or "sha256:" and the password\'s SHA-256 in hex, so the workflow does not hold the password.',
 		displayOptions: { show: { registration: ['manual'] } },
 	},
 	{
@@ -105,7 +106,7 @@ export const triggerProperties: INodeProperties[] = [
 		typeOptions: { password: true },
 		default: '',
 		description:
-			'Optional extra secret that must appear as the last segment of the URL HaloPSA calls (replaces :secret in the URL above)',
+			'Optional extra secret that must appear as the last segment of the URL HaloPSA calls (replaces :secret in the URL above). Also accepts "sha256:" and the secret\'s SHA-256 in hex.',
 		displayOptions: { show: { registration: ['manual'] } },
 	},
 	{
@@ -121,7 +122,7 @@ export const triggerProperties: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				placeholder: 'e.g. 12, 40',
-				description: 'Keep only events for these clients (comma-separated IDs)',
+				description: 'Keep only events for these clients (comma-separated numeric IDs; anything else fails the publish)',
 			},
 			{
 				displayName: 'Ticket Type Names or IDs',
@@ -171,7 +172,7 @@ export const triggerProperties: INodeProperties[] = [
 				type: 'boolean',
 				default: true,
 				description:
-					'Whether to fetch the ticket, action or record through the API when HaloPSA sent only the event information',
+					'Whether to fetch the ticket, action or record through the API when HaloPSA sent only the event information. The look-ups get 3 seconds per call so HaloPSA is answered in time; an item they could not complete has completedFromApi false and the reason in completionError.',
 			},
 			{
 				displayName: 'Include Raw Payload',

@@ -6,7 +6,11 @@
  *   handed to the node's `webhook()` through `WebhookContext`, and counted as a started
  *   execution only when the node returned `workflowData`, as n8n's webhook helper decides.
  * Static data is kept like n8n keeps it in the database: each call gets a fresh `Workflow`
- * built from the saved copy, and the copy is replaced only when the node changed it.
+ * built from the saved copy, and the copy is replaced only when the node changed it (calls
+ * running at the same time each write their whole copy back: the last writer wins, as in n8n).
+ * Listening for a test event follows n8n's TestWebhooks: the webhook is registered under the
+ * webhook-test URL with empty static data that lives only in memory, the first test call that
+ * starts an execution is handed to the node in mode `manual`, and then the webhook is deleted.
  */
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
@@ -70,6 +74,10 @@ function expressLikeResponse(response: http.ServerResponse) {
 export interface WebhookCall {
 	status: number;
 	path: string;
+	/** True for a call to the webhook-test URL while listening for a test event. */
+	test: boolean;
+	/** The Authorization header the caller sent (for tests that replay Halo's credentials). */
+	authorization?: string;
 	/** True when the node returned workflowData, i.e. n8n would have started an execution. */
 	started: boolean;
 	items: IDataObject[];
@@ -93,6 +101,9 @@ export class TriggerHarness {
 	private readonly credentialsHelper: InMemoryCredentialsHelper;
 	private server?: http.Server;
 	private baseUrl = '';
+	/** The static data n8n keeps with a test registration (undefined when not listening). */
+	private testStaticData?: IDataObject;
+	private readonly inFlight = new Set<Promise<void>>();
 
 	private constructor(private readonly options: TriggerHarnessOptions) {
 		this.credentialsHelper = new InMemoryCredentialsHelper(
@@ -139,6 +150,15 @@ export class TriggerHarness {
 		return this.hookContext('webhook', 'activate').getNodeWebhookUrl('default') as string;
 	}
 
+	/** The test URL n8n would show while listening for a test event. */
+	get testWebhookUrl(): string {
+		return this.hookContext('manual', 'manual', this.workflow({}), true).getNodeWebhookUrl('default') as string;
+	}
+
+	get listening(): boolean {
+		return this.testStaticData !== undefined;
+	}
+
 	setParameters(parameters: INodeParameters): void {
 		this.node.parameters = parameters;
 	}
@@ -158,6 +178,24 @@ export class TriggerHarness {
 		});
 	}
 
+	/** What n8n does on "Listen for test event": checkExists/create under the test URL, with empty static data kept in memory. */
+	async listenForTestEvent(): Promise<void> {
+		const workflow = this.workflow({});
+		const context = this.hookContext('manual', 'manual', workflow, true);
+		if (!(await this.nodeType.webhookMethods!.default.checkExists.call(context))) {
+			await this.nodeType.webhookMethods!.default.create.call(context);
+		}
+		this.testStaticData = JSON.parse(JSON.stringify(workflow.staticData)) as IDataObject;
+	}
+
+	/** What n8n does after the first test execution, or when listening times out: delete with the test static data. */
+	async stopListening(): Promise<void> {
+		if (!this.testStaticData) return;
+		const workflow = this.workflow(this.testStaticData);
+		this.testStaticData = undefined;
+		await this.nodeType.webhookMethods!.default.delete.call(this.hookContext('internal', 'update', workflow, true));
+	}
+
 	async checkExists(): Promise<boolean> {
 		let exists = false;
 		await this.withStaticData(async (context) => {
@@ -166,11 +204,16 @@ export class TriggerHarness {
 		return exists;
 	}
 
+	/** Resolves once every call received so far has been handled (also those whose caller gave up waiting). */
+	async settled(): Promise<void> {
+		while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
+	}
+
 	async stop(): Promise<void> {
 		await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
 	}
 
-	private workflow(): Workflow {
+	private workflow(staticData: IDataObject = this.savedStaticData): Workflow {
 		return new Workflow({
 			id: this.workflowId,
 			name: this.options.workflowName ?? 'Trigger harness',
@@ -178,7 +221,7 @@ export class TriggerHarness {
 			connections: {},
 			active: true,
 			nodeTypes: new PackageNodeTypes([this.nodeType]),
-			staticData: structuredClone(this.savedStaticData),
+			staticData: structuredClone(staticData),
 		});
 	}
 
@@ -199,7 +242,7 @@ export class TriggerHarness {
 	}
 
 	/** What n8n's WebhookService.getNodeWebhooks builds for the node (its path expression resolved). */
-	private webhookData(workflow: Workflow, additionalData: IWorkflowExecuteAdditionalData): IWebhookData {
+	private webhookData(workflow: Workflow, additionalData: IWorkflowExecuteAdditionalData, isTest = false): IWebhookData {
 		const node = workflow.getNode(this.node.name)!;
 		const description = this.nodeType.description.webhooks![0];
 		const webhookPath = String(workflow.expression.getSimpleParameterValue(node, description.path, 'webhook', {}));
@@ -211,10 +254,11 @@ export class TriggerHarness {
 			workflowId: this.workflowId,
 			workflowExecuteAdditionalData: additionalData,
 			webhookId: webhookPath.includes(':') ? node.webhookId : undefined,
+			...(isTest ? { isTest: true } : {}),
 		};
 	}
 
-	private hookContext(mode: WorkflowExecuteMode, activation: WorkflowActivateMode, workflow = this.workflow()) {
+	private hookContext(mode: WorkflowExecuteMode, activation: WorkflowActivateMode, workflow = this.workflow(), isTest = false) {
 		const additionalData = this.additionalData();
 		return new HookContext(
 			workflow,
@@ -222,7 +266,7 @@ export class TriggerHarness {
 			additionalData,
 			mode,
 			activation,
-			this.webhookData(workflow, additionalData),
+			this.webhookData(workflow, additionalData, isTest),
 		);
 	}
 
@@ -245,7 +289,9 @@ export class TriggerHarness {
 
 	private async listen(): Promise<void> {
 		this.server = http.createServer((request, response) => {
-			void this.handle(request, response);
+			const handling = this.handle(request, response);
+			this.inFlight.add(handling);
+			void handling.finally(() => this.inFlight.delete(handling));
 		});
 		await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
 		this.baseUrl = `http://127.0.0.1:${(this.server!.address() as AddressInfo).port}`;
@@ -256,7 +302,15 @@ export class TriggerHarness {
 		for await (const chunk of request) chunks.push(chunk as Buffer);
 		const raw = Buffer.concat(chunks).toString('utf8');
 		const url = new URL(request.url ?? '/', this.baseUrl);
-		const call: WebhookCall = { status: 0, path: url.pathname, started: false, items: [] };
+		const test = url.pathname.startsWith('/webhook-test/');
+		const call: WebhookCall = {
+			status: 0,
+			path: url.pathname,
+			test,
+			started: false,
+			items: [],
+			authorization: request.headers.authorization,
+		};
 		this.calls.push(call);
 		const send = (status: number, body: unknown) => {
 			response.statusCode = status;
@@ -265,11 +319,14 @@ export class TriggerHarness {
 		};
 		response.on('finish', () => (call.status = response.statusCode));
 
-		const workflow = this.workflow();
+		// A test call sees the test registration's static data; a production call the saved copy.
+		const testStaticData = this.testStaticData;
+		const workflow = this.workflow(test ? {} : this.savedStaticData);
+		if (test && testStaticData) workflow.setTestStaticData(testStaticData);
 		const additionalData = this.additionalData();
-		const webhook = this.webhookData(workflow, additionalData);
-		const params = this.matchPath(url.pathname, webhook);
-		if (!params || request.method !== webhook.httpMethod) {
+		const webhook = this.webhookData(workflow, additionalData, test);
+		const params = this.matchPath(url.pathname, webhook, test ? '/webhook-test/' : '/webhook/');
+		if (!params || request.method !== webhook.httpMethod || (test && !testStaticData)) {
 			send(404, { message: 'The requested webhook is not registered' });
 			return;
 		}
@@ -291,29 +348,33 @@ export class TriggerHarness {
 		} as unknown as IWorkflowExecuteAdditionalData['httpRequest'];
 		additionalData.httpResponse = expressResponse as unknown as IWorkflowExecuteAdditionalData['httpResponse'];
 
-		const context = new WebhookContext(workflow, workflow.getNode(this.node.name)!, additionalData, 'webhook', webhook, [], null);
+		const mode: WorkflowExecuteMode = test ? 'manual' : 'webhook';
+		const context = new WebhookContext(workflow, workflow.getNode(this.node.name)!, additionalData, mode, webhook, [], null);
 		try {
 			const result = await this.nodeType.webhook!.call(context);
-			this.saveIfChanged(workflow);
+			// n8n saves static data after production calls only.
+			if (!test) this.saveIfChanged(workflow);
 			if (result.workflowData) {
 				call.started = true;
 				call.items = (result.workflowData[0] ?? []).map((item: INodeExecutionData) => item.json);
 			}
-			if (result.noWebhookResponse) return;
 			// responseMode onReceived: n8n answers at once, with the node's response when it gave one.
-			send(200, result.webhookResponse ?? { message: result.workflowData ? 'Workflow was started' : 'Webhook call received' });
+			if (!result.noWebhookResponse) {
+				send(200, result.webhookResponse ?? { message: result.workflowData ? 'Workflow was started' : 'Webhook call received' });
+			}
 		} catch (error) {
 			// n8n starts an execution that carries the error, and answers 500.
-			this.saveIfChanged(workflow);
+			if (!test) this.saveIfChanged(workflow);
 			call.started = true;
 			call.error = (error as Error).message;
 			send(500, { message: 'Workflow Webhook Error: Workflow could not be started!' });
 		}
+		// A test execution ends the listening, which deletes the test registration; a refused call does not.
+		if (test && call.started) await this.stopListening();
 	}
 
 	/** n8n's route matching: `<webhookId>/<path>`, where a `:name` segment captures that segment. */
-	private matchPath(pathname: string, webhook: IWebhookData): IDataObject | undefined {
-		const prefix = '/webhook/';
+	private matchPath(pathname: string, webhook: IWebhookData, prefix: string): IDataObject | undefined {
 		if (!pathname.startsWith(prefix)) return undefined;
 		const requested = pathname.slice(prefix.length).split('/');
 		const registered = `${this.node.webhookId}/${webhook.path}`.split('/');

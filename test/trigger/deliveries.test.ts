@@ -5,7 +5,15 @@ import { startHaloSandbox } from '../../sandbox';
 import { isDuplicateDelivery } from '../../nodes/HaloPsaTrigger/delivery/deduplication';
 import { TriggerHarness } from '../helpers/n8n-trigger-harness';
 import type { ApiClient } from './support';
-import { basicAuthorization, flushDeliveries, haloApiClient, postToTrigger, sandboxControl } from './support';
+import {
+	basicAuthorization,
+	decodeBasicAuthorization,
+	flushDeliveries,
+	haloApiClient,
+	postToTrigger,
+	sandboxControl,
+	sandboxRequests,
+} from './support';
 
 const ticketing = {
 	clientId: 'sandbox-ticketing-client',
@@ -80,6 +88,13 @@ describe('HaloPSA Trigger deliveries from the sandbox', () => {
 		const result = await sandboxControl(sandbox, 'POST', `/simulate/${kind}`, body);
 		await flushDeliveries(sandbox);
 		return result;
+	}
+
+	/** Deletes every Halo webhook, so only the next test's trigger gets events (and hits the faults set for it). */
+	async function removeHaloWebhooks() {
+		for (const webhook of (await api.request<any[]>('GET', '/Webhook')).body) {
+			await api.request('DELETE', `/Webhook/${webhook.id}`);
+		}
 	}
 
 	async function deliveriesTo(url: string): Promise<Array<{ id: string; status: number; attempt: number; batch: string | null }>> {
@@ -208,11 +223,13 @@ describe('HaloPSA Trigger deliveries from the sandbox', () => {
 			expect(batchAttempts[0].batch).not.toBeNull();
 		});
 
+		/** The Authorization header Halo sent with its last delivery to this trigger. */
+		const haloAuthorization = () => [...trigger.calls].reverse().find((call) => call.status === 200)?.authorization;
+
 		it('answers forged calls with 401 and starts nothing', async () => {
 			const started = trigger.executionsStarted;
 			const forgedBody = { id: 'forged-1', event: 'action added', object_id: 1, webhook_id: 'x' };
-			const password = String(trigger.nodeStaticData.basicPassword);
-			const username = String(trigger.nodeStaticData.basicUsername);
+			const { username, password } = decodeBasicAuthorization(haloAuthorization());
 
 			const noAuth = await postToTrigger(trigger.webhookUrl, forgedBody);
 			const wrongPassword = await postToTrigger(trigger.webhookUrl, forgedBody, basicAuthorization(username, `${password}x`));
@@ -225,10 +242,8 @@ describe('HaloPSA Trigger deliveries from the sandbox', () => {
 
 		it('answers 400 to an authenticated body that is not a Halo payload, and starts nothing', async () => {
 			const started = trigger.executionsStarted;
-			const authorization = basicAuthorization(
-				String(trigger.nodeStaticData.basicUsername),
-				String(trigger.nodeStaticData.basicPassword),
-			);
+			const authorization = haloAuthorization();
+			expect(authorization).toBeDefined();
 
 			const answers = await Promise.all(
 				[{ hello: 'world' }, [], [{ id: 'a', event: 'action added' }, { nope: true }], 'not json'].map(
@@ -307,6 +322,194 @@ describe('HaloPSA Trigger deliveries from the sandbox', () => {
 			await simulate('agent-note', { ticket_id: tickets[1].id, note: 'Bare' });
 
 			expect(trigger.items[0]).toMatchObject({ payloadType: 'eventOnly', completedFromApi: false, ticket: null, action: null });
+		});
+	});
+
+	describe('event-only completion for every kind of record', () => {
+		beforeAll(removeHaloWebhooks);
+
+		it('fetches the ticket, client, user, asset or contract an event-only delivery names', async () => {
+			const { trigger } = await manualTrigger(
+				{ events: ['ticketStatusChanged', 'clientUpdated', 'userUpdated', 'assetUpdated', 'contractUpdated'] },
+				{
+					events: ['Ticket Status Changed', 'Client Updated', 'User Updated', 'Asset Updated', 'Contract Updated'],
+					payloadType: 'EventOnly',
+				},
+			);
+			const client = (await api.request('GET', '/Client?count=1')).body.clients[0];
+			const user = (await api.request('GET', '/Users?count=1')).body.users[0];
+			const asset = (await api.request('GET', '/Asset?count=1')).body.assets[0];
+			const contract = (await api.request('GET', '/ClientContract?count=1')).body.contracts[0];
+			const events: Array<[string, number]> = [
+				['Ticket Status Changed', tickets[2].id],
+				['Client Updated', client.id],
+				['User Updated', user.id],
+				['Asset Updated', asset.id],
+				['Contract Updated', contract.id],
+			];
+
+			for (const [event, objectId] of events) await simulate('event', { event, object_id: objectId });
+
+			expect(trigger.items.map((item) => [item.event, item.objectId, item.payloadType, item.completedFromApi])).toEqual(
+				events.map(([event, objectId]) => [event, objectId, 'eventOnly', true]),
+			);
+			const [ticketItem, clientItem, userItem, assetItem, contractItem] = trigger.items;
+			expect(ticketItem).toMatchObject({ ticketId: tickets[2].id, clientId: tickets[2].client_id, record: null });
+			expect((ticketItem.ticket as any).id).toBe(tickets[2].id);
+			expect(clientItem).toMatchObject({ clientId: client.id, record: { id: client.id, name: client.name }, ticket: null });
+			expect(userItem).toMatchObject({ record: { id: user.id, name: user.name }, clientId: user.client_id });
+			expect(assetItem).toMatchObject({ record: { id: asset.id, inventory_number: asset.inventory_number }, clientId: asset.client_id });
+			expect(contractItem).toMatchObject({ record: { id: contract.id, ref: contract.ref }, clientId: contract.client_id });
+			for (const item of trigger.items) expect(item.completionError).toBeNull();
+		});
+	});
+
+	describe('slow look-ups and Halo retries', () => {
+		const defaultTimeoutMs = 5000;
+
+		beforeEach(removeHaloWebhooks);
+
+		afterEach(async () => {
+			await sandboxControl(sandbox, 'DELETE', '/faults');
+			await sandboxControl(sandbox, 'POST', '/config', { webhooks: { timeoutMs: defaultTimeoutMs } });
+		});
+
+		async function eventOnlyTrigger() {
+			return await manualTrigger({ events: ['actionAdded'] }, { events: ['Action Added'], payloadType: 'EventOnly' });
+		}
+
+		it("starts one execution when Halo retries a delivery it gave up waiting for while the look-up still ran", async () => {
+			const { trigger, url } = await eventOnlyTrigger();
+			// Halo waits 300 ms; the first look-up of the action takes 1 s, inside the trigger's budget.
+			await sandboxControl(sandbox, 'POST', '/config', { webhooks: { timeoutMs: 300 } });
+			await sandboxControl(sandbox, 'POST', '/faults', [{ route: 'GET /api/actions/:id', kind: 'slow', delayMs: 1000, count: 1 }]);
+
+			const action = await simulate('agent-note', { ticket_id: tickets[0].id, note: 'Only once' });
+			await trigger.settled();
+
+			const attempts = await deliveriesTo(url);
+			expect(attempts.map((attempt) => [attempt.attempt, attempt.status])).toEqual([
+				[1, 0],
+				[2, 200],
+			]);
+			expect(new Set(attempts.map((attempt) => attempt.id)).size).toBe(1);
+			expect(trigger.calls).toHaveLength(2);
+			expect(trigger.executionsStarted).toBe(1);
+			expect(trigger.items).toHaveLength(1);
+			expect(trigger.items[0]).toMatchObject({ deliveryId: attempts[0].id, actionId: action.id, completedFromApi: true });
+		});
+
+		it('starts one execution for two calls with the same delivery id that arrive together', async () => {
+			const { trigger, url, basicUsername, basicPassword } = await eventOnlyTrigger();
+			const action = (await api.request('GET', `/Actions?ticket_id=${tickets[1].id}&count=1`)).body.actions[0];
+			await sandboxControl(sandbox, 'POST', '/faults', [{ route: 'GET /api/actions/:id', kind: 'slow', delayMs: 300, count: 1 }]);
+			const delivery = { id: 'concurrent-1', event: 'action added', object_id: action.id, webhook_id: 'w' };
+			const authorization = basicAuthorization(basicUsername, basicPassword);
+
+			const answers = await Promise.all([
+				postToTrigger(url, delivery, authorization),
+				postToTrigger(url, delivery, authorization),
+			]);
+
+			expect(answers.map((answer) => answer.status)).toEqual([200, 200]);
+			expect(trigger.executionsStarted).toBe(1);
+			expect(trigger.items.map((item) => item.deliveryId)).toEqual(['concurrent-1']);
+		});
+
+		it('answers Halo within its budget with the bare item when a look-up is slower than the budget', async () => {
+			const { trigger, url } = await eventOnlyTrigger();
+			await sandboxControl(sandbox, 'POST', '/faults', [{ route: 'GET /api/actions/:id', kind: 'slow', delayMs: 5000, count: 1 }]);
+
+			const action = await simulate('agent-note', { ticket_id: tickets[0].id, note: 'Slow Halo' });
+
+			const attempts = await deliveriesTo(url);
+			expect(attempts.map((attempt) => [attempt.attempt, attempt.status])).toEqual([[1, 200]]);
+			expect(trigger.executionsStarted).toBe(1);
+			expect(trigger.items[0]).toMatchObject({
+				objectId: action.id,
+				actionId: action.id,
+				action: null,
+				ticket: null,
+				payloadType: 'eventOnly',
+				completedFromApi: false,
+			});
+			expect(trigger.items[0].completionError).toMatch(/longer than the 3 s the trigger allows/);
+		});
+
+		it('starts the workflow with the bare item and the reason when Halo refuses a look-up', async () => {
+			const { trigger, url } = await eventOnlyTrigger();
+			await sandboxControl(sandbox, 'POST', '/faults', [{ route: 'GET /api/actions/:id', kind: 'status', status: 500, count: 1 }]);
+
+			await simulate('agent-note', { ticket_id: tickets[0].id, note: 'Refused look-up' });
+
+			expect((await deliveriesTo(url)).map((attempt) => attempt.status)).toEqual([200]);
+			expect(trigger.items).toHaveLength(1);
+			expect(trigger.items[0]).toMatchObject({ completedFromApi: false, action: null });
+			// Halo's own message for the refused GET /Actions/{id}.
+			expect(trigger.items[0].completionError).toBe('An unexpected error occurred (injected fault)');
+		});
+
+		it('fails a call whose filter became invalid, naming the value, and lets Halo redeliver it once fixed', async () => {
+			const parameters = { events: ['actionAdded'], filters: { clientIds: `${tickets[0].client_id}` } };
+			const { trigger, url, basicUsername, basicPassword } = await manualTrigger(parameters, { events: ['Action Added'] });
+			const credentials = { registration: 'manual', basicUsername, basicPassword };
+			trigger.setParameters({ ...credentials, ...parameters, filters: { clientIds: '={{ "ACME" }}' } });
+
+			await simulate('agent-note', { ticket_id: tickets[0].id, note: 'Filtered' });
+
+			const failed = await deliveriesTo(url);
+			expect(failed.every((attempt) => attempt.status === 500)).toBe(true);
+			expect(trigger.calls[0].error).toBe('Filters > Client IDs: "ACME" is not a HaloPSA ID');
+			trigger.setParameters({ ...credentials, ...parameters });
+			await sandboxControl(sandbox, 'POST', '/webhooks/redeliver', { delivery_id: failed[0].id });
+			await flushDeliveries(sandbox);
+
+			expect((await deliveriesTo(url)).slice(failed.length).map((attempt) => attempt.status)).toEqual([200]);
+			expect(trigger.items.map((item) => item.deliveryId)).toEqual([failed[0].id]);
+		});
+	});
+
+	describe('listening for a test event', () => {
+		beforeEach(removeHaloWebhooks);
+
+		it('registers under the test URL, starts one test execution from a real event, then deletes the test webhook', async () => {
+			const trigger = await startTrigger({ events: ['actionAdded'] });
+			const testUrl = trigger.testWebhookUrl;
+			expect(testUrl).toMatch(/\/webhook-test\/[\w-]+\/webhook$/);
+
+			await trigger.listenForTestEvent();
+
+			const registered = (await api.request<any[]>('GET', '/Webhook')).body.filter((webhook) => webhook.url === testUrl);
+			expect(registered).toHaveLength(1);
+			expect(trigger.savedStaticData).toEqual({});
+			const forged = await postToTrigger(testUrl, { id: 'forged-test', event: 'action added', object_id: 1 }, basicAuthorization('x', 'y'));
+			expect(forged.status).toBe(401);
+			expect(trigger.listening).toBe(true);
+
+			const action = await simulate('agent-note', { ticket_id: tickets[0].id, note: 'Test event' });
+
+			const testCalls = trigger.calls.filter((call) => call.test && call.started);
+			expect(testCalls).toHaveLength(1);
+			expect(testCalls[0].items).toHaveLength(1);
+			expect(testCalls[0].items[0]).toMatchObject({ eventKey: 'actionAdded', actionId: action.id, ticketId: tickets[0].id });
+			expect(trigger.listening).toBe(false);
+			expect((await api.request<any[]>('GET', '/Webhook')).body.some((webhook) => webhook.url === testUrl)).toBe(false);
+			expect((await deliveriesTo(testUrl)).map((attempt) => attempt.status)).toEqual([200]);
+		});
+
+		it('leaves the published webhook alone while listening for a test event', async () => {
+			const trigger = await startTrigger({ events: ['actionAdded'] });
+			await trigger.publish();
+			const production = trigger.nodeStaticData.webhookId;
+
+			await trigger.listenForTestEvent();
+			await simulate('agent-note', { ticket_id: tickets[0].id, note: 'Both hear it' });
+
+			const webhooks = (await api.request<any[]>('GET', '/Webhook')).body;
+			expect(webhooks.filter((webhook) => webhook.url === trigger.webhookUrl).map((webhook) => String(webhook.id))).toEqual([production]);
+			expect(webhooks.some((webhook) => webhook.url === trigger.testWebhookUrl)).toBe(false);
+			expect(trigger.calls.filter((call) => call.started).map((call) => call.test).sort()).toEqual([false, true]);
+			expect(trigger.nodeStaticData.webhookId).toBe(production);
 		});
 	});
 

@@ -1,8 +1,10 @@
+import { createHash } from 'node:crypto';
+
 import type { HaloSandbox } from '../../sandbox';
 import { startHaloSandbox } from '../../sandbox';
 import { TriggerHarness } from '../helpers/n8n-trigger-harness';
 import type { ApiClient } from './support';
-import { haloApiClient, sandboxControl } from './support';
+import { decodeBasicAuthorization, flushDeliveries, haloApiClient, postToTrigger, sandboxControl, sandboxRequests } from './support';
 
 const ticketing = {
 	clientId: 'sandbox-ticketing-client',
@@ -15,9 +17,12 @@ const noWebhooks = {
 	scope: 'all:standard all:teams',
 };
 
+const sha256 = (value: string) => createHash('sha256').update(value, 'utf8').digest('hex');
+
 describe('HaloPSA Trigger webhook lifecycle (publish, re-publish, repair, unpublish)', () => {
 	let sandbox: HaloSandbox;
 	let api: ApiClient;
+	let ticketId: number;
 	const harnesses: TriggerHarness[] = [];
 
 	async function startTrigger(parameters = {}, application = ticketing) {
@@ -34,14 +39,27 @@ describe('HaloPSA Trigger webhook lifecycle (publish, re-publish, repair, unpubl
 		return (await api.request<any[]>('GET', '/Webhook')).body;
 	}
 
-	async function webhookCreations(): Promise<number> {
-		const stats = await sandboxControl<{ requestsByRoute: Record<string, number> }>(sandbox, 'GET', '/stats');
-		return stats.requestsByRoute['POST /api/webhook'] ?? 0;
+	/** Halo answers 201 to a POST /Webhook that created a webhook and 200 to one that updated one. */
+	async function webhookPosts(): Promise<{ creations: number; updates: number }> {
+		const posts = await sandboxRequests(sandbox, 'POST /api/webhook');
+		return {
+			creations: posts.filter((post) => post.status === 201).length,
+			updates: posts.filter((post) => post.status === 200).length,
+		};
+	}
+
+	/** Makes the sandbox deliver one note event and returns the Authorization header Halo sent with it. */
+	async function deliverOneNote(trigger: TriggerHarness): Promise<string | undefined> {
+		const before = trigger.calls.length;
+		await sandboxControl(sandbox, 'POST', '/simulate/agent-note', { ticket_id: ticketId, note: 'lifecycle check' });
+		await flushDeliveries(sandbox);
+		return trigger.calls.slice(before).find((call) => call.authorization)?.authorization;
 	}
 
 	beforeAll(async () => {
 		sandbox = await startHaloSandbox();
 		api = await haloApiClient(sandbox, ticketing);
+		ticketId = (await api.request('GET', '/Tickets?open_only=true&count=1')).body.tickets[0].id;
 	});
 
 	afterAll(async () => {
@@ -64,28 +82,81 @@ describe('HaloPSA Trigger webhook lifecycle (publish, re-publish, repair, unpubl
 			authentication_type: 'Basic',
 			payload_type: 'Full',
 			basic_username: trigger.nodeStaticData.basicUsername,
+			has_basic_password: true,
 		});
 		expect(created.events.map((event: any) => [event.name, event.eventno]).sort()).toEqual([
 			['Action Added', 6],
 			['Ticket Status Changed', 3],
 		]);
 		expect(trigger.nodeStaticData.webhookId).toBe(String(created.id));
-		expect(String(trigger.nodeStaticData.basicPassword)).toMatch(/^[\w-]{40,}$/);
 		expect(trigger.webhookUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/webhook\/[\w-]+\/webhook$/);
+	});
+
+	it('keeps only a digest of the generated password: the workflow never holds the password Halo sends', async () => {
+		const trigger = await startTrigger();
+		await trigger.publish();
+
+		const authorization = await deliverOneNote(trigger);
+
+		const { username, password } = decodeBasicAuthorization(authorization);
+		expect(trigger.calls[trigger.calls.length - 1]).toMatchObject({ status: 200, started: true });
+		expect(password.length).toBeGreaterThanOrEqual(40);
+		expect(JSON.stringify(trigger.savedStaticData)).not.toContain(password);
+		expect(trigger.nodeStaticData).toMatchObject({ basicUsername: username, basicPasswordSha256: sha256(password) });
+		expect(trigger.nodeStaticData).not.toHaveProperty('basicPassword');
+	});
+
+	it('drops a password an older version kept in plain text the next time the workflow is activated', async () => {
+		const trigger = await startTrigger();
+		await trigger.publish();
+		trigger.nodeStaticData = { ...trigger.nodeStaticData, basicPassword: 'kept-in-plain-text' };
+
+		await trigger.publish();
+
+		expect(JSON.stringify(trigger.savedStaticData)).not.toContain('kept-in-plain-text');
+		expect(trigger.nodeStaticData.basicPasswordSha256).toMatch(/^[0-9a-f]{64}$/);
 	});
 
 	it('re-publishing finds the registered webhook and creates no second one', async () => {
 		const trigger = await startTrigger();
+		const before = await webhookPosts();
 		await trigger.publish();
-		const creationsAfterFirst = await webhookCreations();
 		const id = trigger.nodeStaticData.webhookId;
 
 		await trigger.publish();
 		await trigger.publish();
 
-		expect(await webhookCreations()).toBe(creationsAfterFirst);
+		// One creation; each re-publish updates the same webhook (with fresh credentials, see below).
+		expect(await webhookPosts()).toEqual({ creations: before.creations + 1, updates: before.updates + 2 });
 		expect((await remoteWebhooks()).filter((webhook) => webhook.url === trigger.webhookUrl)).toHaveLength(1);
 		expect(trigger.nodeStaticData.webhookId).toBe(id);
+	});
+
+	it('re-publishing repairs a Basic password changed in Halo (Halo never shows it, so fresh credentials are sent)', async () => {
+		const trigger = await startTrigger();
+		await trigger.publish();
+		const id = trigger.nodeStaticData.webhookId as string;
+		const oldAuthorization = await deliverOneNote(trigger);
+		await api.request('POST', '/Webhook', [{ id, basic_password: 'changed-by-someone-in-halo' }]);
+		// Refused deliveries are not retried here, so each event is one call.
+		await sandboxControl(sandbox, 'POST', '/config', { webhooks: { retryDelaysMs: [] } });
+		try {
+			await deliverOneNote(trigger);
+			expect(trigger.calls[trigger.calls.length - 1]).toMatchObject({ status: 401, started: false });
+
+			expect(await trigger.checkExists()).toBe(true);
+			const started = trigger.executionsStarted;
+			await deliverOneNote(trigger);
+
+			expect(trigger.calls[trigger.calls.length - 1]).toMatchObject({ status: 200, started: true });
+			expect(trigger.executionsStarted).toBe(started + 1);
+			expect(trigger.nodeStaticData.webhookId).toBe(id);
+			// The credentials from before the repair no longer open the trigger.
+			const replay = await postToTrigger(trigger.webhookUrl, { id: 'replayed-1', event: 'action added', object_id: 1 }, oldAuthorization);
+			expect(replay.status).toBe(401);
+		} finally {
+			await sandboxControl(sandbox, 'POST', '/config', { webhooks: { retryDelaysMs: [100, 500, 2000] } });
+		}
 	});
 
 	it('re-publishing after the event choice changed updates the same webhook', async () => {
@@ -102,17 +173,19 @@ describe('HaloPSA Trigger webhook lifecycle (publish, re-publish, repair, unpubl
 		expect(mine[0].events.map((event: any) => event.name).sort()).toEqual(['Asset Updated', 'Ticket Closed']);
 	});
 
-	it('checkExists repairs a webhook whose URL was changed in Halo', async () => {
+	it('checkExists repairs a webhook whose URL, payload type and active flag were changed in Halo', async () => {
 		const trigger = await startTrigger();
 		await trigger.publish();
 		const id = trigger.nodeStaticData.webhookId;
 		const [remote] = (await remoteWebhooks()).filter((webhook) => String(webhook.id) === id);
-		await api.request('POST', '/Webhook', [{ ...remote, url: 'https://elsewhere.example.com/hook' }]);
+		await api.request('POST', '/Webhook', [
+			{ ...remote, url: 'https://elsewhere.example.com/hook', payload_type: 'EventOnly', active: false },
+		]);
 
 		expect(await trigger.checkExists()).toBe(true);
 
 		const repaired = (await remoteWebhooks()).find((webhook) => String(webhook.id) === id);
-		expect(repaired.url).toBe(trigger.webhookUrl);
+		expect(repaired).toMatchObject({ url: trigger.webhookUrl, payload_type: 'Full', active: true });
 		expect(repaired.basic_username).toBe(trigger.nodeStaticData.basicUsername);
 	});
 
@@ -135,7 +208,7 @@ describe('HaloPSA Trigger webhook lifecycle (publish, re-publish, repair, unpubl
 		const trigger = await startTrigger();
 		await trigger.publish();
 		const id = trigger.nodeStaticData.webhookId;
-		const creations = await webhookCreations();
+		const before = await webhookPosts();
 		trigger.nodeStaticData = {};
 
 		await trigger.publish();
@@ -144,7 +217,7 @@ describe('HaloPSA Trigger webhook lifecycle (publish, re-publish, repair, unpubl
 		expect(mine).toHaveLength(1);
 		expect(trigger.nodeStaticData.webhookId).toBe(id);
 		// One POST: the update that put new credentials on the adopted webhook.
-		expect(await webhookCreations()).toBe(creations + 1);
+		expect(await webhookPosts()).toEqual({ creations: before.creations, updates: before.updates + 1 });
 	});
 
 	it('unpublishing deletes the webhook from Halo and forgets it; a second unpublish is harmless', async () => {
@@ -156,6 +229,7 @@ describe('HaloPSA Trigger webhook lifecycle (publish, re-publish, repair, unpubl
 
 		expect((await remoteWebhooks()).some((webhook) => String(webhook.id) === id)).toBe(false);
 		expect(trigger.nodeStaticData.webhookId).toBeUndefined();
+		expect(trigger.nodeStaticData.basicPasswordSha256).toBeUndefined();
 		await expect(trigger.unpublish()).resolves.toBeUndefined();
 	});
 
@@ -177,6 +251,31 @@ describe('HaloPSA Trigger webhook lifecycle (publish, re-publish, repair, unpubl
 
 		expect((await remoteWebhooks()).length).toBe(before);
 		expect(trigger.nodeStaticData.webhookId).toBeUndefined();
+	});
+
+	it('refuses a manual registration without Basic credentials, which would answer every delivery with 401', async () => {
+		const trigger = await startTrigger({ registration: 'manual', basicUsername: 'halo', basicPassword: '' });
+
+		await expect(trigger.publish()).rejects.toThrow('Set the Basic Auth Username and Password');
+	});
+
+	it.each([
+		['Client IDs', { clientIds: '12, ACME' }, 'ACME'],
+		['Ticket Type Names or IDs', { ticketTypeIds: ['3', 'Incident'] }, 'Incident'],
+	])('refuses to publish with a %s filter that is not a list of IDs, naming the value', async (field, filters, bad) => {
+		for (const registration of ['automatic', 'manual']) {
+			const trigger = await startTrigger({ registration, basicUsername: 'halo', basicPassword: 'a-long-password', filters });
+			const before = (await remoteWebhooks()).length;
+
+			const failure = await trigger.publish().then(
+				() => undefined,
+				(error: { message: string; description?: string }) => error,
+			);
+
+			expect(failure?.message).toBe(`Filters > ${field}: "${bad}" is not a HaloPSA ID`);
+			expect(failure?.description).toMatch(/numeric IDs separated by commas/);
+			expect((await remoteWebhooks()).length).toBe(before);
+		}
 	});
 
 	it('refuses to register without any event', async () => {

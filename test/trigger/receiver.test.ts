@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+
 import { TriggerHarness } from '../helpers/n8n-trigger-harness';
 import { basicAuthorization, postToTrigger } from './support';
 
@@ -77,6 +79,7 @@ describe('HaloPSA Trigger receiver', () => {
 			agentId: null,
 			payloadType: 'full',
 			completedFromApi: false,
+			completionError: null,
 		});
 	});
 
@@ -117,5 +120,34 @@ describe('HaloPSA Trigger receiver', () => {
 
 		expect(answer.status).toBe(200);
 		expect(trigger.executionsStarted).toBe(started);
+	});
+
+	it('accepts the password given as its SHA-256 (sha256:<hex>), so the workflow need not hold it', async () => {
+		const digestTrigger = await TriggerHarness.start({
+			credentials: { url: 'http://127.0.0.1:9', clientId: 'unused', clientSecret: 'unused' },
+			parameters: {
+				registration: 'manual',
+				basicUsername: username,
+				basicPassword: `sha256:${createHash('sha256').update(password).digest('hex').toUpperCase()}`,
+				pathSecret: `sha256:${createHash('sha256').update('path-secret').digest('hex')}`,
+				events: ['actionAdded'],
+			},
+		});
+		try {
+			const digestUrl = (secret: string) => digestTrigger.webhookUrl.replace(':secret', secret);
+
+			const right = await postToTrigger(digestUrl('path-secret'), delivery('h1'), authorization);
+			const digestAsPassword = await postToTrigger(
+				digestUrl('path-secret'),
+				delivery('h2'),
+				basicAuthorization(username, createHash('sha256').update(password).digest('hex')),
+			);
+			const wrongSecret = await postToTrigger(digestUrl('path-secreT'), delivery('h3'), authorization);
+
+			expect([right.status, digestAsPassword.status, wrongSecret.status]).toEqual([200, 401, 401]);
+			expect(digestTrigger.items.map((item) => item.deliveryId)).toEqual(['h1']);
+		} finally {
+			await digestTrigger.stop();
+		}
 	});
 });

@@ -75,3 +75,17 @@ export async function postToTrigger(
 	}
 	return { status: response.status, body: parsed };
 }
+
+/** The username and password in a Basic Authorization header (to replay or vary what Halo sent). */
+export function decodeBasicAuthorization(authorization: string | undefined): { username: string; password: string } {
+	const match = /^Basic (.+)$/.exec(authorization ?? '');
+	if (!match) throw new Error(`not a Basic Authorization header: ${String(authorization)}`);
+	const decoded = Buffer.from(match[1], 'base64').toString('utf8');
+	const separator = decoded.indexOf(':');
+	return { username: decoded.slice(0, separator), password: decoded.slice(separator + 1) };
+}
+
+/** Every request the sandbox logged for a route (method and lower-case path without ids, e.g. "POST /api/webhook"). */
+export async function sandboxRequests(sandbox: SandboxLike, route: string): Promise<Array<{ status: number; path: string }>> {
+	return await sandboxControl(sandbox, 'GET', `/requests?route=${encodeURIComponent(route)}`);
+}

@@ -1,6 +1,8 @@
 import type { IDataObject, IWebhookFunctions } from 'n8n-workflow';
+import { sleep } from 'n8n-workflow';
 
-import { haloApiRequest } from '../../HaloPsa/transport';
+import type { HaloRequestOptions } from '../../HaloPsa/transport';
+import { haloApiRequest, isObject } from '../../HaloPsa/transport';
 import type { HaloEventDefinition, HaloObjectKind } from '../events';
 import type { ResolvedEvent } from './output';
 import type { HaloDelivery } from './payload';
@@ -13,8 +15,47 @@ const recordPaths: Partial<Record<HaloObjectKind, string>> = {
 	contract: '/ClientContract',
 };
 
-function isObject(value: unknown): value is IDataObject {
-	return typeof value === 'object' && value !== null && !Array.isArray(value);
+/**
+ * n8n answers Halo only once the node's webhook() returns, and Halo retries a delivery it waited
+ * too long for. So the look-ups for event-only payloads of one call share this budget; when it
+ * is spent the item goes out as it came (`completedFromApi: false`) instead of holding Halo.
+ */
+export const LOOKUP_BUDGET_MS = 3000;
+
+/** Short waits for the webhook-time look-ups (the node's operations keep the transport's long ones). */
+const LOOKUP_REQUEST_OPTIONS: HaloRequestOptions = {
+	maxRateLimitWaitSeconds: 1,
+	retryPolicy: { maxTransientRetries: 1, transientBaseDelayMs: 200, rateLimitBaseDelayMs: 1000 },
+};
+
+class LookupBudgetSpent extends Error {
+	constructor() {
+		super(`the look-ups took longer than the ${LOOKUP_BUDGET_MS / 1000} s the trigger allows before answering HaloPSA`);
+	}
+}
+
+/** The time left for one webhook call's look-ups. */
+export class LookupBudget {
+	private readonly deadline = Date.now() + LOOKUP_BUDGET_MS;
+
+	/** Runs one look-up, giving up (and leaving it to finish unseen) when the budget runs out. */
+	async run<T>(lookup: (timeoutMs: number) => Promise<T>): Promise<T> {
+		const remaining = this.deadline - Date.now();
+		if (remaining <= 0) throw new LookupBudgetSpent();
+		const pending = lookup(remaining);
+		// An abandoned look-up may still fail later; that must not become an unhandled rejection.
+		pending.catch(() => undefined);
+		const budgetSpent = sleep(remaining).then(() => {
+			throw new LookupBudgetSpent();
+		});
+		return await Promise.race([pending, budgetSpent]);
+	}
+}
+
+async function lookup(this: IWebhookFunctions, budget: LookupBudget, path: string, qs?: IDataObject): Promise<IDataObject> {
+	return (await budget.run(
+		async (timeoutMs) => await haloApiRequest.call(this, 'GET', path, { ...LOOKUP_REQUEST_OPTIONS, qs, timeoutMs }),
+	)) as IDataObject;
 }
 
 function recordFromFullPayload(delivery: HaloDelivery, kind: HaloObjectKind | undefined): IDataObject | undefined {
@@ -22,36 +63,37 @@ function recordFromFullPayload(delivery: HaloDelivery, kind: HaloObjectKind | un
 	return undefined;
 }
 
-async function fetchTicket(this: IWebhookFunctions, ticketId: unknown): Promise<IDataObject> {
-	return (await haloApiRequest.call(this, 'GET', `/Tickets/${Number(ticketId)}`, {
-		qs: { includedetails: true },
-	})) as IDataObject;
-}
-
 /** Fills an event-only delivery from the API so the item looks like one from a full payload. */
 async function completeFromApi(
 	this: IWebhookFunctions,
 	event: ResolvedEvent,
 	definition: HaloEventDefinition,
+	budget: LookupBudget,
 ): Promise<void> {
 	const objectId = Number(event.delivery.object_id);
+	const ticket = async (ticketId: unknown) =>
+		await lookup.call(this, budget, `/Tickets/${Number(ticketId)}`, { includedetails: true });
 	if (definition.objectKind === 'ticket') {
-		event.ticket = await fetchTicket.call(this, objectId);
+		event.ticket = await ticket(objectId);
 	} else if (definition.objectKind === 'action') {
-		event.action = (await haloApiRequest.call(this, 'GET', `/Actions/${objectId}`)) as IDataObject;
-		if (event.action.ticket_id !== undefined) event.ticket = await fetchTicket.call(this, event.action.ticket_id);
+		event.action = await lookup.call(this, budget, `/Actions/${objectId}`);
+		if (event.action.ticket_id !== undefined) event.ticket = await ticket(event.action.ticket_id);
 	} else {
-		const path = recordPaths[definition.objectKind] as string;
-		event.record = (await haloApiRequest.call(this, 'GET', `${path}/${objectId}`)) as IDataObject;
+		event.record = await lookup.call(this, budget, `${recordPaths[definition.objectKind] as string}/${objectId}`);
 	}
 	event.completedFromApi = true;
 }
 
+/**
+ * Builds the event from a delivery, completing an event-only payload through the API when asked.
+ * A look-up that fails or runs out of budget leaves the item as far as it got, with the reason in
+ * `completionError`: the event still starts the workflow, and Halo gets its answer in time.
+ */
 export async function resolveEvent(
 	this: IWebhookFunctions,
 	delivery: HaloDelivery,
 	definition: HaloEventDefinition | undefined,
-	completeEventOnly: boolean,
+	options: { completeEventOnly: boolean; budget: LookupBudget },
 ): Promise<ResolvedEvent> {
 	const event: ResolvedEvent = {
 		delivery,
@@ -64,8 +106,17 @@ export async function resolveEvent(
 	};
 	const objectId = Number(delivery.object_id);
 	// A custom event names no known object, so there is nothing to look up for it.
-	if (event.eventOnly && completeEventOnly && definition && Number.isFinite(objectId) && objectId > 0) {
-		await completeFromApi.call(this, event, definition);
+	if (event.eventOnly && options.completeEventOnly && definition && Number.isFinite(objectId) && objectId > 0) {
+		try {
+			await completeFromApi.call(this, event, definition, options.budget);
+		} catch (error) {
+			event.completionError = (error as Error).message;
+			this.logger.warn('HaloPSA Trigger: an event-only delivery starts the workflow without its HaloPSA record', {
+				deliveryId: delivery.id,
+				event: delivery.event,
+				reason: event.completionError,
+			});
+		}
 	}
 	return event;
 }

@@ -3,11 +3,18 @@ import type { IDataObject } from 'n8n-workflow';
 /**
  * Halo retries a delivery it thinks failed, with the same `id`. Two stores remember the ids
  * already accepted:
- * - the node's static data, which n8n saves after every production webhook call, so it
- *   survives restarts and is shared by every process that loads the workflow (queue mode);
- * - a per-process memory, which also catches a retry that arrives while the first call's
- *   static data is not saved yet, and test-mode calls, whose static data n8n does not save.
- * Both are bounded so a busy tenant cannot grow the workflow row or the process forever.
+ * - a per-process memory. An id is claimed there synchronously, before the call awaits anything,
+ *   so a retry that arrives while the first call is still being handled is a duplicate. This is
+ *   the reliable store, within one n8n process.
+ * - the node's static data, which n8n saves after a production webhook call. It catches a retry
+ *   that arrives after a restart, or at another process (queue mode) once the first call's save
+ *   is done. Its limits: n8n reloads static data for each call and writes all of it back
+ *   afterwards (last writer wins), so calls running at the same time can erase each other's
+ *   ids. Test-mode calls are not saved at all.
+ * So repeats are reliably dropped within one process and for retries that come one after the
+ * other. With several webhook processes (queue mode), make the steps after the trigger
+ * idempotent on `deliveryId`. Both stores are bounded so a busy tenant grows neither the workflow
+ * row nor the process.
  */
 export const STATIC_DATA_ID_LIMIT = 200;
 export const MEMORY_ID_LIMIT = 2000;
@@ -37,9 +44,29 @@ export function isDuplicateDelivery(staticData: IDataObject, nodeKey: string, de
 	return idsByNode.get(nodeKey)?.has(deliveryId) === true || storedIds(staticData).includes(deliveryId);
 }
 
-export function rememberDeliveries(staticData: IDataObject, nodeKey: string, deliveryIds: string[]): void {
+/**
+ * Returns the ids not seen before (each once, in order) and claims them in memory at once.
+ * Must run before the call awaits anything: that is what makes a concurrent retry a duplicate.
+ */
+export function claimNewDeliveries(staticData: IDataObject, nodeKey: string, deliveryIds: string[]): string[] {
+	const claimed: string[] = [];
+	for (const deliveryId of deliveryIds) {
+		if (isDuplicateDelivery(staticData, nodeKey, deliveryId)) continue;
+		rememberInMemory(nodeKey, deliveryId);
+		claimed.push(deliveryId);
+	}
+	return claimed;
+}
+
+/** Gives claimed ids back when the call failed, so Halo's retry gets another go. */
+export function releaseDeliveries(nodeKey: string, deliveryIds: string[]): void {
+	const ids = idsByNode.get(nodeKey);
+	for (const deliveryId of deliveryIds) ids?.delete(deliveryId);
+}
+
+/** Adds accepted ids to the static data, which n8n saves after the call. */
+export function persistDeliveries(staticData: IDataObject, deliveryIds: string[]): void {
 	if (deliveryIds.length === 0) return;
-	for (const deliveryId of deliveryIds) rememberInMemory(nodeKey, deliveryId);
 	// Assigning a new array marks the static data as changed, which is what makes n8n save it.
 	staticData.recentDeliveryIds = [...storedIds(staticData), ...deliveryIds].slice(-STATIC_DATA_ID_LIMIT);
 }

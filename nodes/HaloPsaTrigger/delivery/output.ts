@@ -16,6 +16,8 @@ export interface ResolvedEvent {
 	action?: IDataObject;
 	/** The client, user, asset or contract the event is about. */
 	record?: IDataObject;
+	/** Why completing an event-only payload through the API stopped short. */
+	completionError?: string;
 }
 
 function toId(value: unknown): number | null {
@@ -82,6 +84,7 @@ export function toOutputItem(event: ResolvedEvent, includeRawPayload: boolean): 
 		agentId: toId(delivery.agent_id),
 		payloadType: event.eventOnly ? 'eventOnly' : 'full',
 		completedFromApi: event.completedFromApi,
+		completionError: event.completionError ?? null,
 	};
 	if (includeRawPayload) item.payload = delivery;
 	return item;

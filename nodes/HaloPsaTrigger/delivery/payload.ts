@@ -1,5 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
+import { isObject } from '../../HaloPsa/transport';
+
 /** One event as Halo delivers it (ARCHITECTURE.md, "Webhook events"). */
 export interface HaloDelivery extends IDataObject {
 	id: string;
@@ -19,12 +21,8 @@ export interface HaloDelivery extends IDataObject {
 
 export const OBJECT_KEYS = ['ticket', 'action', 'client', 'user', 'asset', 'contract'] as const;
 
-function isPlainObject(value: unknown): value is IDataObject {
-	return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 function isDelivery(value: unknown): value is HaloDelivery {
-	if (!isPlainObject(value)) return false;
+	if (!isObject(value)) return false;
 	const hasId = (typeof value.id === 'string' && value.id.trim() !== '') || typeof value.id === 'number';
 	return hasId && typeof value.event === 'string' && value.event.trim() !== '';
 }
@@ -41,5 +39,5 @@ export function parseDeliveries(body: unknown): HaloDelivery[] | undefined {
 
 /** An "event information only" delivery names the object but carries none of it. */
 export function isEventOnly(delivery: HaloDelivery): boolean {
-	return OBJECT_KEYS.every((key) => !isPlainObject(delivery[key]));
+	return OBJECT_KEYS.every((key) => !isObject(delivery[key]));
 }

@@ -1,12 +1,12 @@
 import type { IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 
-import type { BasicCredentials } from '../authentication';
-import { basicCredentialsMatch, constantTimeEquals, readBasicCredentials } from '../authentication';
+import type { ExpectedCredentials } from '../authentication';
+import { basicCredentialsMatch, matchesDigest, readBasicCredentials, secretDigestOf } from '../authentication';
 import { findEventByName } from '../events';
 import { readRegistration } from '../lifecycle/registrationState';
 import { chosenEventNames } from '../selection';
-import { resolveEvent } from './completion';
-import { isDuplicateDelivery, rememberDeliveries } from './deduplication';
+import { LookupBudget, resolveEvent } from './completion';
+import { claimNewDeliveries, persistDeliveries, releaseDeliveries } from './deduplication';
 import { passesFilters, readFilters } from './filters';
 import { toOutputItem } from './output';
 import { parseDeliveries } from './payload';
@@ -19,15 +19,15 @@ function reject(this: IWebhookFunctions, status: 400 | 401, message: string): IW
 	return { noWebhookResponse: true };
 }
 
-function expectedCredentials(this: IWebhookFunctions): BasicCredentials | undefined {
+function expectedCredentials(this: IWebhookFunctions): ExpectedCredentials | undefined {
 	if (this.getNodeParameter('registration') === 'manual') {
 		return {
 			username: this.getNodeParameter('basicUsername') as string,
-			password: this.getNodeParameter('basicPassword') as string,
+			passwordDigest: secretDigestOf(this.getNodeParameter('basicPassword') as string),
 		};
 	}
 	const registration = readRegistration(this.getWorkflowStaticData('node'));
-	return registration && { username: registration.username, password: registration.password };
+	return registration && { username: registration.username, passwordDigest: registration.passwordDigest };
 }
 
 function pathSecretMatches(this: IWebhookFunctions): boolean {
@@ -35,7 +35,7 @@ function pathSecretMatches(this: IWebhookFunctions): boolean {
 	const expected = this.getNodeParameter('pathSecret', '') as string;
 	if (expected === '') return true;
 	const received = (this.getParamsData() as IDataObject).secret;
-	return constantTimeEquals(typeof received === 'string' ? received : '', expected);
+	return matchesDigest(typeof received === 'string' ? received : '', secretDigestOf(expected));
 }
 
 export async function receiveDeliveries(this: IWebhookFunctions): Promise<IWebhookResponseData> {
@@ -50,27 +50,30 @@ export async function receiveDeliveries(this: IWebhookFunctions): Promise<IWebho
 	const staticData = this.getWorkflowStaticData('node');
 	const nodeKey = `${this.getWorkflow().id ?? ''}:${this.getNode().id ?? this.getNode().name}`;
 	const wanted = chosenEventNames.call(this);
-	const filters = readFilters(this.getNodeParameter('filters', {}) as IDataObject);
+	const filters = readFilters.call(this);
 	const options = this.getNodeParameter('options', {}) as { completeEventOnly?: boolean; includeRawPayload?: boolean };
 
-	const newDeliveries = deliveries.filter(
-		(delivery, index) =>
-			!isDuplicateDelivery(staticData, nodeKey, delivery.id) &&
-			deliveries.findIndex((other) => other.id === delivery.id) === index,
-	);
+	// Claimed before the first await: a retry of a delivery still being handled here is a duplicate.
+	const claimedIds = claimNewDeliveries(staticData, nodeKey, deliveries.map((delivery) => delivery.id));
+	const budget = new LookupBudget();
 	const items: IDataObject[] = [];
-	for (const delivery of newDeliveries) {
-		if (!wanted.has(delivery.event.trim().toLowerCase())) continue;
-		const event = await resolveEvent.call(
-			this,
-			delivery,
-			findEventByName(delivery.event),
-			options.completeEventOnly !== false,
-		);
-		if (passesFilters(event, filters)) items.push(toOutputItem(event, options.includeRawPayload === true));
+	let handled = false;
+	try {
+		for (const id of claimedIds) {
+			const delivery = deliveries.find((candidate) => candidate.id === id)!;
+			if (!wanted.has(delivery.event.trim().toLowerCase())) continue;
+			const event = await resolveEvent.call(this, delivery, findEventByName(delivery.event), {
+				completeEventOnly: options.completeEventOnly !== false,
+				budget,
+			});
+			if (passesFilters(event, filters)) items.push(toOutputItem(event, options.includeRawPayload === true));
+		}
+		handled = true;
+	} finally {
+		// On a failure n8n answers 500; giving the ids back lets Halo's retry have another go.
+		if (!handled) releaseDeliveries(nodeKey, claimedIds);
 	}
-	// Remembered only once every look-up worked: a failed call answers 500 and Halo's retry gets another go.
-	rememberDeliveries(staticData, nodeKey, newDeliveries.map((delivery) => delivery.id));
+	persistDeliveries(staticData, claimedIds);
 
 	if (items.length === 0) {
 		return { webhookResponse: { received: deliveries.length, started: false } };

@@ -1,31 +1,43 @@
 import type { IDataObject } from 'n8n-workflow';
 
-/** What the node keeps in its static data about the webhook it registered in Halo. */
+/**
+ * What the node keeps in its static data about the webhook it registered in Halo. The password
+ * itself is sent to Halo once and forgotten: only its SHA-256 stays, which is all the receiver needs.
+ */
 export interface StoredRegistration {
 	webhookId: string;
 	url: string;
 	username: string;
-	password: string;
+	/** hex SHA-256 of the Basic password; empty for a record written before digests were kept */
+	passwordDigest: string;
 }
 
+/** Written by versions that kept the password itself; removed whenever the registration is written. */
+const LEGACY_PASSWORD_KEY = 'basicPassword';
+
 export function readRegistration(staticData: IDataObject): StoredRegistration | undefined {
-	const { webhookId, webhookUrl, basicUsername, basicPassword } = staticData;
-	if (typeof webhookId !== 'string' || typeof basicUsername !== 'string' || typeof basicPassword !== 'string') {
-		return undefined;
-	}
-	return { webhookId, url: String(webhookUrl ?? ''), username: basicUsername, password: basicPassword };
+	const { webhookId, webhookUrl, basicUsername, basicPasswordSha256 } = staticData;
+	if (typeof webhookId !== 'string') return undefined;
+	return {
+		webhookId,
+		url: String(webhookUrl ?? ''),
+		username: typeof basicUsername === 'string' ? basicUsername : '',
+		passwordDigest: typeof basicPasswordSha256 === 'string' ? basicPasswordSha256 : '',
+	};
 }
 
 export function writeRegistration(staticData: IDataObject, registration: StoredRegistration): void {
 	staticData.webhookId = registration.webhookId;
 	staticData.webhookUrl = registration.url;
 	staticData.basicUsername = registration.username;
-	staticData.basicPassword = registration.password;
+	staticData.basicPasswordSha256 = registration.passwordDigest;
+	delete staticData[LEGACY_PASSWORD_KEY];
 }
 
 export function clearRegistration(staticData: IDataObject): void {
 	delete staticData.webhookId;
 	delete staticData.webhookUrl;
 	delete staticData.basicUsername;
-	delete staticData.basicPassword;
+	delete staticData.basicPasswordSha256;
+	delete staticData[LEGACY_PASSWORD_KEY];
 }

@@ -3,19 +3,14 @@ import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { haloApiRequest } from '../../HaloPsa/transport';
 import type { BasicCredentials } from '../authentication';
-import { generateBasicCredentials } from '../authentication';
+import { generateBasicCredentials, sha256Hex } from '../authentication';
+import { readFilters } from '../delivery/filters';
 import { clearRegistration, readRegistration, writeRegistration } from './registrationState';
 import type { HaloWebhookEvent } from '../selection';
 import { chosenEvents } from '../selection';
 
 const MISSING_SCOPE_DESCRIPTION =
 	'Creating and deleting HaloPSA webhooks needs the admin:webhooks permission. In HaloPSA open Configuration > Integrations > Halo API, select the API application this credential uses, and under Permissions allow "admin:webhooks" (or "admin"); if the credential\'s Scope field lists scopes, add admin:webhooks there too. Then publish the workflow again. Alternatively set Registration to Manual and create the webhook in HaloPSA yourself.';
-
-function httpStatusOf(error: unknown): number | undefined {
-	const candidate = error as { httpCode?: unknown; statusCode?: unknown; response?: { status?: unknown } };
-	const status = Number(candidate?.httpCode ?? candidate?.statusCode ?? candidate?.response?.status);
-	return Number.isFinite(status) ? status : undefined;
-}
 
 /** Tells a missing webhook scope apart from a credential that fails everywhere (bad secret, disabled agent). */
 async function credentialWorksElsewhere(this: IHookFunctions): Promise<boolean> {
@@ -38,7 +33,8 @@ async function webhookRequest(
 	try {
 		return await haloApiRequest.call(this, method, path, { body: options.body, verifyWrite: options.verifyWrite });
 	} catch (error) {
-		const status = httpStatusOf(error);
+		// The transport's NodeApiError carries Halo's HTTP status.
+		const status = Number((error as NodeApiError).httpCode);
 		if ((status === 401 || status === 403) && (await credentialWorksElsewhere.call(this))) {
 			throw new NodeOperationError(
 				this.getNode(),
@@ -47,6 +43,7 @@ async function webhookRequest(
 			);
 		}
 		if (status === 404 && options.notFoundIsEmpty) return undefined;
+		// Hands the transport's NodeApiError back unchanged (n8n-workflow returns a NodeApiError it is given).
 		throw new NodeApiError(this.getNode(), error as JsonObject);
 	}
 }
@@ -67,8 +64,12 @@ function requireEvents(this: IHookFunctions): HaloWebhookEvent[] {
 	return events;
 }
 
-function webhookDefinition(this: IHookFunctions, url: string, credentials: BasicCredentials): IDataObject {
-	const events = requireEvents.call(this);
+function webhookDefinition(
+	this: IHookFunctions,
+	url: string,
+	events: HaloWebhookEvent[],
+	credentials: BasicCredentials,
+): IDataObject {
 	const workflowName = this.getWorkflow().name ?? this.getWorkflow().id ?? '';
 	return {
 		name: `n8n: ${workflowName} / ${this.getNode().name}`.slice(0, 100),
@@ -83,72 +84,75 @@ function webhookDefinition(this: IHookFunctions, url: string, credentials: Basic
 	};
 }
 
-function eventNamesOf(webhook: IDataObject): string {
-	const events = Array.isArray(webhook.events) ? (webhook.events as IDataObject[]) : [];
-	return events
-		.map((event) => String(event.name ?? '').toLowerCase())
-		.sort()
-		.join('\n');
+/** Keeps what the receiver needs; the password goes to Halo and is not kept. */
+function rememberRegistration(this: IHookFunctions, webhookId: string, url: string, credentials: BasicCredentials): void {
+	writeRegistration(this.getWorkflowStaticData('node'), {
+		webhookId,
+		url,
+		username: credentials.username,
+		passwordDigest: sha256Hex(credentials.password),
+	});
 }
 
-/** Halo does not hand the Basic password back, so everything else that decides delivery is compared. */
-function remoteMatches(remote: IDataObject, wanted: IDataObject): boolean {
-	return (
-		remote.url === wanted.url &&
-		remote.active !== false &&
-		String(remote.authentication_type ?? '').toLowerCase() === 'basic' &&
-		remote.basic_username === wanted.basic_username &&
-		String(remote.payload_type ?? '').toLowerCase() === 'full' &&
-		eventNamesOf(remote) === eventNamesOf(wanted)
-	);
-}
-
-/** Writes the whole definition onto an existing Halo webhook (Halo updates when the element has an id). */
-async function rewriteWebhook(this: IHookFunctions, webhookId: string, url: string, credentials: BasicCredentials) {
-	const definition = { id: webhookId, ...webhookDefinition.call(this, url, credentials) };
+/** Writes the whole definition, with fresh credentials, onto an existing Halo webhook (Halo updates when the element has an id). */
+async function rewriteWebhook(this: IHookFunctions, webhookId: string, url: string, events: HaloWebhookEvent[]) {
+	const credentials = generateBasicCredentials();
+	const definition = { id: webhookId, ...webhookDefinition.call(this, url, events, credentials) };
 	await webhookRequest.call(this, 'POST', '/Webhook', { body: [definition] });
-	writeRegistration(this.getWorkflowStaticData('node'), { webhookId, url, ...credentials });
+	rememberRegistration.call(this, webhookId, url, credentials);
 }
 
 function isAutomatic(this: IHookFunctions): boolean {
 	return this.getNodeParameter('registration', 'automatic') === 'automatic';
 }
 
+/** With manual registration an empty username or password would make every delivery a 401. */
+function requireManualCredentials(this: IHookFunctions): void {
+	const username = this.getNodeParameter('basicUsername', '') as string;
+	const password = this.getNodeParameter('basicPassword', '') as string;
+	if (username === '' || password === '') {
+		throw new NodeOperationError(this.getNode(), 'Set the Basic Auth Username and Password for manual registration', {
+			description: 'Enter the same username and password as in the HaloPSA webhook (Configuration > Integrations > Webhooks > Authentication: Basic).',
+		});
+	}
+}
+
+/**
+ * Runs on every activation (publish, n8n start, listening for a test event). Halo never hands
+ * the Basic password back, so a password changed in Halo cannot be seen: every activation writes
+ * the whole definition again with fresh credentials, which also repairs a changed URL, events,
+ * payload type or active flag. One GET and one POST (an update, not a creation) per activation.
+ */
 export async function webhookExists(this: IHookFunctions): Promise<boolean> {
-	// With manual registration the user owns the Halo webhook: there is nothing to create.
-	if (!isAutomatic.call(this)) return true;
-	requireEvents.call(this);
+	// A typo in a filter fails the publish instead of silently keeping every event.
+	readFilters.call(this);
+	if (!isAutomatic.call(this)) {
+		// The user owns the Halo webhook: there is nothing to create.
+		requireManualCredentials.call(this);
+		return true;
+	}
+	const events = requireEvents.call(this);
 	const url = this.getNodeWebhookUrl('default') as string;
 	const staticData = this.getWorkflowStaticData('node');
 	const stored = readRegistration(staticData);
 	const remoteWebhooks = await listWebhooks.call(this);
 
 	const registered = stored && remoteWebhooks.find((webhook) => String(webhook.id) === stored.webhookId);
-	if (stored && registered) {
-		const credentials = { username: stored.username, password: stored.password };
-		if (!remoteMatches(registered, webhookDefinition.call(this, url, credentials))) {
-			await rewriteWebhook.call(this, stored.webhookId, url, credentials);
-		}
-		return true;
-	}
-	if (stored) clearRegistration(staticData);
-
+	if (stored && !registered) clearRegistration(staticData);
 	// A webhook for this URL whose id was lost (static data not saved) is taken over, not duplicated.
-	const orphan = remoteWebhooks.find((webhook) => webhook.url === url);
-	if (orphan) {
-		await rewriteWebhook.call(this, String(orphan.id), url, generateBasicCredentials());
-		return true;
-	}
-	return false;
+	const target = registered ?? remoteWebhooks.find((webhook) => webhook.url === url);
+	if (!target) return false;
+	await rewriteWebhook.call(this, String(target.id), url, events);
+	return true;
 }
 
 export async function createWebhook(this: IHookFunctions): Promise<boolean> {
 	if (!isAutomatic.call(this)) return true;
+	const events = requireEvents.call(this);
 	const url = this.getNodeWebhookUrl('default') as string;
 	const credentials = generateBasicCredentials();
-	const definition = webhookDefinition.call(this, url, credentials);
 	const created = (await webhookRequest.call(this, 'POST', '/Webhook', {
-		body: [definition],
+		body: [webhookDefinition.call(this, url, events, credentials)],
 		// After an ambiguous failure, a webhook with our URL means Halo did create it.
 		verifyWrite: async () => (await listWebhooks.call(this)).find((webhook) => webhook.url === url),
 	})) as IDataObject | IDataObject[];
@@ -156,7 +160,7 @@ export async function createWebhook(this: IHookFunctions): Promise<boolean> {
 	if (!webhook?.id) {
 		throw new NodeOperationError(this.getNode(), 'HaloPSA did not return an id for the webhook it created');
 	}
-	writeRegistration(this.getWorkflowStaticData('node'), { webhookId: String(webhook.id), url, ...credentials });
+	rememberRegistration.call(this, String(webhook.id), url, credentials);
 	return true;
 }
 
