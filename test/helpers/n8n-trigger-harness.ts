@@ -163,12 +163,21 @@ export class TriggerHarness {
 		this.node.parameters = parameters;
 	}
 
-	/** What n8n does when the workflow is published: checkExists, then create if needed. */
+	/**
+	 * What n8n does when it activates the workflow: checkExists, then create if needed. This is
+	 * the first publish and every n8n start (the static data kept from before).
+	 */
 	async publish(): Promise<void> {
 		await this.withStaticData(async (context) => {
 			const exists = await this.nodeType.webhookMethods!.default.checkExists.call(context);
 			if (!exists) await this.nodeType.webhookMethods!.default.create.call(context);
 		});
+	}
+
+	/** What n8n 2.41 does when a published workflow is published again: remove (delete), then activate. */
+	async republish(): Promise<void> {
+		await this.unpublish();
+		await this.publish();
 	}
 
 	/** What n8n does when the workflow is unpublished. */

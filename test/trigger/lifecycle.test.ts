@@ -117,7 +117,7 @@ describe('HaloPSA Trigger webhook lifecycle (publish, re-publish, repair, unpubl
 		expect(trigger.nodeStaticData.basicPasswordSha256).toMatch(/^[0-9a-f]{64}$/);
 	});
 
-	it('re-publishing finds the registered webhook and creates no second one', async () => {
+	it('activating again (n8n start) finds the registered webhook and creates no second one', async () => {
 		const trigger = await startTrigger();
 		const before = await webhookPosts();
 		await trigger.publish();
@@ -126,13 +126,29 @@ describe('HaloPSA Trigger webhook lifecycle (publish, re-publish, repair, unpubl
 		await trigger.publish();
 		await trigger.publish();
 
-		// One creation; each re-publish updates the same webhook (with fresh credentials, see below).
+		// One creation; each later activation updates the same webhook (with fresh credentials, see below).
 		expect(await webhookPosts()).toEqual({ creations: before.creations + 1, updates: before.updates + 2 });
 		expect((await remoteWebhooks()).filter((webhook) => webhook.url === trigger.webhookUrl)).toHaveLength(1);
 		expect(trigger.nodeStaticData.webhookId).toBe(id);
 	});
 
-	it('re-publishing repairs a Basic password changed in Halo (Halo never shows it, so fresh credentials are sent)', async () => {
+	it('re-publishing a published workflow (n8n removes, then activates) leaves exactly one webhook, which delivers', async () => {
+		const trigger = await startTrigger();
+		await trigger.publish();
+		const firstId = trigger.nodeStaticData.webhookId;
+
+		await trigger.republish();
+		await trigger.republish();
+
+		const mine = (await remoteWebhooks()).filter((webhook) => webhook.url === trigger.webhookUrl);
+		expect(mine).toHaveLength(1);
+		expect(String(mine[0].id)).toBe(trigger.nodeStaticData.webhookId);
+		expect(String(mine[0].id)).not.toBe(firstId);
+		await deliverOneNote(trigger);
+		expect(trigger.calls[trigger.calls.length - 1]).toMatchObject({ status: 200, started: true });
+	});
+
+	it('activating again (n8n start) repairs a Basic password changed in Halo (Halo never shows it, so fresh credentials are sent)', async () => {
 		const trigger = await startTrigger();
 		await trigger.publish();
 		const id = trigger.nodeStaticData.webhookId as string;
