@@ -106,6 +106,22 @@ describe('Transport against the sandbox', () => {
 		}
 	});
 
+	it('lets a Get operation bound its rate-limit wait too', async () => {
+		await fixture.control.rateLimit({ limit: 1, windowMs: 60_000 });
+		try {
+			await runNode({ parameters: { resource: 'agent', operation: 'getMe' }, credentials }); // takes the only slot
+			const { items } = await runNode({
+				parameters: { resource: 'client', operation: 'get', clientId: locator(1), options: { maxRateLimitWaitSeconds: 1 } },
+				credentials,
+				continueOnFail: true,
+			});
+			expect(items[0].json.details).toMatch(/after waiting 1 s in total/);
+			expect(await fixture.control.countRoute('GET /api/client/:id')).toBe(2);
+		} finally {
+			await fixture.control.rateLimit({ enabled: false });
+		}
+	});
+
 	it('retries GETs through 502/503/504 and dropped connections', async () => {
 		await fixture.control.addFaults([
 			{ route: 'GET /api/tickets/:id', kind: 'status', status: 502, count: 1 },

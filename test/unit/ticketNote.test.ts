@@ -1,4 +1,5 @@
 import * as note from '../../nodes/HaloPsa/actions/note/Note.resource';
+import { resources } from '../../nodes/HaloPsa/actions/resources';
 import { isSameNote } from '../../nodes/HaloPsa/actions/note/common';
 import { toRecipientList } from '../../nodes/HaloPsa/actions/note/emailContact.operation';
 import { keepMatchingActions, toActionQuery } from '../../nodes/HaloPsa/actions/note/getMany.operation';
@@ -39,6 +40,18 @@ describe.each([
 			const names = operation.description.map((property) => property.name);
 			expect(new Set(names).size).toBe(names.length);
 		}
+	});
+});
+
+describe('every operation of every resource', () => {
+	const operations = Object.entries(resources).flatMap(([resourceName, resource]) =>
+		Object.entries(resource.operations).map(([name, operation]) => [`${resourceName}.${name}`, operation] as const),
+	);
+
+	it.each(operations)('%s offers "Max Rate-Limit Wait" under Options (the transport reads it for each item)', (_name, operation) => {
+		const options = operation.description.find((property) => property.name === 'options');
+		expect(options?.type).toBe('collection');
+		expect((options?.options ?? []).map((option) => (option as { name: string }).name)).toContain('maxRateLimitWaitSeconds');
 	});
 });
 

@@ -1,4 +1,4 @@
-import type { IDataObject } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 /** The ticket fields people use in later nodes; the full record has well over a hundred. */
 export const TICKET_SIMPLE_FIELDS = [
@@ -51,6 +51,8 @@ export function pickFields(record: IDataObject, fields: string[]): IDataObject {
 	return simple;
 }
 
-export function simplifyRecords(records: IDataObject[], fields: string[], simplify: boolean): IDataObject[] {
+/** Applies the operation's Simplify switch (on by default): each record keeps only `fields`. */
+export function simplifyOutput(this: IExecuteFunctions, itemIndex: number, records: IDataObject[], fields: string[]): IDataObject[] {
+	const simplify = this.getNodeParameter('simplify', itemIndex, true) as boolean;
 	return simplify ? records.map((record) => pickFields(record, fields)) : records;
 }

@@ -51,7 +51,6 @@ export function optionalId(this: IExecuteFunctions, parameterName: string, label
 	return requireId.call(this, parameterName, label, itemIndex);
 }
 
-/** Copies the set (non-empty) values of `source` into a new object. */
 /** Copies the positive ids among `values` to Halo's field names (`{ agentId: 'agent_id' }`); 0 or empty = not set. */
 export function mapHaloIds(values: IDataObject, haloNames: Record<string, string>): IDataObject {
 	const mapped: IDataObject = {};
@@ -62,6 +61,7 @@ export function mapHaloIds(values: IDataObject, haloNames: Record<string, string
 	return mapped;
 }
 
+/** Copies the set (non-empty) values of `source` into a new object. */
 export function withoutEmpty(source: IDataObject): IDataObject {
 	const result: IDataObject = {};
 	for (const [key, value] of Object.entries(source)) {

@@ -1,8 +1,9 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
+import { simplifyOutput } from '../../helpers/simplify';
 import { requireId } from '../../helpers/values';
 import { showOnlyFor } from '../common/fields';
-import { finishRows, getManyFields, listRows } from '../common/getMany';
+import { getManyFields, listRows } from '../common/getMany';
 import { assetIdField } from './fields';
 
 const simplifiedSoftwareFields = ['id', 'name', 'version'];
@@ -16,5 +17,5 @@ export const description: INodeProperties[] = [
 export async function execute(this: IExecuteFunctions, itemIndex: number) {
 	const assetId = requireId.call(this, assetIdField.name, assetIdField.displayName, itemIndex);
 	const software = await listRows.call(this, itemIndex, { path: '/AssetSoftware', envelopeKey: null }, { device_id: assetId });
-	return finishRows.call(this, itemIndex, software, simplifiedSoftwareFields);
+	return simplifyOutput.call(this, itemIndex, software, simplifiedSoftwareFields);
 }

@@ -1,11 +1,11 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { simplifyField } from '../../helpers/descriptions';
+import { rateLimitOptions, simplifyField } from '../../helpers/descriptions';
+import { simplifyOutput } from '../../helpers/simplify';
 import { requireId } from '../../helpers/values';
 import { haloApiRequest } from '../../transport';
 import type { HaloOperation } from '../resources';
 import { showOnlyFor } from './fields';
-import { finishRows } from './getMany';
 
 /** A Halo "get one record by ID" endpoint as the node exposes it. */
 export interface HaloGet {
@@ -22,14 +22,14 @@ export interface HaloGet {
 /** A complete Get operation: fetch one record by ID, optionally simplified. */
 export function createGetOperation(get: HaloGet): HaloOperation {
 	return {
-		description: showOnlyFor(get.resource, 'get', [{ ...get.idField, required: true }, simplifyField]),
+		description: showOnlyFor(get.resource, 'get', [{ ...get.idField, required: true }, simplifyField, rateLimitOptions]),
 		async execute(this: IExecuteFunctions, itemIndex: number) {
 			const id = requireId.call(this, get.idField.name, get.idField.displayName, itemIndex);
 			const record = (await haloApiRequest.call(this, 'GET', `${get.path}/${id}`, {
 				qs: get.fixedQuery,
 				itemIndex,
 			})) as IDataObject;
-			return finishRows.call(this, itemIndex, [record], get.simplifiedFields)[0];
+			return simplifyOutput.call(this, itemIndex, [record], get.simplifiedFields)[0];
 		},
 	};
 }

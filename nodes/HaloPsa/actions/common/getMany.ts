@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { clientLocator, rateLimitOptions, returnAllAndLimit, simplifyField } from '../../helpers/descriptions';
-import { simplifyRecords } from '../../helpers/simplify';
+import { simplifyOutput } from '../../helpers/simplify';
 import { optionalId } from '../../helpers/values';
 import { haloApiRequestAllItems } from '../../transport';
 import type { HaloOperation } from '../resources';
@@ -154,11 +154,6 @@ export async function listRows(
 	return limit === undefined ? kept : kept.slice(0, limit);
 }
 
-/** Applies the Simplify switch of the operation being run. */
-export function finishRows(this: IExecuteFunctions, itemIndex: number, rows: IDataObject[], simplifiedFields: string[]): IDataObject[] {
-	return simplifyRecords(rows, simplifiedFields, this.getNodeParameter('simplify', itemIndex, true) as boolean);
-}
-
 /** A complete Get Many operation: filters, Return All / Limit, Simplify. */
 export function createGetManyOperation(list: HaloList, filters: ListFilter[]): HaloOperation {
 	return {
@@ -169,7 +164,7 @@ export function createGetManyOperation(list: HaloList, filters: ListFilter[]): H
 		async execute(this: IExecuteFunctions, itemIndex: number) {
 			const { qs, keep } = readListFilters.call(this, itemIndex, filters);
 			const rows = await listRows.call(this, itemIndex, list, qs, keep);
-			return finishRows.call(this, itemIndex, rows, list.simplifiedFields);
+			return simplifyOutput.call(this, itemIndex, rows, list.simplifiedFields);
 		},
 	};
 }

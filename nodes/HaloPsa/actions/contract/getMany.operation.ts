@@ -3,7 +3,8 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { haloApiRequestAllItems } from '../../transport';
 import { simplifiedAssetFields } from '../asset/fields';
 import type { ListFilter } from '../common/getMany';
-import { clientFilter, finishRows, getManyFields, idFilter, includeInactiveFilter, listRows, readListFilters } from '../common/getMany';
+import { simplifyOutput } from '../../helpers/simplify';
+import { clientFilter, getManyFields, idFilter, includeInactiveFilter, listRows, readListFilters } from '../common/getMany';
 import { simplifiedContractFields } from './fields';
 import { inForceTest } from './inForce';
 
@@ -73,8 +74,8 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 				qs: { contract_id: contract.id },
 				itemIndex,
 			});
-			contract.assets = finishRows.call(this, itemIndex, assets, simplifiedAssetFields);
+			contract.assets = simplifyOutput.call(this, itemIndex, assets, simplifiedAssetFields);
 		}
 	}
-	return finishRows.call(this, itemIndex, contracts, simplifiedContractFields);
+	return simplifyOutput.call(this, itemIndex, contracts, simplifiedContractFields);
 }

@@ -1,8 +1,8 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { maxRateLimitWaitOption, outcomeLocator, ticketLocator } from '../../helpers/descriptions';
+import { maxRateLimitWaitOption, outcomeLocator, simplifyField, ticketLocator } from '../../helpers/descriptions';
 import { resolveOutcome } from '../../helpers/outcomes';
-import { ACTION_SIMPLE_FIELDS, simplifyRecords } from '../../helpers/simplify';
+import { ACTION_SIMPLE_FIELDS, simplifyOutput } from '../../helpers/simplify';
 import { findMarkedRecord, newWriteMarker, toHtmlBody, toPlainText, withWriteMarker } from '../../helpers/html';
 import { requireId, toHaloId, withoutEmpty } from '../../helpers/values';
 import { haloApiRequest, haloApiRequestAllItems } from '../../transport';
@@ -56,13 +56,7 @@ export function noteFields(defaultOutcomeName: string, extraOptions: INodeProper
 				},
 			] as INodeProperties[]).sort((a, b) => a.displayName.localeCompare(b.displayName)),
 		},
-		{
-			displayName: 'Simplify',
-			name: 'simplify',
-			type: 'boolean',
-			default: true,
-			description: 'Whether to return a simplified version of the response instead of the raw data',
-		},
+		simplifyField,
 	];
 }
 
@@ -132,10 +126,5 @@ export async function postNote(
 		});
 	};
 	const posted = (await haloApiRequest.call(this, 'POST', '/Actions', { body, itemIndex, verifyWrite })) as IDataObject;
-	return outputActions.call(this, [posted], itemIndex);
-}
-
-export function outputActions(this: IExecuteFunctions, actions: IDataObject[], itemIndex: number): IDataObject[] {
-	const simplify = this.getNodeParameter('simplify', itemIndex, true) as boolean;
-	return simplifyRecords(actions, ACTION_SIMPLE_FIELDS, simplify);
+	return simplifyOutput.call(this, itemIndex, [posted], ACTION_SIMPLE_FIELDS);
 }

@@ -2,9 +2,9 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { rateLimitOptions, returnAllAndLimit, simplifyField, ticketLocator } from '../../helpers/descriptions';
+import { ACTION_SIMPLE_FIELDS, simplifyOutput } from '../../helpers/simplify';
 import { requireId } from '../../helpers/values';
 import { haloApiRequestAllItems } from '../../transport';
-import { outputActions } from './common';
 
 const properties: INodeProperties[] = [
 	ticketLocator(),
@@ -68,5 +68,5 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		itemIndex,
 	});
 	const matching = keepMatchingActions(actions, filters);
-	return outputActions.call(this, limit === undefined ? matching : matching.slice(0, limit), itemIndex);
+	return simplifyOutput.call(this, itemIndex, limit === undefined ? matching : matching.slice(0, limit), ACTION_SIMPLE_FIELDS);
 }

@@ -1,7 +1,8 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import type { ListFilter } from '../common/getMany';
-import { clientFilter, finishRows, getManyFields, idFilter, listRows, readListFilters } from '../common/getMany';
+import { simplifyOutput } from '../../helpers/simplify';
+import { clientFilter, getManyFields, idFilter, listRows, readListFilters } from '../common/getMany';
 
 const simplifiedInvoiceFields = ['id', 'client_id', 'client_name', 'contract_id', 'contract_ref', 'disabled', 'lines'];
 const simplifiedLineFields = [
@@ -53,6 +54,6 @@ export const description: INodeProperties[] = getManyFields(
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject[]> {
 	const { qs, keep } = readListFilters.call(this, itemIndex, filters);
 	const invoices = await listRows.call(this, itemIndex, invoiceList, qs, keep);
-	for (const invoice of invoices) invoice.lines = finishRows.call(this, itemIndex, linesOf(invoice), simplifiedLineFields);
-	return finishRows.call(this, itemIndex, invoices, simplifiedInvoiceFields);
+	for (const invoice of invoices) invoice.lines = simplifyOutput.call(this, itemIndex, linesOf(invoice), simplifiedLineFields);
+	return simplifyOutput.call(this, itemIndex, invoices, simplifiedInvoiceFields);
 }

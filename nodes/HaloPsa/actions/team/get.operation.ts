@@ -1,16 +1,16 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { simplifyField } from '../../helpers/descriptions';
+import { rateLimitOptions, simplifyField } from '../../helpers/descriptions';
+import { simplifyOutput } from '../../helpers/simplify';
 import { requireId } from '../../helpers/values';
 import { haloApiRequestAllItems } from '../../transport';
 import { recordIdField, showOnlyFor } from '../common/fields';
-import { finishRows } from '../common/getMany';
 import { simplifiedTeamFields } from './fields';
 
 const teamIdField = recordIdField('teamId', 'Team ID', 'The ID of the team to get');
 
-export const description: INodeProperties[] = showOnlyFor('team', 'get', [teamIdField, simplifyField]);
+export const description: INodeProperties[] = showOnlyFor('team', 'get', [teamIdField, simplifyField, rateLimitOptions]);
 
 /** Halo documents teams as one short bare-array list, so a team is picked from that list. */
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
@@ -23,5 +23,5 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 			description: 'Check the Team ID; Get Many on the Team resource lists the teams Halo has.',
 		});
 	}
-	return finishRows.call(this, itemIndex, [team], simplifiedTeamFields)[0];
+	return simplifyOutput.call(this, itemIndex, [team], simplifiedTeamFields)[0];
 }

@@ -2,9 +2,10 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
 import { rateLimitOptions, simplifyField, ticketLocator } from '../../helpers/descriptions';
+import { simplifyOutput, TICKET_SIMPLE_FIELDS } from '../../helpers/simplify';
 import { requireId, toHaloId } from '../../helpers/values';
 import { haloApiRequest, haloApiRequestAllItems } from '../../transport';
-import { getTicket, outputTickets } from './common';
+import { getTicket } from './common';
 
 const properties: INodeProperties[] = [
 	ticketLocator(),
@@ -55,5 +56,5 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		itemIndex,
 		verifyWrite,
 	})) as IDataObject;
-	return outputTickets.call(this, [closed], itemIndex);
+	return simplifyOutput.call(this, itemIndex, [closed], TICKET_SIMPLE_FIELDS);
 }

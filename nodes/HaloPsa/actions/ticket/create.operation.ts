@@ -3,9 +3,10 @@ import { updateDisplayOptions } from 'n8n-workflow';
 
 import { clientLocator, rateLimitOptions, simplifyField } from '../../helpers/descriptions';
 import { findMarkedRecord, newWriteMarker, withWriteMarker } from '../../helpers/html';
+import { simplifyOutput, TICKET_SIMPLE_FIELDS } from '../../helpers/simplify';
 import { optionalId, toHaloId } from '../../helpers/values';
 import { haloApiRequest, haloApiRequestAllItems } from '../../transport';
-import { getTicket, outputTickets } from './common';
+import { getTicket } from './common';
 import { createOnlyFieldOptions, ticketFieldOptions, toTicketBody } from './fields';
 
 const properties: INodeProperties[] = [
@@ -65,5 +66,5 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	};
 
 	const created = (await haloApiRequest.call(this, 'POST', '/Tickets', { body, itemIndex, verifyWrite })) as IDataObject;
-	return outputTickets.call(this, [created], itemIndex);
+	return simplifyOutput.call(this, itemIndex, [created], TICKET_SIMPLE_FIELDS);
 }

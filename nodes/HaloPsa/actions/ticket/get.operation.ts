@@ -2,8 +2,9 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { rateLimitOptions, simplifyField, ticketLocator } from '../../helpers/descriptions';
+import { simplifyOutput, TICKET_SIMPLE_FIELDS } from '../../helpers/simplify';
 import { requireId } from '../../helpers/values';
-import { getTicket, outputTickets } from './common';
+import { getTicket } from './common';
 
 const properties: INodeProperties[] = [ticketLocator(), simplifyField, rateLimitOptions];
 
@@ -11,5 +12,5 @@ export const description = updateDisplayOptions({ show: { resource: ['ticket'], 
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject[]> {
 	const ticketId = requireId.call(this, 'ticketId', 'ticket ID', itemIndex);
-	return outputTickets.call(this, [await getTicket.call(this, ticketId, itemIndex)], itemIndex);
+	return simplifyOutput.call(this, itemIndex, [await getTicket.call(this, ticketId, itemIndex)], TICKET_SIMPLE_FIELDS);
 }

@@ -2,9 +2,9 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
 import { clientLocator, rateLimitOptions, returnAllAndLimit, simplifyField } from '../../helpers/descriptions';
+import { simplifyOutput, TICKET_SIMPLE_FIELDS } from '../../helpers/simplify';
 import { mapHaloIds, toHaloDate, toHaloId } from '../../helpers/values';
 import { haloApiRequestAllItems } from '../../transport';
-import { outputTickets } from './common';
 
 const properties: INodeProperties[] = [
 	...returnAllAndLimit,
@@ -112,5 +112,5 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		});
 	}
 	const tickets = await haloApiRequestAllItems.call(this, '/Tickets', 'tickets', { qs, limit, itemIndex });
-	return outputTickets.call(this, tickets, itemIndex);
+	return simplifyOutput.call(this, itemIndex, tickets, TICKET_SIMPLE_FIELDS);
 }

@@ -2,9 +2,10 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
 import { rateLimitOptions, simplifyField, ticketLocator } from '../../helpers/descriptions';
+import { simplifyOutput, TICKET_SIMPLE_FIELDS } from '../../helpers/simplify';
 import { requireId } from '../../helpers/values';
 import { haloApiRequest } from '../../transport';
-import { getTicket, outputTickets } from './common';
+import { getTicket } from './common';
 import { ticketFieldOptions, toTicketBody } from './fields';
 
 const properties: INodeProperties[] = [
@@ -49,5 +50,5 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		return ticketHasValues(ticket, fields) && !fields.customfields ? ticket : undefined;
 	};
 	const updated = (await haloApiRequest.call(this, 'POST', '/Tickets', { body, itemIndex, verifyWrite })) as IDataObject;
-	return outputTickets.call(this, [updated], itemIndex);
+	return simplifyOutput.call(this, itemIndex, [updated], TICKET_SIMPLE_FIELDS);
 }
