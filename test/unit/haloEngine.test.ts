@@ -2,6 +2,7 @@ import {
 	DEFAULT_RETRY_POLICY,
 	decideRetry,
 	extractHaloError,
+	hasMoreRows,
 	initialRetryState,
 	isDeleteAlreadyDone,
 	normalizeHaloBaseUrl,
@@ -100,6 +101,14 @@ describe('paginate', () => {
 		});
 		expect(result).toHaveLength(100);
 		expect(calls).toBe(2);
+	});
+
+	it('tells whether a list goes on from record_count and the rows seen, not from the page size asked', () => {
+		expect(hasMoreRows({ rows: [{}, {}], recordCount: 5 }, 4, 50)).toBe(true);
+		expect(hasMoreRows({ rows: [{}, {}], recordCount: 5 }, 5, 50)).toBe(false);
+		expect(hasMoreRows({ rows: [], recordCount: 5 }, 0, 50)).toBe(false);
+		expect(hasMoreRows({ rows: new Array(50).fill({}) }, 50, 50)).toBe(true);
+		expect(hasMoreRows({ rows: new Array(20).fill({}) }, 20, 50)).toBe(false);
 	});
 
 	it('reads envelopes and bare arrays', () => {
