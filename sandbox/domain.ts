@@ -42,6 +42,17 @@ export function changeTicketStatus(state: SandboxState, ticket: Ticket, statusId
 	}
 }
 
+/** 400 for an agent or team (other than 0, unassigned) that does not exist. */
+export function checkReassignment(state: SandboxState, change: { agentId?: number; teamId?: number }): void {
+	const { store } = state;
+	if (change.agentId !== undefined && change.agentId !== 0 && !store.agents.get(change.agentId)) {
+		throw dotNetError(400, `Invalid agent_id: ${change.agentId} does not exist`);
+	}
+	if (change.teamId !== undefined && change.teamId !== 0 && !store.teams.get(change.teamId)) {
+		throw dotNetError(400, `Invalid team_id: ${change.teamId} does not exist`);
+	}
+}
+
 /** Reassigns a ticket, firing Ticket Reassigned when the agent or team changed. */
 export function reassignTicket(
 	state: SandboxState,
@@ -51,12 +62,7 @@ export function reassignTicket(
 	now: number,
 ): void {
 	const { store } = state;
-	if (change.agentId !== undefined && change.agentId !== 0 && !store.agents.get(change.agentId)) {
-		throw dotNetError(400, `Invalid agent: ${change.agentId} does not exist`);
-	}
-	if (change.teamId !== undefined && change.teamId !== 0 && !store.teams.get(change.teamId)) {
-		throw dotNetError(400, `Invalid team: ${change.teamId} does not exist`);
-	}
+	checkReassignment(state, change);
 	const agentChanged = change.agentId !== undefined && change.agentId !== ticket.agent_id;
 	const teamChanged = change.teamId !== undefined && change.teamId !== ticket.team_id;
 	if (!agentChanged && !teamChanged) return;
@@ -103,18 +109,21 @@ export interface NewAction {
 	important?: boolean;
 	/** Who wrote it: an agent (API or human), an end user (by email) or the system. */
 	author: { type: 'agent'; agent: Agent } | { type: 'user'; name: string; email: string } | { type: 'system' };
+	/** The agent whose outcome rights are checked: the token's agent (default: the author agent). */
+	caller?: Agent;
 }
 
 /**
- * Adds an action the way Halo does: the outcome decides visibility, email and the new status
- * unless the request overrides them; an agent denied the outcome gets 403; an email is recorded
- * as outbound; the ticket's status, agent and team follow `new_status`/`new_agent`/`new_team`.
+ * Validates an action and builds it without writing anything: 404 for an unknown ticket, 403
+ * for an outcome the calling agent is denied, 400 for an unknown status/agent/team or an email
+ * without a recipient. `addAction` runs it again right before writing.
  */
-export function addAction(state: SandboxState, request: NewAction, now: number): Action {
+export function planAction(state: SandboxState, request: NewAction, now: number): { ticket: Ticket; action: Action } {
 	const { store } = state;
 	const ticket = ticketOrThrow(state, request.ticketId);
 	const { outcome, author } = request;
-	if (author.type === 'agent' && author.agent.deniedOutcomeIds.includes(outcome.id)) {
+	const caller = request.caller ?? (author.type === 'agent' ? author.agent : undefined);
+	if (caller?.deniedOutcomeIds.includes(outcome.id)) {
 		throw dotNetError(403, 'You do not have access to this Action', 'System.UnauthorizedAccessException');
 	}
 	const sendEmail = request.sendEmail ?? outcome.sendemail;
@@ -146,9 +155,23 @@ export function addAction(state: SandboxState, request: NewAction, now: number):
 		timetaken: request.timeTaken ?? 0,
 		new_status: newStatus ?? 0,
 	};
+	return { ticket, action };
+}
+
+/**
+ * Adds an action the way Halo does: the outcome decides visibility, email and the new status
+ * unless the request overrides them; an agent denied the outcome gets 403; an email is recorded
+ * as outbound; the ticket's status, agent and team follow `new_status`/`new_agent`/`new_team`.
+ */
+export function addAction(state: SandboxState, request: NewAction, now: number): Action {
+	const { store } = state;
+	const { ticket, action } = planAction(state, request, now);
+	const { outcome, author } = request;
+	const agentId = action.who_agentid;
+	const newStatus = action.new_status;
 	store.actions.insert(action);
 	ticket.last_update = haloDate(now);
-	if (sendEmail) {
+	if (action.sendemail) {
 		state.emails.push({
 			ticket_id: ticket.id,
 			action_id: action.id,

@@ -1,14 +1,35 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { parseHaloDate } from './dates';
+import { integerFrom } from './numbers';
 
-/** An answer other than success; thrown by handlers, written by the server. */
+/** The human-readable part of an error body, so `error.message` reads well outside HTTP (CLI, code). */
+function messageOf(body: unknown): string {
+	if (typeof body === 'string') return body;
+	const fields = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>;
+	const text = fields.Message ?? fields.error_description ?? fields.title;
+	return typeof text === 'string' ? text : JSON.stringify(body);
+}
+
+/** An answer other than success; thrown by handlers, written by `writeError`. */
 export class HaloHttpError extends Error {
 	constructor(
 		readonly status: number,
 		readonly body: unknown,
 		readonly contentType = 'application/json; charset=utf-8',
 	) {
-		super(typeof body === 'string' ? body : JSON.stringify(body));
+		super(messageOf(body));
+	}
+}
+
+/** OAuth-style token endpoint errors: `{ error, error_description }`. */
+export class OAuthError extends HaloHttpError {
+	constructor(
+		status: number,
+		readonly error: string,
+		readonly description: string,
+	) {
+		super(status, { error, error_description: description });
 	}
 }
 
@@ -74,6 +95,35 @@ export function writeText(res: ServerResponse, status: number, text: string, con
 	res.end(text);
 }
 
+/**
+ * Says where an error happened in a list (`events[2]`, `Record [1]`): prefixes a .NET error's
+ * Message and a model error's field keys. Other errors pass unchanged.
+ */
+export function withPrefix(error: unknown, prefix: string): unknown {
+	if (!(error instanceof HaloHttpError) || typeof error.body !== 'object' || error.body === null) return error;
+	const body = error.body as Record<string, unknown>;
+	if (typeof body.Message === 'string') {
+		return new HaloHttpError(error.status, { ...body, Message: `${prefix}: ${body.Message}` }, error.contentType);
+	}
+	if (typeof body.errors === 'object' && body.errors !== null) {
+		const errors = Object.fromEntries(Object.entries(body.errors).map(([key, value]) => [key ? `${prefix}.${key}` : prefix, value]));
+		return new HaloHttpError(error.status, { ...body, errors }, error.contentType);
+	}
+	return error;
+}
+
+/** The one error writer (API and control routes): a thrown answer as is, anything else as Halo's 500. */
+export function writeError(res: ServerResponse, error: unknown): void {
+	if (error instanceof HaloHttpError) {
+		if (typeof error.body === 'string') writeText(res, error.status, error.body, error.contentType);
+		else writeJson(res, error.status, error.body);
+		return;
+	}
+	// A bug in the sandbox answers like a Halo server error instead of crashing the process.
+	const message = error instanceof Error ? error.message : String(error);
+	writeJson(res, 500, { ClassName: 'System.Exception', Message: `Sandbox internal error: ${message}` });
+}
+
 const maxBodyBytes = 10 * 1024 * 1024;
 
 export function readBody(req: IncomingMessage): Promise<string> {
@@ -124,8 +174,8 @@ export class Query {
 	int(name: string): number | undefined {
 		const value = this.string(name);
 		if (value === undefined) return undefined;
-		const number = Number(value);
-		if (!Number.isInteger(number)) throw modelError({ [name]: [`The value '${value}' is not valid for ${name}.`] });
+		const number = integerFrom(value);
+		if (number === undefined) throw modelError({ [name]: [`The value '${value}' is not valid for ${name}.`] });
 		return number;
 	}
 
@@ -141,8 +191,8 @@ export class Query {
 		const value = this.string(name);
 		if (value === undefined) return undefined;
 		return value.split(',').map((part) => {
-			const number = Number(part.trim());
-			if (!Number.isInteger(number)) throw modelError({ [name]: [`The value '${value}' is not valid for ${name}.`] });
+			const number = integerFrom(part);
+			if (number === undefined) throw modelError({ [name]: [`The value '${value}' is not valid for ${name}.`] });
 			return number;
 		});
 	}
@@ -150,7 +200,7 @@ export class Query {
 	date(name: string): number | undefined {
 		const value = this.string(name);
 		if (value === undefined) return undefined;
-		const time = Date.parse(value);
+		const time = parseHaloDate(value);
 		if (Number.isNaN(time)) throw modelError({ [name]: [`The value '${value}' is not valid for ${name}.`] });
 		return time;
 	}

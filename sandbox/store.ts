@@ -9,6 +9,7 @@ import type {
 	Contract,
 	ContractType,
 	Dataset,
+	InvoiceLine,
 	Item,
 	Outcome,
 	Priority,
@@ -80,14 +81,16 @@ export class HaloStore {
 		fill(this.tickets, dataset.tickets);
 		fill(this.actions, dataset.actions);
 		this.software = dataset.software;
-		for (const invoice of dataset.invoices) {
-			for (const line of invoice.lines) this.lastInvoiceLineId = Math.max(this.lastInvoiceLineId, line.id);
-		}
+		for (const invoice of dataset.invoices) this.noteInvoiceLines(invoice.lines);
 	}
 
+	/** The id the next new invoice line gets; `noteInvoiceLines` moves it on once lines are written. */
 	nextInvoiceLineId(): number {
-		this.lastInvoiceLineId += 1;
-		return this.lastInvoiceLineId;
+		return this.lastInvoiceLineId + 1;
+	}
+
+	noteInvoiceLines(lines: readonly InvoiceLine[]): void {
+		for (const line of lines) this.lastInvoiceLineId = Math.max(this.lastInvoiceLineId, line.id);
 	}
 
 	isClosedStatus(statusId: number): boolean {

@@ -100,10 +100,16 @@ export class Table<T extends Row> {
 		return row;
 	}
 
-	/** Applies a change to a row and moves it between index buckets when its keys changed. */
-	update(row: T, change: (row: T) => void): T {
+	/**
+	 * Applies a change atomically: `change` edits a shallow copy (so it must assign fields, not
+	 * mutate nested values in place); only when it returns is the copy written to the row and the
+	 * row moved between index buckets. A change that throws leaves the row and indexes untouched.
+	 */
+	update(row: T, change: (draft: T) => void): T {
+		const draft = { ...row };
+		change(draft);
 		const before = [...this.indexes.values()].map((index) => keysOf(index.keyOf, row));
-		change(row);
+		Object.assign(row, draft);
 		[...this.indexes.values()].forEach((index, position) => {
 			const after = keysOf(index.keyOf, row);
 			const previous = before[position];
@@ -119,6 +125,13 @@ export class Table<T extends Row> {
 			}
 		});
 		return row;
+	}
+
+	/** Runs `change` on a throwaway copy of the row: validates an update without writing it. */
+	preview(row: T, change: (draft: T) => void): T {
+		const draft = { ...row };
+		change(draft);
+		return draft;
 	}
 
 	remove(id: number): T | undefined {

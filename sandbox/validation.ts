@@ -1,9 +1,14 @@
-import { modelError } from './http';
+import { haloDate, parseHaloDate } from './dates';
+import { dotNetError, modelError } from './http';
+import { decimalFrom, integerFrom } from './numbers';
 
 /** The type a writable field binds to, as Halo's (Newtonsoft-based) model binder converts it. */
 export type FieldType = 'int' | 'number' | 'bool' | 'string' | 'date' | 'array' | 'object';
 
-export type Schema = Record<string, FieldType>;
+/** A field: a plain type, or a list of records bound with their own schema (an invoice's `lines`). */
+export type Field = FieldType | { records: Schema };
+
+export type Schema = Record<string, Field>;
 
 const converterNames: Record<FieldType, string> = {
 	int: 'integer',
@@ -22,28 +27,31 @@ function describe(value: unknown): string {
 	return String(value);
 }
 
+/** ISO 8601 dates and date-times (`2025-03-01`, `2025-03-01T09:30:00`, with an optional zone). */
+const isoDate = /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?(Z|[+-]\d{2}:?\d{2})?$/i;
+
 /** Converts one value; undefined means it cannot be converted. Null stays null. */
 function convert(type: FieldType, value: unknown): unknown {
 	if (value === null) return null;
 	switch (type) {
-		case 'int': {
-			const number = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
-			return typeof number === 'number' && Number.isInteger(number) ? number : undefined;
-		}
-		case 'number': {
-			const number = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
-			return typeof number === 'number' && Number.isFinite(number) ? number : undefined;
-		}
+		case 'int':
+			return integerFrom(value);
+		case 'number':
+			return decimalFrom(value);
 		case 'bool':
 			if (typeof value === 'boolean') return value;
-			if (value === 'true' || value === 'false') return value === 'true';
+			if (typeof value === 'string' && /^(true|false)$/i.test(value)) return value.toLowerCase() === 'true';
 			return value === 0 || value === 1 ? value === 1 : undefined;
 		case 'string':
 			return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean'
 				? String(value)
 				: undefined;
-		case 'date':
-			return typeof value === 'string' && !Number.isNaN(Date.parse(value)) ? value : undefined;
+		case 'date': {
+			if (typeof value !== 'string' || !isoDate.test(value.trim())) return undefined;
+			const time = parseHaloDate(value.trim().replace(' ', 'T'));
+			// Stored the way Halo writes dates: UTC without a zone.
+			return Number.isNaN(time) ? undefined : haloDate(time);
+		}
 		case 'array':
 			return Array.isArray(value) ? value : undefined;
 		case 'object':
@@ -52,9 +60,43 @@ function convert(type: FieldType, value: unknown): unknown {
 }
 
 /**
+ * Binds one record at `path` into `errors`: known fields are converted to their types (unknown
+ * fields are ignored). Nulls are dropped at the top level (Halo treats them as "not sent") and
+ * kept in nested records, where they clear a value (a line's `enddate: null`).
+ */
+function bindRecord(value: unknown, schema: Schema, path: string, errors: Record<string, string[]>, keepNulls: boolean): Record<string, unknown> {
+	if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+		errors[path || '$'] = [`Could not convert ${describe(value)} to a record. Path '${path || '$'}'.`];
+		return {};
+	}
+	const record: Record<string, unknown> = {};
+	for (const [rawName, raw] of Object.entries(value as Record<string, unknown>)) {
+		const name = rawName.toLowerCase();
+		const field = schema[name];
+		if (!field) continue;
+		const fieldPath = path ? `${path}.${name}` : name;
+		if (typeof field === 'object') {
+			if (raw === null) continue;
+			if (!Array.isArray(raw)) {
+				errors[fieldPath] = [`Could not convert ${describe(raw)} to List. Path '${fieldPath}'.`];
+				continue;
+			}
+			record[name] = raw.map((element, index) => bindRecord(element, field.records, `${fieldPath}[${index}]`, errors, true));
+			continue;
+		}
+		const converted = convert(field, raw);
+		if (converted === undefined) {
+			errors[fieldPath] = [`Could not convert ${describe(raw)} to ${converterNames[field]}. Path '${fieldPath}'.`];
+			continue;
+		}
+		if (converted !== null || keepNulls) record[name] = converted;
+	}
+	return record;
+}
+
+/**
  * Binds an array-bodied POST the way Halo's model binder does: the body must be an array of
- * objects, known fields are converted to their types (unknown fields are ignored), and every
- * failure is reported at once as `"[i].field": [...]`.
+ * objects, and every failure is reported at once as `"[i].field": [...]`.
  */
 export function bindArray(body: unknown, schema: Schema): Array<Record<string, unknown>> {
 	if (!Array.isArray(body)) {
@@ -66,27 +108,48 @@ export function bindArray(body: unknown, schema: Schema): Array<Record<string, u
 	}
 	if (body.length === 0) throw modelError({ $: ['The request must contain at least one record.'] });
 	const errors: Record<string, string[]> = {};
-	const records = body.map((element, index) => {
-		if (typeof element !== 'object' || element === null || Array.isArray(element)) {
-			errors[`[${index}]`] = [`Could not convert ${describe(element)} to a record. Path '[${index}]'.`];
-			return {};
-		}
-		const record: Record<string, unknown> = {};
-		for (const [rawName, value] of Object.entries(element as Record<string, unknown>)) {
-			const name = rawName.toLowerCase();
-			const type = schema[name];
-			if (!type) continue;
-			const converted = convert(type, value);
-			if (converted === undefined) {
-				errors[`[${index}].${name}`] = [
-					`Could not convert ${describe(value)} to ${converterNames[type]}. Path '[${index}].${name}'.`,
-				];
-				continue;
-			}
-			if (converted !== null) record[name] = converted;
-		}
-		return record;
-	});
+	const records = body.map((element, index) => bindRecord(element, schema, `[${index}]`, errors, false));
 	if (Object.keys(errors).length > 0) throw modelError(errors);
 	return records;
 }
+
+/** Binds one JSON object (a control-API body) with errors keyed by field name. */
+export function bindObject(body: unknown, schema: Schema): Record<string, unknown> {
+	const errors: Record<string, string[]> = {};
+	const record = bindRecord(body, schema, '', errors, false);
+	if (Object.keys(errors).length > 0) throw modelError(errors);
+	return record;
+}
+
+/*
+ * Settings of the sandbox itself (options, control API, CLI): strict types and sane ranges, so a
+ * typo or a string never becomes NaN, a timer overflow or an out-of-memory dataset.
+ */
+
+export function integerSetting(value: unknown, name: string, min: number, max: number): number {
+	if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+		throw dotNetError(400, `${name} must be an integer from ${min} to ${max}; got ${JSON.stringify(value) ?? 'nothing'}`, 'System.ArgumentException');
+	}
+	return value;
+}
+
+export function booleanSetting(value: unknown, name: string): boolean {
+	if (typeof value !== 'boolean') {
+		throw dotNetError(400, `${name} must be true or false; got ${JSON.stringify(value) ?? 'nothing'}`, 'System.ArgumentException');
+	}
+	return value;
+}
+
+export function objectSetting(value: unknown, name: string, allowed: readonly string[]): Record<string, unknown> {
+	if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+		throw dotNetError(400, `${name} must be a JSON object`, 'System.ArgumentException');
+	}
+	const unknown = Object.keys(value).filter((key) => !allowed.includes(key));
+	if (unknown.length > 0) {
+		throw dotNetError(400, `${name}: unknown field(s) ${unknown.join(', ')}; known: ${allowed.join(', ')}`, 'System.ArgumentException');
+	}
+	return value as Record<string, unknown>;
+}
+
+/** setTimeout overflows past 2^31-1 ms; no sandbox delay needs more than ten minutes. */
+export const maxDelayMs = 10 * 60 * 1000;

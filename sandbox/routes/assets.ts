@@ -1,15 +1,24 @@
 import { dotNetError, notFound, ok } from '../http';
 import type { Asset } from '../types';
 import { assetView } from '../views';
-import { allOf, assignFields, containsText, envelope, pageOf, reference, type ApiRoute, type RouteContext } from './context';
+import { allOf, assignFields, checkReferences, containsText, envelope, pageOf, reference, type ApiRoute, type RouteContext } from './context';
 import { entityRoutes } from './entity';
 
-function contractIdsFrom(record: Record<string, unknown>, context: RouteContext): number[] | undefined {
+/** Every id an asset write may reference must exist (checked before anything is written). */
+function checkAssetReferences(record: Record<string, unknown>, { store }: RouteContext): void {
+	checkReferences(record, {
+		client_id: (id) => store.clients.get(id),
+		site_id: (id) => store.sites.get(id),
+		assettype_id: (id) => store.assetTypes.get(id),
+		contract_id: (id) => store.contracts.get(id),
+	});
+}
+
+/** `contract_id` sets the asset's main contract (0 clears its contracts). */
+function contractIdsFrom(record: Record<string, unknown>): number[] | undefined {
 	const contractId = record.contract_id as number | undefined;
 	if (contractId === undefined) return undefined;
-	if (contractId === 0) return [];
-	reference(context.store.contracts.get(contractId), 'contract_id', contractId);
-	return [contractId];
+	return contractId === 0 ? [] : [contractId];
 }
 
 const assetRoutes = entityRoutes<Asset>({
@@ -60,9 +69,10 @@ const assetRoutes = entityRoutes<Asset>({
 	},
 	create: (record, context) => {
 		const { store } = context;
+		checkAssetReferences(record, context);
 		const clientId = record.client_id as number | undefined;
 		reference(clientId ? store.clients.get(clientId) : undefined, 'client_id', clientId);
-		const typeId = (record.assettype_id as number | undefined) ?? 1;
+		const typeId = (record.assettype_id as number | undefined) || 1;
 		reference(store.assetTypes.get(typeId), 'assettype_id', typeId);
 		const id = store.assets.nextId();
 		return {
@@ -73,13 +83,15 @@ const assetRoutes = entityRoutes<Asset>({
 			site_id: (record.site_id as number | undefined) ?? store.sites.bucket('client', clientId as number)[0]?.id ?? 0,
 			assettype_id: typeId,
 			inactive: (record.inactive as boolean | undefined) ?? false,
-			contract_ids: contractIdsFrom(record, context) ?? [],
+			contract_ids: contractIdsFrom(record) ?? [],
 		};
 	},
-	update: (asset, record, context) => {
-		if (record.assettype_id !== undefined) reference(context.store.assetTypes.get(record.assettype_id as number), 'assettype_id', record.assettype_id);
-		assignFields(asset, record, ['inventory_number', 'key_field', 'client_id', 'site_id', 'assettype_id', 'inactive']);
-		asset.contract_ids = contractIdsFrom(record, context) ?? asset.contract_ids;
+	update: (draft, record, context) => {
+		checkAssetReferences(record, context);
+		if (record.client_id === 0) reference(undefined, 'client_id', 0);
+		if (record.assettype_id === 0) reference(undefined, 'assettype_id', 0);
+		assignFields(draft, record, ['inventory_number', 'key_field', 'client_id', 'site_id', 'assettype_id', 'inactive']);
+		draft.contract_ids = contractIdsFrom(record) ?? draft.contract_ids;
 	},
 	events: { created: 'assetCreated', updated: 'assetUpdated', objectKey: 'asset' },
 	doubleKeys: ['contract_id'],

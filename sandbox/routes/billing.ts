@@ -1,16 +1,25 @@
-import { haloDate, parseHaloDate } from '../dates';
+import { haloDate } from '../dates';
 import { dotNetError } from '../http';
 import type { HaloStore } from '../store';
 import type { Contract, InvoiceLine, Item, RecurringInvoice } from '../types';
+import type { Schema } from '../validation';
 import { contractView, invoiceView, itemView } from '../views';
-import { allOf, assignFields, containsText, envelope, pageOf, reference, type ApiRoute, type RouteContext } from './context';
+import { allOf, assignFields, checkReferences, containsText, envelope, pageOf, reference, type ApiRoute, type RouteContext } from './context';
 import { entityRoutes } from './entity';
 
 /** Contracts, recurring invoices and items: the billing side the deployment policies read. */
 
+/** Dates arrive already bound (checked and written the Halo way). */
 function dateField(record: Record<string, unknown>, field: string): string | undefined {
-	const value = record[field] as string | undefined;
-	return value === undefined ? undefined : haloDate(parseHaloDate(value));
+	return record[field] as string | undefined;
+}
+
+function checkContractReferences(record: Record<string, unknown>, { store }: RouteContext): void {
+	checkReferences(record, {
+		client_id: (id) => store.clients.get(id),
+		site_id: (id) => store.sites.get(id),
+		contracttype: (id) => store.contractTypes.get(id),
+	});
 }
 
 const contractRoutes = entityRoutes<Contract>({
@@ -45,10 +54,12 @@ const contractRoutes = entityRoutes<Contract>({
 		]);
 		return envelope(pageOf(query, candidates, matches), 'contracts', (contract) => contractView(contract, store, now, false));
 	},
-	create: (record, { store, now }) => {
+	create: (record, context) => {
+		const { store, now } = context;
+		checkContractReferences(record, context);
 		const clientId = record.client_id as number | undefined;
 		reference(clientId ? store.clients.get(clientId) : undefined, 'client_id', clientId);
-		const type = (record.contracttype as number | undefined) ?? 2;
+		const type = (record.contracttype as number | undefined) || 2;
 		reference(store.contractTypes.get(type), 'contracttype', type);
 		return {
 			id: store.contracts.nextId(),
@@ -62,48 +73,78 @@ const contractRoutes = entityRoutes<Contract>({
 			renewed: false,
 		};
 	},
-	update: (contract, record, { store }) => {
-		if (record.contracttype !== undefined) reference(store.contractTypes.get(record.contracttype as number), 'contracttype', record.contracttype);
-		assignFields(contract, record, ['client_id', 'site_id', 'ref', 'active', 'contracttype']);
-		contract.start_date = dateField(record, 'start_date') ?? contract.start_date;
-		contract.end_date = dateField(record, 'end_date') ?? contract.end_date;
+	update: (draft, record, context) => {
+		checkContractReferences(record, context);
+		if (record.client_id === 0) reference(undefined, 'client_id', 0);
+		if (record.contracttype === 0) reference(undefined, 'contracttype', 0);
+		assignFields(draft, record, ['client_id', 'site_id', 'ref', 'active', 'contracttype']);
+		draft.start_date = dateField(record, 'start_date') ?? draft.start_date;
+		draft.end_date = dateField(record, 'end_date') ?? draft.end_date;
 	},
 	events: { created: 'contractCreated', updated: 'contractUpdated', objectKey: 'contract' },
 	doubleKeys: ['client_id'],
 });
 
-/** Replaces an invoice's lines from the request: a line with an id updates that line, others are new. */
-function linesFrom(value: unknown, invoice: RecurringInvoice, store: HaloStore): InvoiceLine[] {
-	if (!Array.isArray(value)) throw dotNetError(400, 'lines must be an array');
-	return value.map((entry, index) => {
-		if (typeof entry !== 'object' || entry === null) throw dotNetError(400, `lines[${index}] must be an object`);
-		const fields = entry as Record<string, unknown>;
-		const previous = invoice.lines.find((line) => line.id === Number(fields.id));
-		const itemId = Number(fields._itemid ?? fields.item_id ?? previous?.item_id);
-		const item = reference(store.items.get(itemId), `lines[${index}]._itemid`, fields._itemid ?? fields.item_id);
-		const date = (name: 'startdate' | 'enddate') =>
-			fields[name] === undefined ? (previous?.[name] ?? null) : fields[name] === null ? null : haloDate(parseHaloDate(String(fields[name])));
+const lineSchema: Schema = {
+	id: 'int',
+	_itemid: 'int',
+	item_id: 'int',
+	qty_order: 'number',
+	unit_price: 'number',
+	asset_id: 'int',
+	contract_id: 'int',
+	startdate: 'date',
+	enddate: 'date',
+	isinactive: 'bool',
+};
+
+/**
+ * Replaces an invoice's lines from bound line records: a line with one of the invoice's line ids
+ * updates that line, any other is new. Validates every reference; writes nothing (new lines take
+ * ids from the store's counter, which moves on only once the invoice is written).
+ */
+function linesFrom(records: ReadonlyArray<Record<string, unknown>>, invoice: RecurringInvoice, store: HaloStore): InvoiceLine[] {
+	let nextLineId = store.nextInvoiceLineId();
+	return records.map((fields, index) => {
+		const previous = invoice.lines.find((line) => line.id === fields.id);
+		const itemId = (fields._itemid ?? fields.item_id ?? previous?.item_id) as number | null | undefined;
+		if (itemId === undefined || itemId === null) throw dotNetError(400, `lines[${index}]._itemid (the item billed) is required`);
+		const item = reference(store.items.get(itemId), `lines[${index}]._itemid`, itemId);
+		checkReferences(fields, {
+			asset_id: (id) => store.assets.get(id),
+			contract_id: (id) => store.contracts.get(id),
+		});
+		const date = (name: 'startdate' | 'enddate') => (fields[name] === undefined ? (previous?.[name] ?? null) : (fields[name] as string | null));
 		return {
-			id: previous?.id ?? store.nextInvoiceLineId(),
+			id: previous?.id ?? nextLineId++,
 			ihid: invoice.id,
 			item_id: item.id,
-			qty_order: Number(fields.qty_order ?? previous?.qty_order ?? 1),
-			unit_price: Number(fields.unit_price ?? previous?.unit_price ?? item.baseprice),
-			asset_id: Number(fields.asset_id ?? previous?.asset_id ?? 0),
-			contract_id: Number(fields.contract_id ?? previous?.contract_id ?? invoice.contract_id),
+			qty_order: (fields.qty_order ?? previous?.qty_order ?? 1) as number,
+			unit_price: (fields.unit_price ?? previous?.unit_price ?? item.baseprice) as number,
+			asset_id: (fields.asset_id ?? previous?.asset_id ?? 0) as number,
+			contract_id: (fields.contract_id ?? previous?.contract_id ?? invoice.contract_id) as number,
 			startdate: date('startdate'),
 			enddate: date('enddate'),
-			isinactive: Boolean(fields.isinactive ?? previous?.isinactive ?? false),
+			isinactive: (fields.isinactive ?? previous?.isinactive ?? false) as boolean,
 		};
 	});
 }
+
+function checkInvoiceReferences(record: Record<string, unknown>, { store }: RouteContext): void {
+	checkReferences(record, {
+		client_id: (id) => store.clients.get(id),
+		contract_id: (id) => store.contracts.get(id),
+	});
+}
+
+type LineRecords = Array<Record<string, unknown>>;
 
 const invoiceRoutes = entityRoutes<RecurringInvoice>({
 	path: '/api/recurringinvoice',
 	entity: 'Recurring Invoice',
 	area: 'invoices',
 	table: (store) => store.invoices,
-	schema: { id: 'int', client_id: 'int', contract_id: 'int', disabled: 'bool', invoice_date: 'date', lines: 'array' },
+	schema: { id: 'int', client_id: 'int', contract_id: 'int', disabled: 'bool', invoice_date: 'date', lines: { records: lineSchema } },
 	// A single recurring invoice always comes with its lines.
 	view: (invoice, { store }) => invoiceView(invoice, store, true),
 	list: ({ store, query }) => {
@@ -121,6 +162,7 @@ const invoiceRoutes = entityRoutes<RecurringInvoice>({
 	},
 	create: (record, context: RouteContext) => {
 		const { store, now } = context;
+		checkInvoiceReferences(record, context);
 		const clientId = record.client_id as number | undefined;
 		reference(clientId ? store.clients.get(clientId) : undefined, 'client_id', clientId);
 		const invoice: RecurringInvoice = {
@@ -131,14 +173,17 @@ const invoiceRoutes = entityRoutes<RecurringInvoice>({
 			invoice_date: dateField(record, 'invoice_date') ?? haloDate(now),
 			lines: [],
 		};
-		if (record.lines !== undefined) invoice.lines = linesFrom(record.lines, invoice, store);
+		if (record.lines !== undefined) invoice.lines = linesFrom(record.lines as LineRecords, invoice, store);
 		return invoice;
 	},
-	update: (invoice, record, { store }) => {
-		assignFields(invoice, record, ['client_id', 'contract_id', 'disabled']);
-		invoice.invoice_date = dateField(record, 'invoice_date') ?? invoice.invoice_date;
-		if (record.lines !== undefined) invoice.lines = linesFrom(record.lines, invoice, store);
+	update: (draft, record, context) => {
+		checkInvoiceReferences(record, context);
+		if (record.client_id === 0) reference(undefined, 'client_id', 0);
+		assignFields(draft, record, ['client_id', 'contract_id', 'disabled']);
+		draft.invoice_date = dateField(record, 'invoice_date') ?? draft.invoice_date;
+		if (record.lines !== undefined) draft.lines = linesFrom(record.lines as LineRecords, draft, context.store);
 	},
+	written: (invoice, { store }) => store.noteInvoiceLines(invoice.lines),
 	doubleKeys: ['contract_id', '_itemid'],
 });
 

@@ -1,5 +1,6 @@
 import type { Access, Area } from '../auth';
-import { dotNetError, modelError, ok, type Query, type Reply } from '../http';
+import { dotNetError, modelError, ok, withPrefix, type Query, type Reply } from '../http';
+import { integerFrom } from '../numbers';
 import type { SandboxState } from '../state';
 import type { HaloStore } from '../store';
 import type { Agent } from '../types';
@@ -29,8 +30,8 @@ export interface ApiRoute {
 /** A numeric path parameter; Halo answers 400 for one that is not a number. */
 export function idParam(context: RouteContext, name = 'id'): number {
 	const raw = context.params[name];
-	const id = Number(raw);
-	if (!Number.isInteger(id)) throw modelError({ [name]: [`The value '${raw}' is not valid.`] });
+	const id = integerFrom(raw);
+	if (id === undefined) throw modelError({ [name]: [`The value '${raw}' is not valid.`] });
 	return id;
 }
 
@@ -103,27 +104,35 @@ export function containsText(haystacks: Array<string | undefined>, needle: strin
 	return haystacks.some((text) => text?.toLowerCase().includes(lower));
 }
 
-export interface WriteResult {
+/** One validated record of an array POST, ready to be written. */
+export interface PreparedWrite {
 	created: boolean;
-	body: unknown;
+	/** Writes the record and fires its webhook events; answers its body. Runs only after every record validated. */
+	commit(): unknown;
 }
 
 /**
- * The array-bodied POST of every Halo entity: binds the body, applies each record in order
- * (one with an id updates), and answers one object for a one-element array, an array otherwise.
+ * The array-bodied POST of every Halo entity: binds the body, validates every record (one with
+ * an id updates) before writing any, so a bad element leaves the whole POST unwritten and fires
+ * no event; then writes them in order. One object back for a one-element array, an array otherwise.
  */
-export async function arrayPost(
+export function arrayPost(
 	context: RouteContext,
 	schema: Schema,
-	apply: (record: Record<string, unknown>, index: number) => WriteResult | Promise<WriteResult>,
+	prepare: (record: Record<string, unknown>, index: number) => PreparedWrite,
 	doubleKeys?: readonly string[],
-): Promise<Reply> {
+): Reply {
 	const records = bindArray(context.body, schema);
-	const results: WriteResult[] = [];
-	for (const [index, record] of records.entries()) results.push(await apply(record, index));
-	const status = results.every((result) => result.created) ? 201 : 200;
-	const body = results.length === 1 ? results[0].body : results.map((result) => result.body);
-	return { status, body, doubleKeys };
+	const prepared = records.map((record, index) => {
+		try {
+			return prepare(record, index);
+		} catch (error) {
+			throw records.length > 1 ? withPrefix(error, `Record [${index}]`) : error;
+		}
+	});
+	const bodies = prepared.map((write) => write.commit());
+	const status = prepared.every((write) => write.created) ? 201 : 200;
+	return { status, body: bodies.length === 1 ? bodies[0] : bodies, doubleKeys };
 }
 
 /** An existing row for an update, or 404. */
@@ -136,6 +145,14 @@ export function existing<T>(row: T | undefined, entity: string, id: unknown): T 
 export function reference<T>(row: T | undefined, field: string, id: unknown): T {
 	if (row === undefined) throw dotNetError(400, `Invalid ${field}: ${String(id)} does not exist`);
 	return row;
+}
+
+/** Checks each referenced id the record sets (0 = none) exists: 400 `Invalid client_id: 9 does not exist` otherwise. */
+export function checkReferences(record: Record<string, unknown>, lookups: Record<string, (id: number) => unknown>): void {
+	for (const [field, lookup] of Object.entries(lookups)) {
+		const id = record[field];
+		if (typeof id === 'number' && id !== 0 && lookup(id) === undefined) reference(undefined, field, id);
+	}
 }
 
 /** Assigns the bound fields of `record` that the row has. */

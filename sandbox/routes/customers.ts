@@ -2,7 +2,7 @@ import { topLevelName } from '../datasets/common';
 import { dotNetError } from '../http';
 import type { Client, Site, User } from '../types';
 import { clientView, siteView, userView } from '../views';
-import { allOf, assignFields, containsText, envelope, pageOf, reference, type ApiRoute } from './context';
+import { allOf, assignFields, checkReferences, containsText, envelope, pageOf, reference, type ApiRoute, type RouteContext } from './context';
 import { entityRoutes } from './entity';
 
 function requiredName(record: Record<string, unknown>, entity: string): string {
@@ -37,9 +37,10 @@ const clientRoutes = entityRoutes<Client>({
 		toplevel_name: topLevelName((record.toplevel_id as number | undefined) ?? 1),
 		website: (record.website as string | undefined) ?? '',
 	}),
-	update: (client, record) => {
-		assignFields(client, record, ['name', 'inactive', 'toplevel_id', 'website']);
-		client.toplevel_name = topLevelName(client.toplevel_id);
+	update: (draft, record) => {
+		if (record.name !== undefined) requiredName(record, 'Client');
+		assignFields(draft, record, ['name', 'inactive', 'toplevel_id', 'website']);
+		draft.toplevel_name = topLevelName(draft.toplevel_id);
 	},
 	events: { created: 'clientCreated', updated: 'clientUpdated', objectKey: 'client' },
 });
@@ -74,11 +75,16 @@ const siteRoutes = entityRoutes<Site>({
 			address: (record.address as string | undefined) ?? '',
 		};
 	},
-	update: (site, record, { store }) => {
+	update: (draft, record, { store }) => {
 		if (record.client_id !== undefined) reference(store.clients.get(record.client_id as number), 'client_id', record.client_id);
-		assignFields(site, record, ['name', 'client_id', 'inactive', 'phonenumber', 'address']);
+		if (record.name !== undefined) requiredName(record, 'Site');
+		assignFields(draft, record, ['name', 'client_id', 'inactive', 'phonenumber', 'address']);
 	},
 });
+
+function checkUserReferences(record: Record<string, unknown>, { store }: Pick<RouteContext, 'store'>): void {
+	checkReferences(record, { client_id: (id) => store.clients.get(id), site_id: (id) => store.sites.get(id) });
+}
 
 function splitName(user: User): void {
 	const [first, ...rest] = user.name.split(' ');
@@ -122,6 +128,7 @@ const userRoutes = entityRoutes<User>({
 		return envelope(pageOf(query, candidates, matches), 'users', (user) => userView(user, store));
 	},
 	create: (record, { store }) => {
+		checkUserReferences(record, { store });
 		const site = record.site_id ? store.sites.get(record.site_id as number) : undefined;
 		const clientId = (record.client_id as number | undefined) ?? site?.client_id;
 		reference(clientId ? store.clients.get(clientId) : undefined, 'client_id', clientId);
@@ -143,8 +150,11 @@ const userRoutes = entityRoutes<User>({
 		splitName(user);
 		return user;
 	},
-	update: (user, record) =>
-		assignFields(user, record, ['name', 'firstname', 'surname', 'emailaddress', 'phonenumber', 'client_id', 'site_id', 'inactive']),
+	update: (draft, record, context) => {
+		checkUserReferences(record, context);
+		if (record.client_id === 0) reference(undefined, 'client_id', 0);
+		assignFields(draft, record, ['name', 'firstname', 'surname', 'emailaddress', 'phonenumber', 'client_id', 'site_id', 'inactive']);
+	},
 	events: { created: 'userCreated', updated: 'userUpdated', objectKey: 'user' },
 });
 

@@ -18,8 +18,15 @@ export interface EntityDefinition<T extends Row> {
 	/** `details` is true for `?includedetails=true` and for write answers and event payloads. */
 	view: (row: T, context: RouteContext, details: boolean) => unknown;
 	list: (context: RouteContext) => unknown;
+	/**
+	 * Validates a record and builds the new row without writing anything (it also runs as a dry
+	 * run before the real write): throw 400 for a bad value or an unknown reference.
+	 */
 	create: (record: Record<string, unknown>, context: RouteContext) => T;
-	update: (row: T, record: Record<string, unknown>, context: RouteContext) => void;
+	/** Validates and applies a record to `draft`, a copy of the row: assign fields, never mutate nested values. */
+	update: (draft: T, record: Record<string, unknown>, context: RouteContext) => void;
+	/** Bookkeeping once a create or update landed (e.g. the invoice line id counter). */
+	written?: (row: T, context: RouteContext) => void;
 	/** Webhook events fired on create and update, and the payload key of the object. */
 	events?: { created: HaloEventKey; updated: HaloEventKey; objectKey: keyof HaloEvent['objects'] };
 	doubleKeys?: readonly string[];
@@ -58,24 +65,39 @@ export function entityRoutes<T extends Row>(definition: EntityDefinition<T>): Ap
 			pattern: path,
 			area,
 			access: 'edit',
-			handle: (context) =>
-				arrayPost(
+			handle: (context) => {
+				const table = definition.table(context.store);
+				return arrayPost(
 					context,
 					definition.schema,
 					(record) => {
-						const table = definition.table(context.store);
 						if (record.id !== undefined && record.id !== 0) {
 							const row = existing(table.get(record.id as number), entity, record.id);
-							table.update(row, () => definition.update(row, record, context));
-							if (definition.events) fire(definition.events.updated, row, context, 'updated');
-							return { created: false, body: definition.view(row, context, true) };
+							table.preview(row, (draft) => definition.update(draft, record, context));
+							return {
+								created: false,
+								commit: () => {
+									table.update(row, (draft) => definition.update(draft, record, context));
+									definition.written?.(row, context);
+									if (definition.events) fire(definition.events.updated, row, context, 'updated');
+									return definition.view(row, context, true);
+								},
+							};
 						}
-						const row = table.insert(definition.create(record, context));
-						if (definition.events) fire(definition.events.created, row, context, 'created');
-						return { created: true, body: definition.view(row, context, true) };
+						definition.create(record, context);
+						return {
+							created: true,
+							commit: () => {
+								const row = table.insert(definition.create(record, context));
+								definition.written?.(row, context);
+								if (definition.events) fire(definition.events.created, row, context, 'created');
+								return definition.view(row, context, true);
+							},
+						};
 					},
 					doubleKeys,
-				),
+				);
+			},
 		},
 		{
 			method: 'DELETE',

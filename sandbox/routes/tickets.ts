@@ -1,6 +1,7 @@
 import { haloDate, parseHaloDate } from '../dates';
-import { addAction, changeTicketStatus, reassignTicket, resolveOutcome, ticketOrThrow } from '../domain';
-import { dotNetError, notFound } from '../http';
+import { addAction, changeTicketStatus, planAction, reassignTicket, resolveOutcome, ticketOrThrow, type NewAction } from '../domain';
+import { dotNetError, modelError, notFound } from '../http';
+import { integerFrom } from '../numbers';
 import type { Action, CustomField, Ticket } from '../types';
 import type { Schema } from '../validation';
 import { actionView, ticketView } from '../views';
@@ -8,6 +9,7 @@ import {
 	allOf,
 	arrayPost,
 	assignFields,
+	checkReferences,
 	containsText,
 	envelope,
 	existing,
@@ -16,10 +18,11 @@ import {
 	pageOf,
 	reference,
 	type ApiRoute,
+	type PreparedWrite,
 	type RouteContext,
 } from './context';
 
-const ticketSchema: Schema = {
+export const ticketSchema: Schema = {
 	id: 'int',
 	summary: 'string',
 	details: 'string',
@@ -113,39 +116,49 @@ function customFieldsOf(value: unknown): CustomField[] | undefined {
 	if (!Array.isArray(value)) return undefined;
 	return value
 		.filter((field): field is Record<string, unknown> => typeof field === 'object' && field !== null)
-		.map((field) => ({ id: Number(field.id) || 0, name: String(field.name ?? ''), value: String(field.value ?? '') }));
+		.map((field) => ({ id: integerFrom(field.id) ?? 0, name: String(field.name ?? ''), value: String(field.value ?? '') }));
 }
 
+/** `assets` as Halo takes them: `[{ id }]` (bare ids accepted too); 400 for anything else. */
 function assetIdsOf(value: unknown): number[] | undefined {
 	if (!Array.isArray(value)) return undefined;
-	return value.map((asset) => Number((asset as Record<string, unknown>)?.id ?? asset)).filter(Number.isInteger);
+	return value.map((asset, index) => {
+		const id = integerFrom(typeof asset === 'object' && asset !== null ? (asset as Record<string, unknown>).id : asset);
+		if (id === undefined) throw modelError({ [`assets[${index}].id`]: [`Could not convert ${JSON.stringify(asset)} to an asset id.`] });
+		return id;
+	});
 }
 
+/** Every id a ticket write may reference must exist (0 = none): checked before anything is written. */
 export function checkTicketReferences(context: Pick<RouteContext, 'store'>, record: Record<string, unknown>): void {
 	const { store } = context;
-	const check = (field: string, exists: (id: number) => boolean) => {
-		const id = record[field] as number | undefined;
-		if (id !== undefined && id !== 0 && !exists(id)) reference(undefined, field, id);
-	};
-	check('client_id', (id) => store.clients.get(id) !== undefined);
-	check('site_id', (id) => store.sites.get(id) !== undefined);
-	check('user_id', (id) => store.users.get(id) !== undefined);
-	check('status_id', (id) => store.statuses.get(id) !== undefined);
-	check('tickettype_id', (id) => store.ticketTypes.get(id) !== undefined);
-	check('priority_id', (id) => store.priorities.get(id) !== undefined);
-	check('contract_id', (id) => store.contracts.get(id) !== undefined);
+	checkReferences(record, {
+		client_id: (id) => store.clients.get(id),
+		site_id: (id) => store.sites.get(id),
+		user_id: (id) => store.users.get(id),
+		status_id: (id) => store.statuses.get(id),
+		tickettype_id: (id) => store.ticketTypes.get(id),
+		priority_id: (id) => store.priorities.get(id),
+		contract_id: (id) => store.contracts.get(id),
+		agent_id: (id) => store.agents.get(id),
+		team_id: (id) => store.teams.get(id),
+	});
+	for (const assetId of assetIdsOf(record.assets) ?? []) reference(store.assets.get(assetId), 'assets', assetId);
 }
 
-/** Logs a new ticket (API POST and the `ticket-logged` simulation). */
-export function createTicket(context: Pick<RouteContext, 'state' | 'store' | 'now' | 'agent'>, record: Record<string, unknown>): Ticket {
-	const { store, now, agent } = context;
+type TicketContext = Pick<RouteContext, 'state' | 'store' | 'now' | 'agent'>;
+
+/** Validates a new ticket and builds it without writing anything. */
+export function buildTicket(context: TicketContext, record: Record<string, unknown>): Ticket {
+	const { store, now } = context;
+	checkTicketReferences(context, record);
 	const summary = (record.summary as string | undefined)?.trim();
 	if (!summary) throw dotNetError(400, 'Please enter a Summary for this Ticket');
 	const user = record.user_id ? store.users.get(record.user_id as number) : undefined;
 	const clientId = (record.client_id as number | undefined) || user?.client_id;
 	if (!clientId) throw dotNetError(400, 'Please select a Client for this Ticket');
 	const details = (record.details as string | undefined) ?? '';
-	const ticket: Ticket = {
+	return {
 		id: store.tickets.nextId(),
 		summary,
 		details,
@@ -160,32 +173,45 @@ export function createTicket(context: Pick<RouteContext, 'state' | 'store' | 'no
 		team_id: (record.team_id as number | undefined) ?? 0,
 		contract_id: (record.contract_id as number | undefined) ?? 0,
 		asset_ids: assetIdsOf(record.assets) ?? [],
-		dateoccurred: record.dateoccurred ? haloDate(parseHaloDate(record.dateoccurred as string)) : haloDate(now),
+		// Dates arrive bound: checked and written the Halo way.
+		dateoccurred: (record.dateoccurred as string | undefined) ?? haloDate(now),
 		last_update: haloDate(now),
 		hasbeenclosed: false,
 		customfields: customFieldsOf(record.customfields) ?? [],
 	};
-	store.tickets.insert(ticket);
+}
+
+/** Logs a new ticket (API POST and the `ticket-logged` simulation), then fires New Ticket Logged. */
+export function createTicket(context: TicketContext, record: Record<string, unknown>): Ticket {
+	const ticket = context.store.tickets.insert(buildTicket(context, record));
 	context.state.emit({
 		key: 'ticketLogged',
 		objectId: ticket.id,
-		agentId: agent.id,
+		agentId: context.agent.id,
 		message: `New ticket ${ticket.id} logged: ${ticket.summary}`,
-		objects: { ticket: ticketView(ticket, store) },
+		objects: { ticket: ticketView(ticket, context.store) },
 	});
 	return ticket;
 }
 
+/** Validates an update's fields and applies them to `draft` (a copy of the ticket). */
+function applyTicketFields(draft: Ticket, record: Record<string, unknown>, now: number): void {
+	if (record.summary !== undefined && !(record.summary as string).trim()) throw dotNetError(400, 'Please enter a Summary for this Ticket');
+	if (record.client_id === 0) throw dotNetError(400, 'Please select a Client for this Ticket');
+	assignFields(draft, record, ['summary', 'details', 'details_html', 'client_id', 'site_id', 'user_id', 'tickettype_id', 'priority_id', 'contract_id', 'dateoccurred']);
+	draft.customfields = customFieldsOf(record.customfields) ?? draft.customfields;
+	draft.asset_ids = assetIdsOf(record.assets) ?? draft.asset_ids;
+	draft.last_update = haloDate(now);
+}
+
+/**
+ * Updates a ticket whose record was validated (references, fields): writes the fields, fires
+ * Ticket Updated, then moves status and assignment, which fire their own events.
+ */
 function updateTicket(context: RouteContext, record: Record<string, unknown>): Ticket {
 	const { store, now, agent, state } = context;
 	const ticket = existing(store.tickets.get(record.id as number), 'Ticket', record.id);
-	store.tickets.update(ticket, (row) => {
-		assignFields(row, record, ['summary', 'details', 'details_html', 'client_id', 'site_id', 'user_id', 'tickettype_id', 'priority_id', 'contract_id']);
-		if (record.dateoccurred !== undefined) row.dateoccurred = haloDate(parseHaloDate(record.dateoccurred as string));
-		row.customfields = customFieldsOf(record.customfields) ?? row.customfields;
-		row.asset_ids = assetIdsOf(record.assets) ?? row.asset_ids;
-		row.last_update = haloDate(now);
-	});
+	store.tickets.update(ticket, (draft) => applyTicketFields(draft, record, now));
 	state.emit({
 		key: 'ticketUpdated',
 		objectId: ticket.id,
@@ -198,43 +224,60 @@ function updateTicket(context: RouteContext, record: Record<string, unknown>): T
 	return ticket;
 }
 
-function postAction(context: RouteContext, record: Record<string, unknown>): { created: boolean; body: unknown } {
+function prepareTicket(context: RouteContext, record: Record<string, unknown>): PreparedWrite {
+	const { store, now } = context;
+	if (record.id !== undefined && record.id !== 0) {
+		checkTicketReferences(context, record);
+		const ticket = existing(store.tickets.get(record.id as number), 'Ticket', record.id);
+		store.tickets.preview(ticket, (draft) => applyTicketFields(draft, record, now));
+		return { created: false, commit: () => ticketView(updateTicket(context, record), store) };
+	}
+	buildTicket(context, record);
+	return { created: true, commit: () => ticketView(createTicket(context, record), store) };
+}
+
+/** The action a POST asks for, validated: ticket, outcome, author (`who_agentid`, else the token's agent). */
+function prepareAction(context: RouteContext, record: Record<string, unknown>): PreparedWrite {
 	const { state, store, now, agent } = context;
 	if (record.id !== undefined && record.id !== 0) {
 		const action = existing(store.actions.get(record.id as number), 'Action', record.id);
-		store.actions.update(action, (row) => {
-			assignFields<Action>(row, record, ['note', 'note_html', 'hiddenfromuser', 'important', 'timetaken']);
-		});
-		return { created: false, body: actionView(action) };
+		return {
+			created: false,
+			commit: () => {
+				store.actions.update(action, (draft) => assignFields<Action>(draft, record, ['note', 'note_html', 'hiddenfromuser', 'important', 'timetaken']));
+				return actionView(action);
+			},
+		};
 	}
 	if (record.ticket_id === undefined || record.ticket_id === 0) {
 		throw dotNetError(400, 'A Ticket must be selected for this Action (ticket_id)');
 	}
 	ticketOrThrow(state, record.ticket_id as number);
 	const outcome = resolveOutcome(state, record.outcome_id as number | undefined, record.outcome as string | undefined);
-	const action = addAction(
-		state,
-		{
-			ticketId: record.ticket_id as number,
-			outcome,
-			note: (record.note as string | undefined) ?? '',
-			noteHtml: record.note_html as string | undefined,
-			hiddenFromUser: record.hiddenfromuser as boolean | undefined,
-			sendEmail: record.sendemail as boolean | undefined,
-			emailTo: record.emailto as string | undefined,
-			emailCc: record.emailcc as string | undefined,
-			emailBcc: record.emailbcc as string | undefined,
-			emailSubject: record.emailsubject as string | undefined,
-			newStatus: record.new_status as number | undefined,
-			newAgent: record.new_agent as number | undefined,
-			newTeam: record.new_team as number | undefined,
-			timeTaken: record.timetaken as number | undefined,
-			important: record.important as boolean | undefined,
-			author: { type: 'agent', agent },
-		},
-		now,
-	);
-	return { created: true, body: actionView(action) };
+	const whoId = record.who_agentid as number | undefined;
+	const author = whoId ? reference(store.agents.get(whoId), 'who_agentid', whoId) : agent;
+	const request: NewAction = {
+		ticketId: record.ticket_id as number,
+		outcome,
+		note: (record.note as string | undefined) ?? '',
+		noteHtml: record.note_html as string | undefined,
+		hiddenFromUser: record.hiddenfromuser as boolean | undefined,
+		sendEmail: record.sendemail as boolean | undefined,
+		emailTo: record.emailto as string | undefined,
+		emailCc: record.emailcc as string | undefined,
+		emailBcc: record.emailbcc as string | undefined,
+		emailSubject: record.emailsubject as string | undefined,
+		newStatus: record.new_status as number | undefined,
+		newAgent: record.new_agent as number | undefined,
+		newTeam: record.new_team as number | undefined,
+		timeTaken: record.timetaken as number | undefined,
+		important: record.important as boolean | undefined,
+		author: { type: 'agent', agent: author },
+		// Rights are the caller's: posting as another agent does not lift an outcome denial.
+		caller: agent,
+	};
+	planAction(state, request, now);
+	return { created: true, commit: () => actionView(addAction(state, request, now)) };
 }
 
 export const ticketRoutes: ApiRoute[] = [
@@ -257,12 +300,7 @@ export const ticketRoutes: ApiRoute[] = [
 		area: 'tickets',
 		access: 'edit',
 		handle: (context) =>
-			arrayPost(context, ticketSchema, (record) => {
-				checkTicketReferences(context, record);
-				const updating = record.id !== undefined && record.id !== 0;
-				const ticket = updating ? updateTicket(context, record) : createTicket(context, record);
-				return { created: !updating, body: ticketView(ticket, context.store) };
-			}),
+			arrayPost(context, ticketSchema, (record) => prepareTicket(context, record)),
 	},
 	{
 		method: 'DELETE',
@@ -319,7 +357,7 @@ export const ticketRoutes: ApiRoute[] = [
 		pattern: '/api/actions',
 		area: 'tickets',
 		access: 'edit',
-		handle: (context) => arrayPost(context, actionSchema, (record) => postAction(context, record)),
+		handle: (context) => arrayPost(context, actionSchema, (record) => prepareAction(context, record)),
 	},
 	{
 		method: 'DELETE',

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { dotNetError, notFound, ok } from '../http';
 import type { Webhook, WebhookEventSubscription } from '../types';
-import { bindArray, type Schema } from '../validation';
+import type { Schema } from '../validation';
 import { webhookView } from '../views';
 import { findHaloEvent } from '../webhooks';
-import type { ApiRoute, RouteContext } from './context';
+import { arrayPost, type ApiRoute, type PreparedWrite, type RouteContext } from './context';
 
 const webhookSchema: Schema = {
 	id: 'string',
@@ -41,6 +41,14 @@ function checkUrl(url: string): string {
 	throw dotNetError(400, `Invalid webhook URL '${url}'`);
 }
 
+const methods = ['POST', 'PUT', 'PATCH'];
+
+function methodOf(value: string): string {
+	const method = value.toUpperCase();
+	if (!methods.includes(method)) throw dotNetError(400, `Invalid webhook method '${value}': use ${methods.join(', ')}`);
+	return method;
+}
+
 function authenticationOf(value: unknown): Webhook['authentication_type'] {
 	const text = String(value ?? 'None').toLowerCase();
 	if (text === 'none' || text === '0') return 'None';
@@ -55,38 +63,46 @@ function payloadTypeOf(value: unknown): Webhook['payload_type'] {
 	throw dotNetError(400, `Invalid payload_type '${String(value)}': use Full or EventOnly`);
 }
 
-function saveWebhook(context: RouteContext, record: Record<string, unknown>): { created: boolean; body: unknown } {
+/** Validates a record and builds the webhook it describes (a new one, or `base` changed) without storing it. */
+function buildWebhook(record: Record<string, unknown>, base?: Webhook): Webhook {
+	if (!base && !record.url) throw dotNetError(400, 'Please enter a URL for this Webhook');
+	const text = (field: string, fallback: string) => (record[field] as string | undefined) ?? fallback;
+	return {
+		id: base?.id ?? '',
+		name: text('name', base?.name ?? 'Webhook'),
+		url: record.url !== undefined ? checkUrl(record.url as string) : base!.url,
+		method: methodOf(text('method', base?.method ?? 'POST')),
+		active: (record.active as boolean | undefined) ?? base?.active ?? true,
+		authentication_type:
+			record.authentication_type !== undefined || !base ? authenticationOf(record.authentication_type) : base.authentication_type,
+		basic_username: text('basic_username', base?.basic_username ?? ''),
+		basic_password: text('basic_password', base?.basic_password ?? ''),
+		payload_type: record.payload_type !== undefined || !base ? payloadTypeOf(record.payload_type) : base.payload_type,
+		events: record.events !== undefined || !base ? eventsOf(record.events) : base.events,
+	};
+}
+
+function prepareWebhook(context: RouteContext, record: Record<string, unknown>): PreparedWrite {
 	const { webhooks } = context.store;
 	const id = record.id as string | undefined;
 	if (id) {
 		const webhook = webhooks.get(id.toLowerCase());
 		if (!webhook) throw notFound('Webhook', id);
-		if (record.name !== undefined) webhook.name = record.name as string;
-		if (record.url !== undefined) webhook.url = checkUrl(record.url as string);
-		if (record.method !== undefined) webhook.method = (record.method as string).toUpperCase();
-		if (record.active !== undefined) webhook.active = record.active as boolean;
-		if (record.authentication_type !== undefined) webhook.authentication_type = authenticationOf(record.authentication_type);
-		if (record.basic_username !== undefined) webhook.basic_username = record.basic_username as string;
-		if (record.basic_password !== undefined) webhook.basic_password = record.basic_password as string;
-		if (record.payload_type !== undefined) webhook.payload_type = payloadTypeOf(record.payload_type);
-		if (record.events !== undefined) webhook.events = eventsOf(record.events);
-		return { created: false, body: webhookView(webhook) };
+		buildWebhook(record, webhook);
+		return {
+			created: false,
+			commit: () => webhookView(Object.assign(webhook, buildWebhook(record, webhook))),
+		};
 	}
-	if (!record.url) throw dotNetError(400, 'Please enter a URL for this Webhook');
-	const webhook: Webhook = {
-		id: randomUUID(),
-		name: (record.name as string | undefined) ?? 'Webhook',
-		url: checkUrl(record.url as string),
-		method: ((record.method as string | undefined) ?? 'POST').toUpperCase(),
-		active: (record.active as boolean | undefined) ?? true,
-		authentication_type: authenticationOf(record.authentication_type),
-		basic_username: (record.basic_username as string | undefined) ?? '',
-		basic_password: (record.basic_password as string | undefined) ?? '',
-		payload_type: payloadTypeOf(record.payload_type),
-		events: eventsOf(record.events),
+	buildWebhook(record);
+	return {
+		created: true,
+		commit: () => {
+			const webhook = { ...buildWebhook(record), id: randomUUID() };
+			webhooks.set(webhook.id, webhook);
+			return webhookView(webhook);
+		},
 	};
-	webhooks.set(webhook.id, webhook);
-	return { created: true, body: webhookView(webhook) };
 }
 
 /** Webhook configuration and the delivery log: both need `admin:webhooks` (or all/admin). */
@@ -114,12 +130,7 @@ export const webhookRoutes: ApiRoute[] = [
 		pattern: '/api/webhook',
 		area: 'webhooks',
 		access: 'edit',
-		handle: (context) => {
-			const records = bindArray(context.body, webhookSchema);
-			const results = records.map((record) => saveWebhook(context, record));
-			const status = results.every((result) => result.created) ? 201 : 200;
-			return { status, body: results.length === 1 ? results[0].body : results.map((result) => result.body) };
-		},
+		handle: (context) => arrayPost(context, webhookSchema, (record) => prepareWebhook(context, record)),
 	},
 	{
 		method: 'DELETE',
