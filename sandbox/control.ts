@@ -2,14 +2,17 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { buildDataset, type DatasetSpec } from './datasets';
 import { humanAgentIds, outcomeNames } from './datasets/common';
 import { haloDate } from './dates';
-import { addAction, changeTicketStatus, reassignTicket, resolveOutcome, ticketOrThrow } from './domain';
+import { addAction, changeTicketStatus, checkReassignment, planAction, reassignTicket, resolveOutcome, ticketOrThrow, type NewAction } from './domain';
 import { validateFaults } from './faults';
-import { HaloHttpError, dotNetError, notFound, parseJson, readBody, writeJson, type Reply } from './http';
-import { checkTicketReferences, createTicket } from './routes/tickets';
+import { dotNetError, notFound, parseJson, readBody, withPrefix, writeError, writeJson, type Reply } from './http';
+import { validateRateLimit } from './rateLimit';
+import { reference } from './routes/context';
+import { buildTicket, createTicket, ticketSchema } from './routes/tickets';
 import type { SandboxState } from './state';
 import type { Agent } from './types';
+import { bindObject, integerSetting, objectSetting, type Schema } from './validation';
 import { assetView, clientView, contractView, ticketView, userView } from './views';
-import { findHaloEvent, haloEvents, type HaloEventKey } from './webhooks';
+import { findHaloEvent, haloEvents, validateWebhookSettings, type HaloEventKey } from './webhooks';
 
 /**
  * The sandbox's own control and inspection API under `/_sandbox/` (never a Halo path). These
@@ -23,149 +26,177 @@ function asObject(body: unknown): Body {
 	return body as Body;
 }
 
-function requiredInt(body: Body, field: string): number {
-	const value = Number(body[field]);
-	if (body[field] === undefined || !Number.isInteger(value)) throw dotNetError(400, `${field} (an integer) is required`);
+function required(body: Body, field: string): number {
+	const value = body[field];
+	if (typeof value !== 'number') throw dotNetError(400, `${field} (an integer) is required`);
 	return value;
 }
 
-function optionalInt(body: Body, field: string): number | undefined {
-	return body[field] === undefined ? undefined : requiredInt(body, field);
-}
-
 /** The agent a simulation acts as: the one asked for, or the first service desk person. */
-function simulationAgent(state: SandboxState, body: Body): Agent {
-	const agentId = optionalInt(body, 'agent_id') ?? humanAgentIds[0];
-	const agent = state.store.agents.get(agentId);
-	if (!agent) throw notFound('Agent', agentId);
+function simulationAgent(state: SandboxState, agentId: number | undefined): Agent {
+	const id = agentId ?? humanAgentIds[0];
+	const agent = state.store.agents.get(id);
+	if (!agent) throw notFound('Agent', id);
 	return agent;
 }
 
-/** Fires `event` for an existing object in its current state, without changing anything. */
-function simulateEvent(state: SandboxState, body: Body): unknown {
-	const event = findHaloEvent(typeof body.event === 'number' ? body.event : String(body.event ?? ''));
-	if (!event) throw dotNetError(400, `Unknown event '${String(body.event)}'; use a name or eventno from ARCHITECTURE.md`);
-	const key = (Object.keys(haloEvents) as HaloEventKey[]).find((candidate) => haloEvents[candidate].eventno === event.eventno)!;
-	const objectId = requiredInt(body, 'object_id');
+/** The objects an event carries for `objectId`, in their current state; 404 when it does not exist. */
+function eventObjects(state: SandboxState, eventno: number, objectId: number): Record<string, unknown> {
 	const { store } = state;
-	const now = Date.now();
 	const objects: Record<string, unknown> = {};
-	if (event.eventno <= 5) objects.ticket = ticketView(ticketOrThrow(state, objectId), store);
-	else if (event.eventno <= 7) {
+	if (eventno <= 5) objects.ticket = ticketView(ticketOrThrow(state, objectId), store);
+	else if (eventno <= 7) {
 		const action = store.actions.get(objectId);
 		if (!action) throw notFound('Action', objectId);
 		objects.action = { ...action };
 		objects.ticket = ticketView(ticketOrThrow(state, action.ticket_id), store);
 	} else {
 		const [objectKey, row, view] =
-			event.eventno <= 11
+			eventno <= 11
 				? (['client', store.clients.get(objectId), (r: never) => clientView(r)] as const)
-				: event.eventno <= 13
+				: eventno <= 13
 					? (['user', store.users.get(objectId), (r: never) => userView(r, store)] as const)
-					: event.eventno <= 15
+					: eventno <= 15
 						? (['asset', store.assets.get(objectId), (r: never) => assetView(r, store)] as const)
-						: (['contract', store.contracts.get(objectId), (r: never) => contractView(r, store, now, true)] as const);
+						: (['contract', store.contracts.get(objectId), (r: never) => contractView(r, store, Date.now(), true)] as const);
 		if (!row) throw notFound(objectKey, objectId);
 		objects[objectKey] = view(row as never);
 	}
-	state.emit({ key, objectId, agentId: optionalInt(body, 'agent_id') ?? 0, message: `${event.name} (simulated)`, objects });
-	return { event: event.name, object_id: objectId };
+	return objects;
 }
 
-/** Sandbox-only "something happened in Halo" calls; each changes data and fires the events Halo would. */
-function simulate(state: SandboxState, kind: string, body: Body): unknown {
+/** A validated simulation: running it changes data and fires the events Halo would. */
+type Simulation = () => unknown;
+
+const simulationSchemas: Record<string, Schema> = {
+	'end-user-reply': { ticket_id: 'int', note: 'string', from: 'string', from_name: 'string', status_id: 'int' },
+	'agent-note': { ticket_id: 'int', note: 'string', hiddenfromuser: 'bool', agent_id: 'int' },
+	'status-change': { ticket_id: 'int', status_id: 'int', agent_id: 'int' },
+	reassign: { ticket_id: 'int', agent_id: 'int', team_id: 'int' },
+	'ticket-logged': ticketSchema,
+	event: { event: 'string', object_id: 'int', agent_id: 'int' },
+};
+
+/**
+ * Sandbox-only "something happened in Halo" calls. Each body is bound like an API body and
+ * checked in full (ticket, status, agent, outcome...) before anything changes: a bad call
+ * answers 400/404 and leaves no action, status change or webhook event behind.
+ */
+function prepareSimulation(state: SandboxState, kind: string, raw: unknown): Simulation {
+	const schema = simulationSchemas[kind];
+	if (!schema) throw notFound('Simulation', kind);
+	const body = bindObject(raw, schema);
 	const now = Date.now();
 	switch (kind) {
 		case 'end-user-reply': {
-			const ticket = ticketOrThrow(state, requiredInt(body, 'ticket_id'));
+			const ticket = ticketOrThrow(state, required(body, 'ticket_id'));
 			const user = state.store.users.get(ticket.user_id);
-			const action = addAction(
-				state,
-				{
-					ticketId: ticket.id,
-					outcome: resolveOutcome(state, undefined, outcomeNames.emailReceived),
-					note: String(body.note ?? ''),
-					hiddenFromUser: false,
-					sendEmail: false,
-					author: { type: 'user', name: String(body.from_name ?? user?.name ?? 'End User'), email: String(body.from ?? user?.emailaddress ?? '') },
+			const request: NewAction = {
+				ticketId: ticket.id,
+				outcome: resolveOutcome(state, undefined, outcomeNames.emailReceived),
+				note: (body.note as string | undefined) ?? '',
+				hiddenFromUser: false,
+				sendEmail: false,
+				author: {
+					type: 'user',
+					name: (body.from_name as string | undefined) ?? user?.name ?? 'End User',
+					email: (body.from as string | undefined) ?? user?.emailaddress ?? '',
 				},
-				now,
-			);
-			if (body.status_id !== undefined) changeTicketStatus(state, ticket, requiredInt(body, 'status_id'), 0, now);
-			return { ...action };
+			};
+			planAction(state, request, now);
+			const statusId = body.status_id as number | undefined;
+			if (statusId !== undefined) reference(state.store.statuses.get(statusId), 'status_id', statusId);
+			return () => {
+				const action = addAction(state, request, Date.now());
+				if (statusId !== undefined) changeTicketStatus(state, ticket, statusId, 0, Date.now());
+				return { ...action };
+			};
 		}
 		case 'agent-note': {
-			const ticket = ticketOrThrow(state, requiredInt(body, 'ticket_id'));
-			const hidden = body.hiddenfromuser === undefined ? false : body.hiddenfromuser === true || body.hiddenfromuser === 'true';
-			const action = addAction(
-				state,
-				{
-					ticketId: ticket.id,
-					outcome: resolveOutcome(state, undefined, hidden ? outcomeNames.privateNote : outcomeNames.note),
-					note: String(body.note ?? ''),
-					hiddenFromUser: hidden,
-					author: { type: 'agent', agent: simulationAgent(state, body) },
-				},
-				now,
-			);
-			return { ...action };
+			const ticket = ticketOrThrow(state, required(body, 'ticket_id'));
+			const hidden = (body.hiddenfromuser as boolean | undefined) ?? false;
+			const request: NewAction = {
+				ticketId: ticket.id,
+				outcome: resolveOutcome(state, undefined, hidden ? outcomeNames.privateNote : outcomeNames.note),
+				note: (body.note as string | undefined) ?? '',
+				hiddenFromUser: hidden,
+				author: { type: 'agent', agent: simulationAgent(state, body.agent_id as number | undefined) },
+			};
+			planAction(state, request, now);
+			return () => ({ ...addAction(state, request, Date.now()) });
 		}
 		case 'status-change': {
-			const ticket = ticketOrThrow(state, requiredInt(body, 'ticket_id'));
-			changeTicketStatus(state, ticket, requiredInt(body, 'status_id'), optionalInt(body, 'agent_id') ?? 0, now);
-			return ticketView(ticket, state.store);
+			const ticket = ticketOrThrow(state, required(body, 'ticket_id'));
+			const statusId = required(body, 'status_id');
+			reference(state.store.statuses.get(statusId), 'status_id', statusId);
+			return () => {
+				changeTicketStatus(state, ticket, statusId, (body.agent_id as number | undefined) ?? 0, Date.now());
+				return ticketView(ticket, state.store);
+			};
 		}
 		case 'reassign': {
-			const ticket = ticketOrThrow(state, requiredInt(body, 'ticket_id'));
-			reassignTicket(state, ticket, { agentId: optionalInt(body, 'agent_id'), teamId: optionalInt(body, 'team_id') }, 0, now);
-			return ticketView(ticket, state.store);
+			const ticket = ticketOrThrow(state, required(body, 'ticket_id'));
+			const change = { agentId: body.agent_id as number | undefined, teamId: body.team_id as number | undefined };
+			checkReassignment(state, change);
+			return () => {
+				reassignTicket(state, ticket, change, 0, Date.now());
+				return ticketView(ticket, state.store);
+			};
 		}
 		case 'ticket-logged': {
-			const context = { state, store: state.store, now, agent: simulationAgent(state, {}) };
-			const record: Body = { ...body };
-			checkTicketReferences(context, record);
-			return ticketView(createTicket(context, record), state.store);
+			const context = { state, store: state.store, now, agent: simulationAgent(state, undefined) };
+			buildTicket(context, body);
+			return () => ticketView(createTicket({ ...context, now: Date.now() }, body), state.store);
 		}
-		case 'event':
-			return simulateEvent(state, body);
-		default:
-			throw notFound('Simulation', kind);
+		default: {
+			// `event`: fires an event for an existing object in its current state, changing nothing.
+			const event = body.event === undefined ? undefined : findHaloEvent(body.event as string);
+			if (!event) throw dotNetError(400, `Unknown event '${String(body.event)}'; use a name or eventno from ARCHITECTURE.md`);
+			const key = (Object.keys(haloEvents) as HaloEventKey[]).find((candidate) => haloEvents[candidate].eventno === event.eventno)!;
+			const objectId = required(body, 'object_id');
+			eventObjects(state, event.eventno, objectId);
+			return () => {
+				const objects = eventObjects(state, event.eventno, objectId);
+				state.emit({ key, objectId, agentId: (body.agent_id as number | undefined) ?? 0, message: `${event.name} (simulated)`, objects });
+				return { event: event.name, object_id: objectId };
+			};
+		}
 	}
 }
 
+/**
+ * Runs several simulations and sends their events per webhook as one array POST. Every step is
+ * checked against the data as it was before the batch, then all run: a bad step runs none.
+ */
 async function simulateBatch(state: SandboxState, body: Body): Promise<unknown> {
 	const events = body.events;
 	if (!Array.isArray(events)) throw dotNetError(400, 'events (an array of { kind, ...fields }) is required');
-	return state.webhooks.batch(() =>
-		events.map((event) => {
+	const steps = events.map((event, index) => {
+		try {
 			const fields = asObject(event);
-			return simulate(state, String(fields.kind ?? ''), fields);
-		}),
-	);
+			return prepareSimulation(state, String(fields.kind ?? ''), fields);
+		} catch (error) {
+			throw withPrefix(error, `events[${index}]`);
+		}
+	});
+	return state.webhooks.batch(() => steps.map((step) => step()));
 }
 
-function configure(state: SandboxState, body: Body): unknown {
-	if (body.tokenLifetimeSeconds !== undefined) {
-		const seconds = Number(body.tokenLifetimeSeconds);
-		if (!(seconds > 0)) throw dotNetError(400, 'tokenLifetimeSeconds must be a positive number');
-		state.config.tokenLifetimeSeconds = seconds;
+const maxTokenLifetimeSeconds = 10 * 365 * 24 * 3600;
+
+/** Validates a whole config change before applying any of it. */
+function configure(state: SandboxState, raw: unknown): unknown {
+	const body = objectSetting(raw, 'config', ['tokenLifetimeSeconds', 'requireTenant', 'webhooks']);
+	const lifetime =
+		body.tokenLifetimeSeconds === undefined ? undefined : integerSetting(body.tokenLifetimeSeconds, 'tokenLifetimeSeconds', 1, maxTokenLifetimeSeconds);
+	const tenant = body.requireTenant;
+	if (tenant !== undefined && tenant !== null && (typeof tenant !== 'string' || tenant.trim() === '')) {
+		throw dotNetError(400, 'requireTenant must be a tenant name, or null to stop requiring one', 'System.ArgumentException');
 	}
-	if (body.requireTenant !== undefined) {
-		state.config.requireTenant = body.requireTenant === null ? undefined : String(body.requireTenant);
-	}
-	if (body.webhooks !== undefined) {
-		const webhooks = asObject(body.webhooks);
-		const settings = state.webhooks.settings;
-		if (webhooks.retryDelaysMs !== undefined) {
-			if (!Array.isArray(webhooks.retryDelaysMs) || !webhooks.retryDelaysMs.every((delay) => Number(delay) >= 0)) {
-				throw dotNetError(400, 'webhooks.retryDelaysMs must be an array of non-negative numbers');
-			}
-			settings.retryDelaysMs = webhooks.retryDelaysMs.map(Number);
-		}
-		if (webhooks.batch !== undefined) settings.batch = webhooks.batch === true;
-		if (webhooks.batchWindowMs !== undefined) settings.batchWindowMs = Number(webhooks.batchWindowMs) || settings.batchWindowMs;
-		if (webhooks.timeoutMs !== undefined) settings.timeoutMs = Number(webhooks.timeoutMs) || settings.timeoutMs;
-	}
+	const webhooks = body.webhooks === undefined ? {} : validateWebhookSettings(body.webhooks);
+	if (lifetime !== undefined) state.config.tokenLifetimeSeconds = lifetime;
+	if (tenant !== undefined) state.config.requireTenant = tenant === null ? undefined : (tenant as string);
+	Object.assign(state.webhooks.settings, webhooks);
 	return currentConfig(state);
 }
 
@@ -185,7 +216,7 @@ async function route(state: SandboxState, req: IncomingMessage, method: string, 
 	const key = `${method} ${path}`;
 	if (path.startsWith('/_sandbox/simulate/') && method === 'POST') {
 		const kind = path.slice('/_sandbox/simulate/'.length);
-		return reply(kind === 'batch' ? await simulateBatch(state, asObject(body())) : simulate(state, kind, asObject(body())));
+		return reply(kind === 'batch' ? await simulateBatch(state, asObject(body())) : prepareSimulation(state, kind, asObject(body()))());
 	}
 	if (path.startsWith('/_sandbox/sink/')) {
 		const name = path.slice('/_sandbox/sink/'.length);
@@ -220,13 +251,8 @@ async function route(state: SandboxState, req: IncomingMessage, method: string, 
 			state.reset();
 			return reply({ reset: true });
 		case 'POST /_sandbox/dataset': {
-			const requested = asObject(body()).dataset;
-			// 'generated' is the CLI's name for the generator with its default sizes.
-			const spec = (requested === 'generated' ? {} : requested) as DatasetSpec | undefined;
-			if (spec !== 'demo' && spec !== 'empty' && (typeof spec !== 'object' || spec === null)) {
-				throw dotNetError(400, "dataset must be 'demo', 'empty', 'generated' or generator options");
-			}
-			state.loadDataset(buildDataset(spec));
+			const { dataset } = objectSetting(body(), 'body', ['dataset']);
+			state.loadDataset(buildDataset(dataset as DatasetSpec));
 			return reply({ loaded: true, assets: state.store.assets.size, tickets: state.store.tickets.size });
 		}
 		case 'GET /_sandbox/faults':
@@ -234,8 +260,9 @@ async function route(state: SandboxState, req: IncomingMessage, method: string, 
 		case 'POST /_sandbox/faults': {
 			const parsed = body();
 			const wrapped = !Array.isArray(parsed) && typeof parsed === 'object' && parsed !== null && 'faults' in parsed;
-			const rules = validateFaults(wrapped ? (parsed as Body).faults : parsed);
-			const seed = wrapped && (parsed as Body).seed !== undefined ? Number((parsed as Body).seed) : undefined;
+			const fields = wrapped ? objectSetting(parsed, 'body', ['seed', 'faults']) : { faults: parsed };
+			const rules = validateFaults(fields.faults);
+			const seed = fields.seed === undefined ? undefined : integerSetting(fields.seed, 'seed', 0, 4294967295);
 			state.faults.add(rules, seed);
 			return reply(state.faults.list());
 		}
@@ -244,17 +271,9 @@ async function route(state: SandboxState, req: IncomingMessage, method: string, 
 			return reply([]);
 		case 'GET /_sandbox/rate-limit':
 			return reply(currentConfig(state));
-		case 'POST /_sandbox/rate-limit': {
-			const settings = asObject(body());
-			if (settings.enabled === false) state.rateLimit.configure(false);
-			else {
-				const limit = requiredInt(settings, 'limit');
-				const windowMs = requiredInt(settings, 'windowMs');
-				if (limit < 1 || windowMs < 1) throw dotNetError(400, 'limit and windowMs must be positive');
-				state.rateLimit.configure({ limit, windowMs });
-			}
+		case 'POST /_sandbox/rate-limit':
+			state.rateLimit.configure(validateRateLimit(body()));
 			return reply(currentConfig(state));
-		}
 		case 'GET /_sandbox/config':
 			return reply(currentConfig(state));
 		case 'POST /_sandbox/config':
@@ -290,7 +309,6 @@ export async function handleControl(state: SandboxState, req: IncomingMessage, r
 		const reply = await route(state, req, method, path, url);
 		writeJson(res, reply.status, reply.body);
 	} catch (error) {
-		if (error instanceof HaloHttpError) writeJson(res, error.status, error.body);
-		else writeJson(res, 500, { ClassName: 'System.Exception', Message: `Sandbox internal error: ${(error as Error)?.message}` });
+		writeError(res, error);
 	}
 }

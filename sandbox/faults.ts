@@ -1,5 +1,6 @@
 import { dotNetError } from './http';
 import { seededRandom, type Random } from './random';
+import { integerSetting, maxDelayMs, objectSetting } from './validation';
 
 export type FaultKind = 'status' | 'slow' | 'drop' | 'processed-then-fail';
 
@@ -7,8 +8,8 @@ export type FaultKind = 'status' | 'slow' | 'drop' | 'processed-then-fail';
 export interface FaultRule {
 	route: string;
 	kind: FaultKind;
-	/** Status answered by `status` and `processed-then-fail` faults (default 500). */
-	status?: 500 | 502 | 503;
+	/** Status answered by `status` and `processed-then-fail` faults: 500, 502 or 503 (default 500). */
+	status?: number;
 	/** Delay of a `slow` fault (default 2000 ms). */
 	delayMs?: number;
 	/** Chance that a matching request is hit (default 1). */
@@ -37,22 +38,36 @@ function matcherFor(route: string): RegExp {
 	return new RegExp(`^${pattern}$`);
 }
 
-/** Checks a control-API fault list, answering 400 with what is wrong. */
+const ruleFields = ['route', 'kind', 'status', 'delayMs', 'probability', 'count', 'failWith'];
+const statuses = [500, 502, 503];
+const failures = ['status', 'drop'];
+
+/** Checks a fault list (control API or code), answering 400 with what is wrong in which rule. */
 export function validateFaults(input: unknown): FaultRule[] {
 	const list = Array.isArray(input) ? input : [input];
 	return list.map((value, index) => {
-		const rule = value as FaultRule;
-		if (typeof value !== 'object' || value === null || typeof rule.route !== 'string' || !kinds.includes(rule.kind)) {
-			throw dotNetError(400, `Fault ${index} needs a route (e.g. "POST /api/actions") and a kind (${kinds.join(', ')})`);
+		const name = `Fault ${index}`;
+		const fields = objectSetting(value, name, ruleFields);
+		const { route, kind, status, delayMs, probability, count, failWith } = fields;
+		if (typeof route !== 'string' || route.trim() === '' || !kinds.includes(kind as FaultKind)) {
+			throw dotNetError(400, `${name} needs a route (e.g. "POST /api/actions") and a kind (${kinds.join(', ')})`);
 		}
-		if (rule.status !== undefined && ![500, 502, 503].includes(rule.status)) {
-			throw dotNetError(400, `Fault ${index}: status must be 500, 502 or 503`);
+		const rule: FaultRule = { route, kind: kind as FaultKind };
+		if (status !== undefined) {
+			if (!statuses.includes(status as number)) throw dotNetError(400, `${name}: status must be 500, 502 or 503`);
+			rule.status = status as number;
 		}
-		if (rule.probability !== undefined && !(rule.probability >= 0 && rule.probability <= 1)) {
-			throw dotNetError(400, `Fault ${index}: probability must be between 0 and 1`);
+		if (delayMs !== undefined) rule.delayMs = integerSetting(delayMs, `${name}: delayMs`, 0, maxDelayMs);
+		if (probability !== undefined) {
+			if (typeof probability !== 'number' || !(probability >= 0 && probability <= 1)) {
+				throw dotNetError(400, `${name}: probability must be a number from 0 to 1`);
+			}
+			rule.probability = probability;
 		}
-		if (rule.count !== undefined && !(Number.isInteger(rule.count) && rule.count > 0)) {
-			throw dotNetError(400, `Fault ${index}: count must be a positive integer`);
+		if (count !== undefined) rule.count = integerSetting(count, `${name}: count`, 1, Number.MAX_SAFE_INTEGER);
+		if (failWith !== undefined) {
+			if (!failures.includes(failWith as string)) throw dotNetError(400, `${name}: failWith must be "status" or "drop"`);
+			rule.failWith = failWith as FaultRule['failWith'];
 		}
 		return rule;
 	});

@@ -1,11 +1,13 @@
 import type { AddressInfo } from 'node:net';
 import { buildDataset, type DatasetSpec, type GenerateOptions } from './datasets';
 import { demoApplications } from './datasets/common';
-import type { FaultRule } from './faults';
+import { validateFaults, type FaultRule } from './faults';
+import { validateRateLimit } from './rateLimit';
+import { integerSetting } from './validation';
 import type { OutboundEmail, RequestLogEntry, SandboxStats, SinkEntry } from './state';
 import { SandboxState } from './state';
 import { createSandboxServer } from './server';
-import { defaultWebhookSettings, type DeliveryAttempt, type HaloEvent, type WebhookSettings } from './webhooks';
+import { defaultWebhookSettings, validateWebhookSettings, type DeliveryAttempt, type HaloEvent, type WebhookSettings } from './webhooks';
 
 export interface HaloSandboxOptions {
 	/** 0 (default) = any free port. */
@@ -53,28 +55,34 @@ export interface HaloSandbox {
 	emit(event: HaloEvent): void;
 }
 
+/** Rejects (with a message saying what is wrong) instead of starting with a NaN or an overflowing timer. */
 export async function startHaloSandbox(options: HaloSandboxOptions = {}): Promise<HaloSandbox> {
 	const host = options.host ?? '127.0.0.1';
+	const port = integerSetting(options.port ?? 0, 'port', 0, 65535);
+	const tokenLifetimeSeconds = integerSetting(options.tokenLifetimeSeconds ?? 3600, 'tokenLifetimeSeconds', 1, 10 * 365 * 24 * 3600);
+	const webhookSettings = options.webhooks === undefined ? {} : validateWebhookSettings(options.webhooks);
+	const rateLimit = options.rateLimit === undefined ? false : validateRateLimit(options.rateLimit);
+	const faultSeed = integerSetting(options.faultSeed ?? 1, 'faultSeed', 0, 4294967295);
 	const dataset = buildDataset(options.dataset ?? 'demo', options.referenceTime);
 	const state = new SandboxState(
 		dataset,
-		{ tokenLifetimeSeconds: options.tokenLifetimeSeconds ?? 3600, requireTenant: options.requireTenant, baseUrl: '' },
-		{ ...defaultWebhookSettings, retryDelaysMs: [...defaultWebhookSettings.retryDelaysMs], ...options.webhooks },
-		options.faultSeed ?? 1,
+		{ tokenLifetimeSeconds, requireTenant: options.requireTenant, baseUrl: '' },
+		{ ...defaultWebhookSettings, retryDelaysMs: [...defaultWebhookSettings.retryDelaysMs], ...webhookSettings },
+		faultSeed,
 	);
-	if (options.rateLimit) state.rateLimit.configure(options.rateLimit);
+	state.rateLimit.configure(rateLimit);
 	const server = createSandboxServer(state);
 	await new Promise<void>((resolve, reject) => {
 		server.once('error', reject);
-		server.listen(options.port ?? 0, host, () => resolve());
+		server.listen(port, host, () => resolve());
 	});
-	const { port } = server.address() as AddressInfo;
-	const baseUrl = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+	const address = server.address() as AddressInfo;
+	const baseUrl = `http://${host.includes(':') ? `[${host}]` : host}:${address.port}`;
 	state.config.baseUrl = baseUrl;
 	const demo = demoApplications[0];
 	return {
 		baseUrl,
-		port,
+		port: address.port,
 		clientId: demo.clientId,
 		clientSecret: demo.clientSecret,
 		state,
@@ -87,9 +95,9 @@ export async function startHaloSandbox(options: HaloSandboxOptions = {}): Promis
 		requests: () => [...state.requests],
 		reset: () => state.reset(),
 		loadDataset: (spec) => state.loadDataset(buildDataset(spec, options.referenceTime)),
-		setFaults: (faults, seed) => state.faults.add(faults, seed),
+		setFaults: (faults, seed) => state.faults.add(validateFaults(faults), seed),
 		clearFaults: () => state.faults.clear(),
-		setRateLimit: (rateLimit) => state.rateLimit.configure(rateLimit),
+		setRateLimit: (rateLimit) => state.rateLimit.configure(validateRateLimit(rateLimit)),
 		emails: () => [...state.emails],
 		webhookDeliveries: (webhookId) => state.webhooks.attempts(webhookId),
 		flushWebhooks: () => state.webhooks.flush(),

@@ -1,3 +1,18 @@
+import { booleanSetting, integerSetting, objectSetting } from './validation';
+
+export type RateLimitSettings = { limit: number; windowMs: number } | false;
+
+/** Checks `{ limit, windowMs }` (or `{ enabled: false }` / `false` to switch it off): 400 naming what is wrong. */
+export function validateRateLimit(input: unknown): RateLimitSettings {
+	if (input === false) return false;
+	const fields = objectSetting(input, 'rate limit', ['limit', 'windowMs', 'enabled']);
+	if (fields.enabled !== undefined && !booleanSetting(fields.enabled, 'enabled')) return false;
+	return {
+		limit: integerSetting(fields.limit, 'limit', 1, 1000000000),
+		windowMs: integerSetting(fields.windowMs, 'windowMs', 1, 24 * 3600 * 1000),
+	};
+}
+
 /** Hosted Halo's rolling-window limit: at most `limit` requests in any `windowMs`. */
 export class RateLimiter {
 	private stamps: number[] = [];
@@ -6,7 +21,7 @@ export class RateLimiter {
 	windowMs = 0;
 	enabled = false;
 
-	configure(settings: { limit: number; windowMs: number } | false): void {
+	configure(settings: RateLimitSettings): void {
 		this.stamps = [];
 		this.head = 0;
 		if (settings === false) {

@@ -2,7 +2,9 @@ import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import https from 'node:https';
 import { haloDate } from './dates';
+import { dotNetError } from './http';
 import type { Webhook } from './types';
+import { booleanSetting, integerSetting, maxDelayMs, objectSetting } from './validation';
 
 /** Halo's webhook events, as fixed in ARCHITECTURE.md ("Webhook events"). */
 export const haloEvents = {
@@ -57,6 +59,23 @@ export const defaultWebhookSettings: WebhookSettings = {
 	batchWindowMs: 50,
 	timeoutMs: 5000,
 };
+
+/** Checks webhook settings (options or control API): 400 naming what is wrong. */
+export function validateWebhookSettings(input: unknown): Partial<WebhookSettings> {
+	const fields = objectSetting(input, 'webhooks', ['retryDelaysMs', 'batch', 'batchWindowMs', 'timeoutMs']);
+	const settings: Partial<WebhookSettings> = {};
+	if (fields.retryDelaysMs !== undefined) {
+		const delays = fields.retryDelaysMs;
+		if (!Array.isArray(delays) || delays.length > 20) {
+			throw dotNetError(400, 'webhooks.retryDelaysMs must be a list of at most 20 delays in ms', 'System.ArgumentException');
+		}
+		settings.retryDelaysMs = delays.map((delay, index) => integerSetting(delay, `webhooks.retryDelaysMs[${index}]`, 0, maxDelayMs));
+	}
+	if (fields.batch !== undefined) settings.batch = booleanSetting(fields.batch, 'webhooks.batch');
+	if (fields.batchWindowMs !== undefined) settings.batchWindowMs = integerSetting(fields.batchWindowMs, 'webhooks.batchWindowMs', 0, 60000);
+	if (fields.timeoutMs !== undefined) settings.timeoutMs = integerSetting(fields.timeoutMs, 'webhooks.timeoutMs', 1, maxDelayMs);
+	return settings;
+}
 
 interface Delivery {
 	id: string;
@@ -155,7 +174,8 @@ export class WebhookDispatcher {
 			return await action();
 		} finally {
 			this.collecting -= 1;
-			if (this.collecting === 0 && !this.settings.batch) this.closeBatches();
+			// The explicit batch is complete: send it now (in batch mode too, where no timer was armed for it).
+			if (this.collecting === 0) this.closeBatches();
 		}
 	}
 

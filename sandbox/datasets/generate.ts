@@ -1,6 +1,8 @@
 import { dayMs, haloDate, startOfDay } from '../dates';
+import { dotNetError } from '../http';
 import { intBetween, pick, seededRandom } from '../random';
 import type { Action, Asset, Contract, Dataset, InvoiceLine, Item, RecurringInvoice, Software, Ticket, User } from '../types';
+import { integerSetting, objectSetting } from '../validation';
 import { closedStatusId, emptyDataset, humanAgentIds, outcomeNames, outcomesFrom, statuses } from './common';
 
 /** Size knobs of the seeded generator; the same options and reference day give the same data. */
@@ -32,6 +34,45 @@ export const defaultGenerateOptions: Required<GenerateOptions> = {
 	actionsPerTicket: 3,
 	assetLinesPerContract: 10,
 };
+
+/**
+ * The largest dataset the generator makes: well past the 100k assets and 10k tickets the
+ * benchmarks use, well short of exhausting memory on a small machine.
+ */
+export const generateMaxima: Required<GenerateOptions> = {
+	seed: 4294967295,
+	clients: 50000,
+	sitesPerClient: 20,
+	usersPerSite: 100,
+	contractsPerClient: 20,
+	assets: 250000,
+	softwarePerAsset: 20,
+	tickets: 100000,
+	actionsPerTicket: 20,
+	assetLinesPerContract: 1000,
+};
+
+const totalMaxima: Array<[string, (options: Required<GenerateOptions>) => number, number]> = [
+	['users (clients x sitesPerClient x usersPerSite)', (o) => o.clients * o.sitesPerClient * o.usersPerSite, 500000],
+	['contracts (clients x contractsPerClient)', (o) => o.clients * o.contractsPerClient, 200000],
+	['software rows (assets x softwarePerAsset)', (o) => o.assets * o.softwarePerAsset, 1500000],
+	['actions (tickets x actionsPerTicket)', (o) => o.tickets * o.actionsPerTicket, 1000000],
+];
+
+/** Checks generator options (each a non-negative integer up to its maximum): 400 naming what is wrong. */
+export function validateGenerateOptions(input: unknown): GenerateOptions {
+	const keys = Object.keys(defaultGenerateOptions) as Array<keyof GenerateOptions>;
+	const fields = objectSetting(input, 'dataset (generator options)', keys);
+	const options: GenerateOptions = {};
+	for (const key of keys) {
+		if (fields[key] !== undefined) options[key] = integerSetting(fields[key], `dataset.${key}`, 0, generateMaxima[key]);
+	}
+	const merged = { ...defaultGenerateOptions, ...options };
+	for (const [what, total, maximum] of totalMaxima) {
+		if (total(merged) > maximum) throw dotNetError(400, `dataset: too many ${what}: ${total(merged)} (at most ${maximum})`, 'System.ArgumentException');
+	}
+	return options;
+}
 
 const companyWords = ['Apex', 'Blue', 'Cedar', 'Delta', 'Ember', 'Falcon', 'Granite', 'Harbor', 'Iron', 'Juniper', 'Kestrel', 'Lumen', 'Maple', 'North', 'Orchid', 'Pioneer', 'Quarry', 'River', 'Summit', 'Thistle', 'Union', 'Vale', 'Willow', 'Yarrow'];
 const companyKinds = ['Dental', 'Legal', 'Engineering', 'Logistics', 'Accountants', 'Architects', 'Veterinary', 'Clinic', 'Foods', 'Motors', 'Property', 'Charity', 'Academy', 'Studios'];
@@ -71,7 +112,7 @@ const assetTypeWeights = [1, 1, 1, 1, 1, 3, 3, 2, 4, 5];
 
 /** A deterministic MSP of any size: 100k assets and 10k tickets take a few seconds. */
 export function generateDataset(options: GenerateOptions, referenceTime: number): Dataset {
-	const merged = { ...defaultGenerateOptions, ...options };
+	const merged = { ...defaultGenerateOptions, ...validateGenerateOptions(options) };
 	// Every client has at least one site with one user, so tickets always have a contact.
 	const settings = {
 		...merged,
@@ -155,6 +196,7 @@ export function generateDataset(options: GenerateOptions, referenceTime: number)
 	}
 
 	const assetsByContract = new Map<number, Asset[]>();
+	const assetsByClient: Asset[][] = [];
 	const typeCounters = new Map<number, number>();
 	let softwareId = 0;
 	for (let assetId = 1; assetId <= settings.assets; assetId++) {
@@ -181,6 +223,7 @@ export function generateDataset(options: GenerateOptions, referenceTime: number)
 			contract_ids: contractIds,
 		};
 		data.assets.push(asset);
+		(assetsByClient[clientId] ??= []).push(asset);
 		for (const contractId of contractIds) {
 			const list = assetsByContract.get(contractId) ?? [];
 			list.push(asset);
@@ -248,6 +291,15 @@ export function generateDataset(options: GenerateOptions, referenceTime: number)
 	);
 	const statusIds = statuses.map((status) => status.id);
 	const agentsById = new Map(data.agents.map((agent) => [agent.id, agent]));
+	// Tickets' assets come from a PRNG of their own, so adding them left every other generated value as it was.
+	const assetRandom = seededRandom(settings.seed ^ 0x5a17ed);
+	const ticketAssets = (clientId: number): number[] => {
+		const candidates = assetsByClient[clientId] ?? [];
+		if (candidates.length === 0 || assetRandom() < 0.4) return [];
+		const first = pick(assetRandom, candidates).id;
+		const second = assetRandom() < 0.2 ? pick(assetRandom, candidates).id : first;
+		return second === first ? [first] : [first, second].sort((a, b) => a - b);
+	};
 	for (let ticketId = 1; ticketId <= settings.tickets; ticketId++) {
 		const clientId = 1 + Math.floor(random() * settings.clients);
 		const user = pick(random, usersByClient[clientId]);
@@ -268,7 +320,7 @@ export function generateDataset(options: GenerateOptions, referenceTime: number)
 			agent_id: agentId,
 			team_id: agentId ? (agentsById.get(agentId)?.team_id ?? 1) : 1,
 			contract_id: contractsByClient[clientId][0]?.id ?? 0,
-			asset_ids: [],
+			asset_ids: ticketAssets(clientId),
 			dateoccurred: date(-daysAgo),
 			last_update: date(-Math.max(0, daysAgo - intBetween(random, 0, 10))),
 			hasbeenclosed: statusId === closedStatusId,

@@ -89,3 +89,25 @@ describe('sandbox generator', () => {
 		}
 	});
 });
+
+describe('sandbox generated tickets', () => {
+	it('links tickets to assets of their client, so ?asset_id= finds them', async () => {
+		const sandbox = await startHaloSandbox({ dataset: { seed: 5, clients: 10, assets: 300, tickets: 200 } });
+		try {
+			const token = await tokenFor(sandbox);
+			const tickets = sandbox.state.store.tickets.all();
+			const linked = tickets.filter((ticket) => ticket.asset_ids.length > 0);
+			expect(linked.length).toBeGreaterThan(50);
+			for (const ticket of linked) {
+				for (const assetId of ticket.asset_ids) expect(sandbox.state.store.assets.get(assetId)?.client_id).toBe(ticket.client_id);
+			}
+			const assetId = linked[0].asset_ids[0];
+			const expected = tickets.filter((ticket) => ticket.asset_ids.includes(assetId)).map((ticket) => ticket.id);
+			const answer = await api(sandbox, token, 'GET', `/Tickets?asset_id=${assetId}`);
+			expect(answer.json.tickets.map((ticket: { id: number }) => ticket.id)).toEqual(expected);
+			expect(answer.json.tickets[0].assets).toEqual(expect.arrayContaining([expect.objectContaining({ id: assetId })]));
+		} finally {
+			await sandbox.stop();
+		}
+	});
+});

@@ -141,6 +141,25 @@ describe('sandbox webhooks', () => {
 		expect(receiver.received[0].body.map((event: { user: { name: string } }) => event.user.name)).toEqual(['Ava Lin', 'Ben Ode']);
 	});
 
+	it('sends a simulate batch in batch mode without anyone flushing', async () => {
+		const receiver = await startReceiver();
+		receivers.push(receiver);
+		await control(sandbox, 'POST', '/config', { webhooks: { batch: true, batchWindowMs: 20 } });
+		await createWebhook(receiver.url, ['Action Added']);
+		await control(sandbox, 'POST', '/simulate/batch', {
+			events: [
+				{ kind: 'agent-note', ticket_id: 3, note: 'one' },
+				{ kind: 'agent-note', ticket_id: 3, note: 'two' },
+			],
+		});
+		// Wait for the delivery (no flush: a flush would close the batch itself and hide the bug).
+		for (let waited = 0; receiver.received.length === 0 && waited < 5000; waited += 20) {
+			await new Promise((resolve) => setTimeout(resolve, 20));
+		}
+		expect(receiver.received).toHaveLength(1);
+		expect(receiver.received[0].body.map((event: { action: { note: string } }) => event.action.note)).toEqual(['one', 'two']);
+	});
+
 	it('redelivers an already delivered event with the same id on request', async () => {
 		const receiver = await startReceiver();
 		receivers.push(receiver);
