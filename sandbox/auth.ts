@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { OAuthError } from './http';
 import type { ApiApplication } from './types';
 
 /** What a route needs: an area of Halo's permissions and read or edit access to it. */
@@ -32,6 +33,26 @@ export function scopeAllows(scopes: ReadonlySet<string>, area: Area, access: Acc
 	return access === 'read' && scopes.has(`read:${area}`);
 }
 
+const areas: readonly Area[] = ['tickets', 'customers', 'contracts', 'invoices', 'items', 'assets', 'software', 'teams', 'webhooks'];
+const wholeScopes = ['all', 'admin', 'all:standard', 'all:teams', 'admin:webhooks'];
+
+/**
+ * Whether an application holding `granted` may ask for `requested`: a scope it holds, or a
+ * narrower one its scopes cover (`all` covers `read:tickets`; `all:standard` covers
+ * `edit:assets`; `edit:X` covers `read:X`). `read:`/`edit:` of areas the sandbox does not serve
+ * (`read:reporting`) are granted to `all`/`admin` applications and grant nothing here.
+ */
+export function scopeGrantable(granted: ReadonlySet<string>, requested: string): boolean {
+	if (granted.has(requested)) return true;
+	const everything = granted.has('all') || granted.has('admin');
+	if (wholeScopes.includes(requested)) return everything;
+	const match = /^(read|edit):([a-z_]+)$/.exec(requested);
+	if (!match) return false;
+	const area = match[2] as Area;
+	if (!areas.includes(area)) return everything;
+	return scopeAllows(granted, area, match[1] as Access);
+}
+
 export function requiredScope(area: Area, access: Access): string {
 	if (area === 'webhooks') return 'admin:webhooks';
 	return `${access}:${area}`;
@@ -42,16 +63,6 @@ export interface IssuedToken {
 	agentId: number;
 	scopes: ReadonlySet<string>;
 	expiresAt: number;
-}
-
-export class OAuthError extends Error {
-	constructor(
-		readonly status: number,
-		readonly error: string,
-		readonly description: string,
-	) {
-		super(description);
-	}
 }
 
 export interface TokenRequest {
@@ -96,12 +107,14 @@ export class TokenIssuer {
 		if (!application || application.clientSecret !== request.clientSecret) {
 			throw new OAuthError(401, 'invalid_client', 'The client credentials are invalid.');
 		}
-		const requested = (request.scope ?? '').split(/\s+/).filter(Boolean);
-		const granted = requested.length > 0 ? requested : application.scopes;
-		const notAllowed = granted.filter((scope) => !application.scopes.includes(scope));
+		const requested = (request.scope ?? '').toLowerCase().split(/\s+/).filter(Boolean);
+		const granted = requested.length > 0 ? [...new Set(requested)] : application.scopes;
+		const held = new Set(application.scopes);
+		const notAllowed = granted.filter((scope) => !scopeGrantable(held, scope));
 		if (notAllowed.length > 0) {
 			throw new OAuthError(400, 'invalid_scope', `The application is not allowed the scope(s): ${notAllowed.join(' ')}.`);
 		}
+		this.sweep(now);
 		const accessToken = randomBytes(32).toString('base64url');
 		this.tokens.set(accessToken, {
 			clientId: application.clientId,
@@ -118,16 +131,20 @@ export class TokenIssuer {
 		};
 	}
 
+	/** Forgets tokens expired for over an hour, at most once per 1,000 issued: memory stays flat, cost amortised. */
+	private sweep(now: number): void {
+		if (this.issued % 1000 !== 999) return;
+		for (const [key, token] of this.tokens) if (token.expiresAt < now - 3600 * 1000) this.tokens.delete(key);
+	}
+
 	/** The token behind an Authorization header, or the reason it is refused. */
 	check(header: string | undefined, now: number): IssuedToken | string {
 		const match = /^Bearer\s+(\S+)$/i.exec(header ?? '');
 		if (!match) return 'Authorization has been denied for this request: no bearer token.';
 		const token = this.tokens.get(match[1]);
 		if (!token) return 'Authorization has been denied for this request: unknown token.';
-		if (token.expiresAt <= now) {
-			this.tokens.delete(match[1]);
-			return 'Authorization has been denied for this request: the token has expired.';
-		}
+		// An expired token stays known (swept later), so every use of it says why it is refused.
+		if (token.expiresAt <= now) return 'Authorization has been denied for this request: the token has expired.';
 		return token;
 	}
 }

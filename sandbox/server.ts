@@ -1,7 +1,7 @@
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
-import { OAuthError, requiredScope, scopeAllows } from './auth';
+import { requiredScope, scopeAllows } from './auth';
 import { handleControl } from './control';
-import { HaloHttpError, Query, dotNetError, parseJson, readBody, writeJson, writeText, type Reply } from './http';
+import { HaloHttpError, OAuthError, Query, dotNetError, parseJson, readBody, writeError, writeJson, writeText, type Reply } from './http';
 import { Router, genericRouteKey, normalisePath } from './router';
 import { apiRoutes } from './routes';
 import type { SandboxState } from './state';
@@ -22,17 +22,6 @@ function writeReply(res: ServerResponse, reply: Reply): void {
 	writeJson(res, reply.status, reply.body, reply.doubleKeys);
 }
 
-function writeError(res: ServerResponse, error: unknown): void {
-	if (error instanceof HaloHttpError) {
-		if (typeof error.body === 'string') writeText(res, error.status, error.body, error.contentType);
-		else writeJson(res, error.status, error.body);
-		return;
-	}
-	// A bug in the sandbox answers like a Halo server error instead of crashing the process.
-	const message = error instanceof Error ? error.message : String(error);
-	writeJson(res, 500, { ClassName: 'System.Exception', Message: `Sandbox internal error: ${message}` });
-}
-
 /** Answers a fault's error status the way the layer that produces it would. */
 function faultStatus(res: ServerResponse, status: number): void {
 	if (status === 500) {
@@ -41,6 +30,14 @@ function faultStatus(res: ServerResponse, status: number): void {
 	}
 	const reason = status === 502 ? 'Bad Gateway' : 'Service Unavailable';
 	writeText(res, status, `<html><body><h1>${status} ${reason}</h1></body></html>`, 'text/html');
+}
+
+function decodeOrRaw(text: string): string {
+	try {
+		return decodeURIComponent(text);
+	} catch {
+		return text;
+	}
 }
 
 function tokenRequest(state: SandboxState, req: IncomingMessage, query: Query, text: string): Reply {
@@ -54,8 +51,10 @@ function tokenRequest(state: SandboxState, req: IncomingMessage, query: Query, t
 	const basic = /^Basic\s+(\S+)$/i.exec(req.headers.authorization ?? '');
 	if (basic && !clientId) {
 		const [id, ...secret] = Buffer.from(basic[1], 'base64').toString('utf8').split(':');
-		clientId = decodeURIComponent(id);
-		clientSecret = decodeURIComponent(secret.join(':'));
+		// RFC 6749 2.3.1 form-encodes the id and secret before joining them; many clients do not, so
+		// a part that does not decode (a literal `%`) is taken as written.
+		clientId = decodeOrRaw(id);
+		clientSecret = decodeOrRaw(secret.join(':'));
 	}
 	const answer = state.tokens.issue(
 		{ grantType: form.get('grant_type') ?? undefined, clientId, clientSecret, scope: form.get('scope') ?? undefined, tenant: query.string('tenant') },
@@ -130,14 +129,19 @@ async function handleApi(state: SandboxState, req: IncomingMessage, res: ServerR
 		else faultStatus(res, fault.status ?? 500);
 		return;
 	}
-	if (failure instanceof OAuthError) writeJson(res, failure.status, { error: failure.error, error_description: failure.description });
-	else if (reply) writeReply(res, reply);
+	if (reply) writeReply(res, reply);
 	else writeError(res, failure);
 }
 
 export function createSandboxServer(state: SandboxState): http.Server {
 	return http.createServer((req, res) => {
-		const url = new URL(req.url ?? '/', 'http://sandbox.local');
+		let url: URL;
+		try {
+			url = new URL(req.url ?? '/', 'http://sandbox.local');
+		} catch {
+			writeError(res, dotNetError(400, `The request target '${req.url}' is not a valid URL`));
+			return;
+		}
 		const path = normalisePath(url.pathname);
 		const work = path === '/_sandbox' || path.startsWith('/_sandbox/') ? handleControl(state, req, res, url, path) : handleApi(state, req, res, url, path);
 		work.catch((error: unknown) => {

@@ -42,6 +42,53 @@ describe('sandbox OAuth and scopes', () => {
 		expect(json.json.error).toBe('invalid_request');
 	});
 
+	it('grants a scope the application\'s scopes cover, and enforces the narrower token', async () => {
+		const narrow = await requestToken(sandbox, { ...credentials('demo'), scope: 'read:tickets' });
+		expect(narrow.status).toBe(200);
+		expect(narrow.json.scope).toBe('read:tickets');
+		const token = narrow.json.access_token as string;
+		expect((await api(sandbox, token, 'GET', '/Tickets')).status).toBe(200);
+		const write = await api(sandbox, token, 'POST', '/Tickets', [{ summary: 'x', client_id: 1 }]);
+		expect(write.status).toBe(403);
+		expect(write.json.Message).toMatch(/edit:tickets/);
+		expect((await api(sandbox, token, 'GET', '/Asset')).status).toBe(403);
+
+		const covered: Array<[string, string]> = [
+			['demo', 'admin:webhooks edit:assets read:reporting'],
+			['ticketing', 'edit:tickets read:assets edit:teams admin:webhooks'],
+			['readonly', 'read:tickets read:assets'],
+		];
+		for (const [application, scope] of covered) {
+			const answer = await requestToken(sandbox, { ...credentials(application), scope });
+			expect([application, scope, answer.status]).toEqual([application, scope, 200]);
+		}
+		const refused: Array<[string, string]> = [
+			['ticketing', 'all'],
+			['nowebhooks', 'admin:webhooks'],
+			['readonly', 'edit:tickets'],
+			['readonly', 'read:teams'],
+			['demo', 'nonsense'],
+		];
+		for (const [application, scope] of refused) {
+			const answer = await requestToken(sandbox, { ...credentials(application), scope });
+			expect([application, scope, answer.status, answer.json.error]).toEqual([application, scope, 400, 'invalid_scope']);
+		}
+	});
+
+	it('accepts client credentials in a Basic header, and answers a garbled one with invalid_client', async () => {
+		const basic = (text: string) => `Basic ${Buffer.from(text).toString('base64')}`;
+		const token = (authorization: string) =>
+			send(`${sandbox.baseUrl}/auth/token`, {
+				method: 'POST',
+				headers: { 'Content-Type': 'application/x-www-form-urlencoded', Authorization: authorization },
+				body: 'grant_type=client_credentials',
+			});
+		expect((await token(basic('sandbox-demo-client:sandbox-demo-secret'))).status).toBe(200);
+		const garbled = await token(basic('%E0%A4%A:x'));
+		expect(garbled.status).toBe(401);
+		expect(garbled.json.error).toBe('invalid_client');
+	});
+
 	it('tells where to authenticate at /api/authinfo', async () => {
 		const answer = await send(`${sandbox.baseUrl}/api/authinfo`);
 		expect(answer.json).toEqual({ auth_url: `${sandbox.baseUrl}/auth`, tenant_id: 'sandbox' });
@@ -54,6 +101,10 @@ describe('sandbox OAuth and scopes', () => {
 		const expired = await api(sandbox, token, 'GET', '/Agent/me');
 		expect(expired.status).toBe(401);
 		expect(expired.json.Message).toMatch(/expired/);
+		// Every later use says the same, not "unknown token".
+		const again = await api(sandbox, token, 'GET', '/Tickets');
+		expect(again.status).toBe(401);
+		expect(again.json.Message).toBe('Authorization has been denied for this request: the token has expired.');
 		expect((await api(sandbox, 'not-a-token', 'GET', '/Tickets')).status).toBe(401);
 	});
 

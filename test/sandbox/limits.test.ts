@@ -1,5 +1,5 @@
 import { startHaloSandbox, type HaloSandbox } from '../../sandbox';
-import { api, control, send, tokenFor } from './http';
+import { api, control, requestToken, send, tokenFor } from './http';
 
 describe('sandbox rate limit and faults', () => {
 	let sandbox: HaloSandbox;
@@ -18,21 +18,33 @@ describe('sandbox rate limit and faults', () => {
 	});
 
 	it('answers 429 with Halo\'s message and no Retry-After over a rolling window', async () => {
-		await control(sandbox, 'POST', '/rate-limit', { limit: 3, windowMs: 600 });
+		// A 2 s window: the four sequential requests fit in it even on a loaded machine.
+		await control(sandbox, 'POST', '/rate-limit', { limit: 3, windowMs: 2000 });
 		const statuses: number[] = [];
 		for (let i = 0; i < 3; i++) statuses.push((await api(sandbox, token, 'GET', '/Status')).status);
 		const limited = await api(sandbox, token, 'GET', '/Status');
 		expect(statuses).toEqual([200, 200, 200]);
 		expect(limited.status).toBe(429);
-		expect(limited.text).toBe('Rate Limit Reached - 3 Requests per rolling 1 second window');
+		expect(limited.text).toBe('Rate Limit Reached - 3 Requests per rolling 2 second window');
 		expect(limited.headers.get('retry-after')).toBeNull();
-		await new Promise((resolve) => setTimeout(resolve, 650));
+		await new Promise((resolve) => setTimeout(resolve, 2050));
 		expect((await api(sandbox, token, 'GET', '/Status')).status).toBe(200);
 		await control(sandbox, 'POST', '/rate-limit', { limit: 300, windowMs: 300000 });
 		expect((await control(sandbox, 'GET', '/rate-limit')).json.rateLimit).toEqual({ limit: 300, windowMs: 300000 });
 		sandbox.setRateLimit({ limit: 1, windowMs: 300000 });
 		await api(sandbox, token, 'GET', '/Status');
 		expect((await api(sandbox, token, 'GET', '/Status')).text).toBe('Rate Limit Reached - 1 Requests per rolling 5 minute window');
+	});
+
+	it('counts token requests in the same window and answers them 429 too', async () => {
+		await control(sandbox, 'POST', '/rate-limit', { limit: 2, windowMs: 300000 });
+		const fields = { grant_type: 'client_credentials', client_id: sandbox.clientId, client_secret: sandbox.clientSecret };
+		expect((await requestToken(sandbox, fields)).status).toBe(200);
+		expect((await api(sandbox, token, 'GET', '/Status')).status).toBe(200);
+		const limited = await requestToken(sandbox, fields);
+		expect(limited.status).toBe(429);
+		expect(limited.text).toBe('Rate Limit Reached - 2 Requests per rolling 5 minute window');
+		expect((await control(sandbox, 'GET', '/stats')).json.tokensIssued).toBe(1);
 	});
 
 	it('fires a status fault for exactly its count, then answers normally', async () => {
