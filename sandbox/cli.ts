@@ -22,9 +22,16 @@ const usage = `Usage: npm run sandbox -- [--port N] [--host H] [--dataset demo|g
        ${Object.keys(sizeFlags).map((flag) => `[${flag} N]`).join(' ')}
 Environment: HALO_SANDBOX_PORT (default 8787).`;
 
+/** A whole decimal number, or an error naming the flag (no NaN, hex or exponent gets through). */
+function wholeNumber(flag: string, value: string): number {
+	if (!/^\d+$/.test(value)) throw new Error(`${flag} needs a whole number; got '${value}'\n${usage}`);
+	return Number(value);
+}
+
 function parse(argv: string[]) {
+	const environmentPort = process.env.HALO_SANDBOX_PORT;
 	const options = {
-		port: Number(process.env.HALO_SANDBOX_PORT ?? 8787),
+		port: environmentPort === undefined || environmentPort === '' ? 8787 : wholeNumber('HALO_SANDBOX_PORT', environmentPort),
 		host: '127.0.0.1',
 		dataset: 'demo' as string,
 		generate: {} as GenerateOptions,
@@ -34,29 +41,29 @@ function parse(argv: string[]) {
 	};
 	for (let index = 0; index < argv.length; index++) {
 		const flag = argv[index];
-		const value = argv[index + 1];
 		if (flag === '--help' || flag === '-h') {
 			console.log(usage);
 			process.exit(0);
 		}
-		if (value === undefined) throw new Error(`${flag} needs a value\n${usage}`);
+		const value = argv[index + 1];
+		if (value === undefined || value.startsWith('--')) throw new Error(`${flag} needs a value\n${usage}`);
 		index++;
-		const number = Number(value);
-		if (flag === '--port') options.port = number;
+		if (flag === '--port') options.port = wholeNumber(flag, value);
 		else if (flag === '--host') options.host = value;
 		else if (flag === '--dataset') options.dataset = value;
 		else if (flag === '--tenant') options.requireTenant = value;
-		else if (flag === '--token-lifetime') options.tokenLifetimeSeconds = number;
+		else if (flag === '--token-lifetime') options.tokenLifetimeSeconds = wholeNumber(flag, value);
 		else if (flag === '--rate-limit') {
-			const [limit, windowMs] = value.split('/').map(Number);
-			options.rateLimit = { limit, windowMs };
-		} else if (sizeFlags[flag]) options.generate[sizeFlags[flag]] = number;
+			const match = /^(\d+)\/(\d+)$/.exec(value);
+			if (!match) throw new Error(`--rate-limit needs LIMIT/WINDOW_MS, e.g. 300/300000; got '${value}'\n${usage}`);
+			options.rateLimit = { limit: Number(match[1]), windowMs: Number(match[2]) };
+		} else if (sizeFlags[flag]) options.generate[sizeFlags[flag]] = wholeNumber(flag, value);
 		else throw new Error(`Unknown option ${flag}\n${usage}`);
-		if (Number.isNaN(number) && !['--host', '--dataset', '--tenant', '--rate-limit'].includes(flag)) {
-			throw new Error(`${flag} needs a number`);
-		}
 	}
 	if (!['demo', 'generated', 'empty'].includes(options.dataset)) throw new Error(`Unknown dataset ${options.dataset}\n${usage}`);
+	if (Object.keys(options.generate).length > 0 && options.dataset !== 'generated') {
+		throw new Error(`Generator sizes need --dataset generated\n${usage}`);
+	}
 	return options;
 }
 
