@@ -3,46 +3,53 @@
  * control endpoints (ARCHITECTURE.md, sandbox contract).
  */
 import { startHaloSandbox } from '../../sandbox';
-import type { HaloSandbox } from '../../sandbox';
+import type { FaultRule, HaloSandbox, RequestLogEntry, SandboxStats } from '../../sandbox';
 
 export type SandboxStartOptions = NonNullable<Parameters<typeof startHaloSandbox>[0]>;
 
-export interface SandboxStats {
-	tokensIssued: number;
-	requests: number;
-	requestsByRoute: Record<string, number>;
-}
+// The sandbox's own types, under the names the tests have always used.
+export type { SandboxStats };
+export type SandboxRequestLog = RequestLogEntry;
+export type SandboxFault = FaultRule;
 
-export interface SandboxRequestLog {
-	method: string;
-	path: string;
-	query: Record<string, string>;
+/** An HTTP answer with its body as text and, when it parses, as JSON. */
+export interface Answer {
 	status: number;
-	at: string;
+	text: string;
+	json: any;
+	headers: Headers;
 }
 
-export interface SandboxFault {
-	route: string;
-	kind: 'status' | 'slow' | 'drop' | 'processed-then-fail';
-	status?: number;
-	delayMs?: number;
-	probability?: number;
-	count?: number;
+/** One real HTTP request with global fetch; never throws for an error status. */
+export async function send(url: string, init: RequestInit = {}): Promise<Answer> {
+	const response = await fetch(url, init);
+	const text = await response.text();
+	let json: unknown;
+	try {
+		json = text === '' ? undefined : JSON.parse(text);
+	} catch {
+		json = undefined;
+	}
+	return { status: response.status, text, json, headers: response.headers };
 }
 
-/** Typed client for the sandbox's control endpoints. */
+/** One call to the sandbox's `/_sandbox/` control API (JSON body when given), whatever it answers. */
+export function controlRequest(baseUrl: string, method: string, path: string, body?: unknown): Promise<Answer> {
+	return send(`${baseUrl}/_sandbox${path}`, {
+		method,
+		headers: body === undefined ? {} : { 'Content-Type': 'application/json' },
+		body: body === undefined ? undefined : JSON.stringify(body),
+	});
+}
+
+/** Typed client for the sandbox's control endpoints; an error status throws with the sandbox's message. */
 export class SandboxControl {
 	constructor(readonly baseUrl: string) {}
 
 	private async call<T>(method: string, path: string, body?: unknown): Promise<T> {
-		const answer = await fetch(`${this.baseUrl}/_sandbox${path}`, {
-			method,
-			headers: body === undefined ? {} : { 'Content-Type': 'application/json' },
-			body: body === undefined ? undefined : JSON.stringify(body),
-		});
-		const text = await answer.text();
-		if (!answer.ok) throw new Error(`sandbox ${method} ${path} answered ${answer.status}: ${text}`);
-		return (text ? JSON.parse(text) : undefined) as T;
+		const answer = await controlRequest(this.baseUrl, method, path, body);
+		if (answer.status >= 400) throw new Error(`sandbox ${method} ${path} answered ${answer.status}: ${answer.text}`);
+		return answer.json as T;
 	}
 
 	stats = async () => await this.call<SandboxStats>('GET', '/stats');

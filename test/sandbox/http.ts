@@ -1,27 +1,11 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { HaloSandbox } from '../../sandbox';
+import { controlRequest, send, type Answer } from '../helpers/sandbox';
 
 /** Small HTTP helpers for the sandbox tests: real requests with global fetch. */
 
-export interface Answer {
-	status: number;
-	text: string;
-	json: any;
-	headers: Headers;
-}
-
-export async function send(url: string, init: RequestInit = {}): Promise<Answer> {
-	const response = await fetch(url, init);
-	const text = await response.text();
-	let json: unknown;
-	try {
-		json = text === '' ? undefined : JSON.parse(text);
-	} catch {
-		json = undefined;
-	}
-	return { status: response.status, text, json, headers: response.headers };
-}
+export { send, type Answer };
 
 export function requestToken(
 	sandbox: HaloSandbox,
@@ -57,12 +41,9 @@ export function api(sandbox: HaloSandbox, token: string, method: string, path: s
 	});
 }
 
+/** A `/_sandbox/` control call, answered whatever its status (tests check error answers too). */
 export function control(sandbox: HaloSandbox, method: string, path: string, body?: unknown): Promise<Answer> {
-	return send(`${sandbox.baseUrl}/_sandbox${path}`, {
-		method,
-		headers: { 'Content-Type': 'application/json' },
-		body: body === undefined ? undefined : JSON.stringify(body),
-	});
+	return controlRequest(sandbox.baseUrl, method, path, body);
 }
 
 export interface Received {
