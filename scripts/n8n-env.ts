@@ -64,15 +64,22 @@ export interface N8nInstanceOptions {
 	runtime: Runtime;
 	userFolder: string;
 	port: number;
-	/** Port of n8n's internal task-runner broker (default port + 1); two instances must not share it. */
+	/** Port of n8n's internal task-runner broker (startN8n picks a free one); two instances must not share it. */
 	brokerPort?: number;
 	owner: OwnerAccount;
 	encryptionKey?: string;
+	/**
+	 * Names of the caller's n8n settings (N8N_*, DB_*, WEBHOOK_URL, ...) n8n may see; every other one is
+	 * dropped, so a developer's own n8n configuration (Postgres, queue mode, ...) never reaches this instance.
+	 */
+	inherit?: readonly string[];
 	/** Extra environment for n8n (overrides ours). */
 	env?: NodeJS.ProcessEnv;
 	log?: (message: string) => void;
 	/** Mirror n8n's own output on this process's stderr (npm start). Always written to <userFolder>/n8n.log. */
 	echoOutput?: boolean;
+	/** Called as soon as n8n is spawned, before it is healthy, so a Ctrl-C during the start can stop it. */
+	onSpawned?: (instance: N8nInstance) => void;
 }
 
 export interface N8nInstance {
@@ -187,21 +194,37 @@ export function hashPassword(runtime: Runtime, password: string): string {
 	return bcrypt.hashSync(password, 10);
 }
 
+/**
+ * n8n's own settings, which would point our instance at another database, queue mode, other nodes or
+ * another public URL when a developer has them set for their own n8n.
+ */
+const CALLER_N8N_SETTINGS = /^(N8N_|DB_|EXECUTIONS_|QUEUE_|NODES_|CREDENTIALS_|EXTERNAL_|WEBHOOK_URL$|GENERIC_TIMEZONE$)/;
+
+/** This process's environment without the caller's n8n settings, except the `inherit` names. */
+function callerEnvironment(inherit: readonly string[] = []): NodeJS.ProcessEnv {
+	const env: NodeJS.ProcessEnv = {};
+	for (const [name, value] of Object.entries(process.env)) {
+		if (!CALLER_N8N_SETTINGS.test(name) || inherit.includes(name)) env[name] = value;
+	}
+	return env;
+}
+
 export function n8nEnvironment(options: N8nInstanceOptions): NodeJS.ProcessEnv {
 	const { runtime, userFolder, port, owner } = options;
+	const caller = callerEnvironment(options.inherit);
 	return {
-		...process.env,
+		...caller,
 		// n8n exits at start with an empty log when it inherits jest's NODE_ENV=test.
 		NODE_ENV: 'production',
 		PATH: runtimePath(runtime),
 		N8N_USER_FOLDER: userFolder,
 		N8N_PORT: String(port),
-		N8N_LISTEN_ADDRESS: '127.0.0.1',
+		N8N_LISTEN_ADDRESS: caller.N8N_LISTEN_ADDRESS || '127.0.0.1',
 		N8N_HOST: '127.0.0.1',
 		N8N_PROTOCOL: 'http',
-		WEBHOOK_URL: `http://127.0.0.1:${port}/`,
+		WEBHOOK_URL: caller.WEBHOOK_URL || `http://127.0.0.1:${port}/`,
 		N8N_EDITOR_BASE_URL: `http://127.0.0.1:${port}/`,
-		N8N_ENCRYPTION_KEY: options.encryptionKey ?? process.env.N8N_ENCRYPTION_KEY ?? DEMO_ENCRYPTION_KEY,
+		N8N_ENCRYPTION_KEY: options.encryptionKey ?? (caller.N8N_ENCRYPTION_KEY || DEMO_ENCRYPTION_KEY),
 		N8N_DIAGNOSTICS_ENABLED: 'false',
 		N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
 		N8N_TEMPLATES_ENABLED: 'false',
@@ -210,8 +233,9 @@ export function n8nEnvironment(options: N8nInstanceOptions): NodeJS.ProcessEnv {
 		N8N_SECURE_COOKIE: 'false',
 		N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS: 'false',
 		N8N_RUNNERS_ENABLED: 'true',
-		N8N_RUNNERS_BROKER_PORT: String(options.brokerPort ?? port + 1),
-		N8N_LOG_LEVEL: process.env.N8N_LOG_LEVEL ?? 'info',
+		// CLI commands start no broker; the server gets a free port from startN8n.
+		...(options.brokerPort ? { N8N_RUNNERS_BROKER_PORT: String(options.brokerPort) } : {}),
+		N8N_LOG_LEVEL: caller.N8N_LOG_LEVEL || 'info',
 		N8N_INSTANCE_OWNER_MANAGED_BY_ENV: 'true',
 		N8N_INSTANCE_OWNER_EMAIL: owner.email,
 		N8N_INSTANCE_OWNER_FIRST_NAME: owner.firstName,
@@ -259,19 +283,69 @@ export function importCredentials(options: N8nInstanceOptions, credentials: Arra
 	(options.log ?? defaultLog)(`imported ${credentials.length} credential(s)`);
 }
 
+/** What starts a workflow, for deciding which ones to publish. Manual triggers need no publishing. */
+export type TriggerKind = 'webhook' | 'haloTrigger' | 'schedule' | 'other';
+export const ALL_TRIGGER_KINDS: readonly TriggerKind[] = ['webhook', 'haloTrigger', 'schedule', 'other'];
+
+export function triggerKind(type: string): TriggerKind | undefined {
+	if (/\.manualTrigger$/i.test(type)) return undefined;
+	if (/\.haloPsaTrigger$/i.test(type)) return 'haloTrigger';
+	if (/\.webhook$/i.test(type)) return 'webhook';
+	if (/\.(scheduleTrigger|cron|interval)$/i.test(type)) return 'schedule';
+	if (/Trigger$/i.test(type)) return 'other';
+	return undefined;
+}
+
 export interface SampleWorkflow {
 	id: string;
 	name: string;
 	file: string;
-	/** Has a trigger/webhook node that needs the workflow published. */
+	/** Kinds of the enabled trigger nodes (none: manual only). */
+	triggers: TriggerKind[];
+	/** Published by this setup (has triggers, all of a kind the setup publishes). */
 	publish: boolean;
 	json: Record<string, unknown>;
 }
 
-const TRIGGER_TYPES = /Trigger$|\.webhook$|\.scheduleTrigger$|haloPsaTrigger$/i;
+/** The sandbox sinks the sample workflows post to, with the npm start setting that points each elsewhere. */
+export const SAMPLE_SINKS = { rmm: 'RMM_URL', 'chat-customer': 'CHAT_CUSTOMER_URL', 'chat-internal': 'CHAT_INTERNAL_URL' } as const;
+export type SinkName = keyof typeof SAMPLE_SINKS;
+export type SinkUrls = Record<SinkName, string>;
+const SINK_NAMES = Object.keys(SAMPLE_SINKS) as SinkName[];
 
-/** Reads workflows/*.json, rewriting the sandbox placeholder URL to the running sandbox. */
-export function readSampleWorkflows(dir = path.join(REPO_ROOT, 'workflows'), sandboxUrl?: string): SampleWorkflow[] {
+/** The URL a sample workflow's JSON uses for a sink (rewritten on import). */
+export const placeholderSinkUrl = (name: SinkName) => `${WORKFLOW_SANDBOX_PLACEHOLDER}/_sandbox/sink/${name}`;
+
+/** Every sink on the given sandbox, unless `overrides` names another URL. */
+export function sandboxSinkUrls(sandboxUrl: string, overrides: Partial<SinkUrls> = {}): SinkUrls {
+	const base = sandboxUrl.replace(/\/+$/, '');
+	return Object.fromEntries(SINK_NAMES.map((name) => [name, overrides[name] || `${base}/_sandbox/sink/${name}`])) as SinkUrls;
+}
+
+/** Replaces every `from` sink URL (a sandbox on any port when `from` is undefined) with the `to` one. */
+function rewriteSinkUrls(text: string, to: SinkUrls, from?: SinkUrls): string {
+	let result = text;
+	for (const name of SINK_NAMES) {
+		const pattern = from
+			? new RegExp(`${from[name].replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}(?=["\\s?#]|$)`, 'g')
+			: new RegExp(`http://127\\.0\\.0\\.1:\\d+/_sandbox/sink/${name}(?=["\\s?#]|$)`, 'g');
+		// JSON-escaped, since the text is a workflow's JSON.
+		result = result.replace(pattern, () => JSON.stringify(to[name]).slice(1, -1));
+	}
+	return result;
+}
+
+/**
+ * Reads workflows/*.json. With `sinks`, points the sandbox sink URLs at them (and fails when a workflow
+ * uses the sandbox's placeholder address for anything else, which would stay stale).
+ * `publishKinds`: which trigger kinds this setup publishes (a workflow is published when it has
+ * triggers and all of them are of these kinds).
+ */
+export function readSampleWorkflows(
+	dir = path.join(REPO_ROOT, 'workflows'),
+	sinks?: SinkUrls,
+	publishKinds: readonly TriggerKind[] = ALL_TRIGGER_KINDS,
+): SampleWorkflow[] {
 	if (!fs.existsSync(dir)) return [];
 	return fs
 		.readdirSync(dir)
@@ -279,17 +353,26 @@ export function readSampleWorkflows(dir = path.join(REPO_ROOT, 'workflows'), san
 		.sort()
 		.map((f) => {
 			let text = fs.readFileSync(path.join(dir, f), 'utf8');
-			if (sandboxUrl) text = text.split(WORKFLOW_SANDBOX_PLACEHOLDER).join(sandboxUrl.replace(/\/+$/, ''));
+			if (sinks) {
+				text = rewriteSinkUrls(text, sinks, Object.fromEntries(SINK_NAMES.map((name) => [name, placeholderSinkUrl(name)])) as SinkUrls);
+				if (text.includes(WORKFLOW_SANDBOX_PLACEHOLDER)) {
+					throw new Error(
+						`workflows/${f} uses ${WORKFLOW_SANDBOX_PLACEHOLDER} for something other than the sinks ${SINK_NAMES.join(', ')}: ` +
+							'add it to SAMPLE_SINKS in scripts/n8n-env.ts so it is rewritten on import',
+					);
+				}
+			}
 			const json = JSON.parse(text) as Record<string, unknown>;
 			const nodes = (json.nodes as Array<{ type: string; disabled?: boolean }>) ?? [];
-			const publish = nodes.some(
-				(n) => !n.disabled && TRIGGER_TYPES.test(n.type) && !/manualTrigger$/.test(n.type),
+			const triggers = [...new Set(nodes.filter((n) => !n.disabled).map((n) => triggerKind(n.type)))].filter(
+				(kind): kind is TriggerKind => kind !== undefined,
 			);
-			return { id: String(json.id), name: String(json.name), file: f, publish, json };
+			const publish = triggers.length > 0 && triggers.every((kind) => publishKinds.includes(kind));
+			return { id: String(json.id), name: String(json.name), file: f, triggers, publish, json };
 		});
 }
 
-export function importWorkflows(options: N8nInstanceOptions, workflows: SampleWorkflow[]): void {
+export function importWorkflows(options: N8nInstanceOptions, workflows: Array<Pick<SampleWorkflow, 'id' | 'name' | 'file' | 'json'>>): void {
 	if (workflows.length === 0) return;
 	const dir = fs.mkdtempSync(path.join(options.userFolder, 'import-workflows-'));
 	try {
@@ -303,12 +386,40 @@ export function importWorkflows(options: N8nInstanceOptions, workflows: SampleWo
 	(options.log ?? defaultLog)(`imported ${workflows.length} workflow(s): ${workflows.map((w) => w.name).join(', ')}`);
 }
 
+/** `n8n export:workflow --all`: every workflow in the user folder's database, by id. */
+export function exportWorkflows(options: N8nInstanceOptions): Map<string, Record<string, unknown>> {
+	const dir = fs.mkdtempSync(path.join(options.userFolder, 'export-workflows-'));
+	try {
+		try {
+			n8nCli(options, ['export:workflow', '--all', '--separate', `--output=${dir}`]);
+		} catch (error) {
+			// The CLI fails when there is nothing to export.
+			if (/No workflows found/.test((error as Error).message)) return new Map();
+			throw error;
+		}
+		const workflows = new Map<string, Record<string, unknown>>();
+		for (const file of fs.readdirSync(dir).filter((f) => f.endsWith('.json'))) {
+			const json = JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8')) as Record<string, unknown>;
+			workflows.set(String(json.id), json);
+		}
+		return workflows;
+	} finally {
+		fs.rmSync(dir, { recursive: true, force: true });
+	}
+}
+
 export function publishWorkflows(options: N8nInstanceOptions, ids: string[]): void {
 	for (const id of ids) n8nCli(options, ['publish:workflow', `--id=${id}`]);
 	if (ids.length) (options.log ?? defaultLog)(`published ${ids.join(', ')}`);
 }
 
-export async function freePort(preferred?: number): Promise<number> {
+export function unpublishWorkflows(options: N8nInstanceOptions, ids: string[]): void {
+	for (const id of ids) n8nCli(options, ['unpublish:workflow', `--id=${id}`]);
+	if (ids.length) (options.log ?? defaultLog)(`unpublished ${ids.join(', ')}`);
+}
+
+/** `preferred` when it is free, else a free port the OS picks (never one of `avoid`). */
+export async function freePort(preferred?: number, avoid: readonly number[] = []): Promise<number> {
 	const tryPort = (port: number) =>
 		new Promise<number>((resolve, reject) => {
 			const server = net.createServer();
@@ -326,7 +437,10 @@ export async function freePort(preferred?: number): Promise<number> {
 			/* taken: pick any */
 		}
 	}
-	return tryPort(0);
+	for (;;) {
+		const port = await tryPort(0);
+		if (!avoid.includes(port)) return port;
+	}
 }
 
 export async function waitForHealth(url: string, timeoutMs: number, child?: ChildProcess): Promise<void> {
@@ -344,21 +458,29 @@ export async function waitForHealth(url: string, timeoutMs: number, child?: Chil
 	throw new Error(`n8n did not become healthy at ${url} within ${Math.round(timeoutMs / 1000)} s`);
 }
 
-/** `n8n start` in its own process group; resolves once /healthz/readiness answers. */
+/**
+ * `n8n start` in its own process group (so its task runners can be stopped with it); resolves once
+ * /healthz/readiness answers. `options.onSpawned` gets the instance before that, so a caller can stop
+ * an n8n that is still starting.
+ */
 export async function startN8n(options: N8nInstanceOptions, timeoutMs = 180_000): Promise<N8nInstance> {
 	const log = options.log ?? defaultLog;
 	const { runtime, userFolder, port } = options;
+	const brokerPort = options.brokerPort ?? (await freePort(undefined, [port]));
 	const logFile = path.join(userFolder, 'n8n.log');
 	const out = fs.openSync(logFile, 'a');
 	const started = Date.now();
 	const child = spawn(path.join(runtime.nodeBin, 'node'), [runtime.n8nBin, 'start'], {
 		cwd: userFolder,
-		env: n8nEnvironment(options),
+		env: n8nEnvironment({ ...options, brokerPort }),
 		detached: true,
 		stdio: ['ignore', 'pipe', 'pipe'],
 	});
+	log(`starting n8n on port ${port} (pid ${child.pid}, task broker on port ${brokerPort})`);
+	let logOpen = true;
 	const forward = (chunk: Buffer) => {
-		fs.writeSync(out, chunk);
+		// Output can still arrive after 'exit', when the log is closed.
+		if (logOpen) fs.writeSync(out, chunk);
 		if (options.echoOutput) process.stderr.write(chunk);
 	};
 	child.stdout!.on('data', forward);
@@ -397,9 +519,11 @@ export async function startN8n(options: N8nInstanceOptions, timeoutMs = 180_000)
 				} catch {
 					/* group already empty */
 				}
+				logOpen = false;
 				fs.closeSync(out);
 			})()),
 	};
+	options.onSpawned?.(instance);
 	try {
 		await waitForHealth(url, timeoutMs, child);
 	} catch (error) {
@@ -438,20 +562,87 @@ export interface PreparedN8n extends N8nInstanceOptions {
 	credentialId: string;
 }
 
+/** What a user folder's samples were last imported or updated with (`.sample-workflows-imported`). */
+interface SampleSettings {
+	sinks: SinkUrls;
+	publishKinds: TriggerKind[];
+}
+
+function readSampleSettings(file: string): SampleSettings | 'legacy' | undefined {
+	if (!fs.existsSync(file)) return undefined;
+	try {
+		const recorded = JSON.parse(fs.readFileSync(file, 'utf8')) as Partial<SampleSettings>;
+		if (recorded && typeof recorded === 'object' && recorded.sinks && Array.isArray(recorded.publishKinds)) {
+			return { sinks: recorded.sinks, publishKinds: recorded.publishKinds };
+		}
+	} catch {
+		/* the first marker format: a date */
+	}
+	return 'legacy';
+}
+
+const sameKinds = (a: readonly TriggerKind[], b: readonly TriggerKind[]) => a.length === b.length && a.every((kind) => b.includes(kind));
+
+/**
+ * A reused user folder (npm start): the samples stay as the user left them, except that sink URLs
+ * recorded at the last start are pointed at this start's sinks (the sandbox may be on another port,
+ * or RMM_URL & co changed), and the publish choices are re-applied when the publishing rules changed
+ * (e.g. from the sandbox to HALO_URL).
+ */
+function updateSamples(options: N8nInstanceOptions, workflows: SampleWorkflow[], recorded: SampleSettings | 'legacy', current: SampleSettings): void {
+	const log = options.log ?? defaultLog;
+	const previous = recorded === 'legacy' ? undefined : recorded;
+	const sinksChanged = !previous || SINK_NAMES.some((name) => previous.sinks[name] !== current.sinks[name]);
+	// The first marker format came from a start that published every workflow with a trigger.
+	const policyChanged = !sameKinds(previous?.publishKinds ?? ALL_TRIGGER_KINDS, current.publishKinds);
+	if (!sinksChanged && !policyChanged) {
+		log(`sample workflows were imported before into ${options.userFolder}; keeping them (N8N_START_FRESH=1 re-creates)`);
+		return;
+	}
+	const stored = exportWorkflows(options);
+	const present = workflows.filter((wf) => stored.has(wf.id));
+	const wasPublished = (id: string) => stored.get(id)?.active === true || Boolean(stored.get(id)?.activeVersionId);
+	// Updating a workflow by import leaves it unpublished.
+	const unpublishedByImport = new Set<string>();
+	if (sinksChanged) {
+		const patched = present.flatMap((wf) => {
+			const json = stored.get(wf.id)!;
+			const text = JSON.stringify(json);
+			const rewritten = rewriteSinkUrls(text, current.sinks, previous?.sinks);
+			return rewritten === text ? [] : [{ id: wf.id, name: String(json.name), file: wf.file, json: JSON.parse(rewritten) as Record<string, unknown> }];
+		});
+		// n8n's import refuses to replace a published workflow from the CLI ("no permission to deactivate"):
+		// unpublish those first (the import would unpublish them anyway), publish them again below.
+		unpublishWorkflows(options, patched.filter((wf) => wasPublished(wf.id)).map((wf) => wf.id));
+		importWorkflows(options, patched);
+		for (const wf of patched) unpublishedByImport.add(wf.id);
+		if (patched.length) log(`pointed the sink URLs of ${patched.map((wf) => wf.name).join(', ')} at ${SINK_NAMES.map((name) => current.sinks[name]).join(', ')}`);
+	}
+	const isPublished = (id: string) => wasPublished(id) && !unpublishedByImport.has(id);
+	// New rules: publish and unpublish as a first start would. Same rules: publish again what the import unpublished.
+	const publish = present.filter((wf) => (policyChanged ? wf.publish : wasPublished(wf.id)) && !isPublished(wf.id));
+	const unpublish = policyChanged ? present.filter((wf) => !wf.publish && isPublished(wf.id)) : [];
+	publishWorkflows(options, publish.map((wf) => wf.id));
+	unpublishWorkflows(options, unpublish.map((wf) => wf.id));
+}
+
 /**
  * Fresh or reused user folder: installs the packed package, imports the Halo credential and the
- * sample workflows, publishes the ones with triggers. Does not start the server.
+ * sample workflows, publishes the ones with triggers of `publishKinds`. Does not start the server.
  */
 export function prepareUserFolder(
 	options: N8nInstanceOptions & {
 		tarball: string;
 		halo: HaloCredentialData;
+		/** The sandbox the samples' sinks are on (or `sinks`, when they are elsewhere). */
 		sandboxUrl?: string;
+		sinks?: SinkUrls;
 		workflowsDir?: string;
-		publish?: boolean;
+		/** Trigger kinds to publish (default: all). */
+		publishKinds?: readonly TriggerKind[];
 		/** Value of the X-Chat-Secret header the inbound chat webhook requires. */
 		chatSecret?: string;
-		/** false: import the samples only when this user folder has not had them yet. */
+		/** false: import the samples only when this user folder has not had them yet, then only update them. */
 		reimportWorkflows?: boolean;
 	},
 ): PreparedN8n {
@@ -466,16 +657,20 @@ export function prepareUserFolder(
 		data: { name: CHAT_SECRET_HEADER, value: options.chatSecret ?? DEFAULT_CHAT_SECRET },
 	};
 	importCredentials(options, [credential, chatCredential]);
-	const workflows = readSampleWorkflows(options.workflowsDir, options.sandboxUrl);
-	// Samples are imported once per user folder so a user's edits survive the next start.
+	const sinks = options.sinks ?? (options.sandboxUrl ? sandboxSinkUrls(options.sandboxUrl) : undefined);
+	const publishKinds = [...(options.publishKinds ?? ALL_TRIGGER_KINDS)];
+	const workflows = readSampleWorkflows(options.workflowsDir, sinks, publishKinds);
+	// Samples are imported once per user folder (npm start) so a user's edits survive the next start.
 	const marker = path.join(options.userFolder, '.sample-workflows-imported');
-	if (options.reimportWorkflows !== false || !fs.existsSync(marker)) {
+	const recorded = readSampleSettings(marker);
+	const current: SampleSettings = { sinks: sinks ?? sandboxSinkUrls(WORKFLOW_SANDBOX_PLACEHOLDER), publishKinds };
+	if (options.reimportWorkflows !== false || !recorded) {
 		importWorkflows(options, workflows);
-		if (options.publish !== false) publishWorkflows(options, workflows.filter((w) => w.publish).map((w) => w.id));
-		fs.writeFileSync(marker, new Date().toISOString());
+		publishWorkflows(options, workflows.filter((w) => w.publish).map((w) => w.id));
 	} else {
-		log(`sample workflows were imported before into ${options.userFolder}; keeping them (N8N_START_FRESH=1 re-creates)`);
+		updateSamples(options, workflows, recorded, current);
 	}
+	fs.writeFileSync(marker, JSON.stringify({ updatedAt: new Date().toISOString(), ...current }, null, 2));
 	return { ...options, workflows, credentialId: String(credential.id) };
 }
 
@@ -487,20 +682,27 @@ function env(name: string, fallback: string): string {
 	return value === undefined || value === '' ? fallback : value;
 }
 
+/** The caller's n8n settings npm start passes on (everything else of theirs is dropped, see callerEnvironment). */
+const START_INHERITS = ['WEBHOOK_URL', 'N8N_LISTEN_ADDRESS', 'N8N_ENCRYPTION_KEY', 'N8N_LOG_LEVEL', 'GENERIC_TIMEZONE'];
+
+/** Halo (anything off this machine) cannot call a webhook URL on the loopback interface. */
+export function isLoopbackUrl(url: string): boolean {
+	const host = new URL(url).hostname.replace(/^\[|\]$/g, '');
+	return host === 'localhost' || host.endsWith('.localhost') || /^127\./.test(host) || host === '::1' || host === '0.0.0.0';
+}
+
+function parseUrl(name: string, value: string, example: string): string {
+	try {
+		const url = new URL(value);
+		if (url.protocol === 'http:' || url.protocol === 'https:') return value;
+	} catch {
+		/* reported below */
+	}
+	throw new Error(`${name} must be an http(s) URL such as ${example}, got "${value}"`);
+}
+
 async function startCommand(): Promise<void> {
 	const log = (m: string) => process.stderr.write(`[start] ${m}\n`);
-	const runtime = ensureRuntime(log);
-	const userFolder = path.resolve(env('N8N_START_USER_FOLDER', path.join(os.homedir(), '.cache', PACKAGE_NAME, 'start-user-folder')));
-	const fresh = process.env.N8N_START_FRESH === '1';
-	if (fresh) fs.rmSync(userFolder, { recursive: true, force: true });
-	fs.mkdirSync(userFolder, { recursive: true });
-
-	const owner: OwnerAccount = {
-		email: env('N8N_OWNER_EMAIL', 'admin@example.com'),
-		password: env('N8N_OWNER_PASSWORD', 'HaloDemo-2024!'),
-		firstName: env('N8N_OWNER_FIRST_NAME', 'Demo'),
-		lastName: env('N8N_OWNER_LAST_NAME', 'Admin'),
-	};
 	const cleanup: Array<() => Promise<void>> = [];
 	let shuttingDown = false;
 	const shutdown = async (code: number) => {
@@ -515,49 +717,99 @@ async function startCommand(): Promise<void> {
 		}
 		process.exit(code);
 	};
-	process.on('SIGINT', () => void shutdown(0));
-	process.on('SIGTERM', () => void shutdown(0));
+	// Ctrl-C, kill, or the terminal closing: n8n runs in its own process group, so stop it ourselves.
+	for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => void shutdown(0));
 
 	try {
+		const runtime = ensureRuntime(log);
+		const userFolder = path.resolve(env('N8N_START_USER_FOLDER', path.join(os.homedir(), '.cache', PACKAGE_NAME, 'start-user-folder')));
+		if (process.env.N8N_START_FRESH === '1') fs.rmSync(userFolder, { recursive: true, force: true });
+		fs.mkdirSync(userFolder, { recursive: true });
+		const owner: OwnerAccount = {
+			email: env('N8N_OWNER_EMAIL', 'admin@example.com'),
+			password: env('N8N_OWNER_PASSWORD', 'HaloDemo-2024!'),
+			firstName: env('N8N_OWNER_FIRST_NAME', 'Demo'),
+			lastName: env('N8N_OWNER_LAST_NAME', 'Admin'),
+		};
+		const webhookUrl = process.env.WEBHOOK_URL ? parseUrl('WEBHOOK_URL', process.env.WEBHOOK_URL, 'https://n8n.example.com/') : undefined;
+		const sinkOverrides: Partial<SinkUrls> = {};
+		for (const name of SINK_NAMES) {
+			const setting = SAMPLE_SINKS[name];
+			if (process.env[setting]) sinkOverrides[name] = parseUrl(setting, process.env[setting]!, 'https://chat.example.com/hooks/halo');
+		}
+
+		// The sandbox: the Halo itself, or (with HALO_URL) just the sinks the sample workflows post to.
+		const preferredSandboxPort = Number(env('HALO_SANDBOX_PORT', '5680'));
+		const sandboxPort = await freePort(preferredSandboxPort);
+		if (sandboxPort !== preferredSandboxPort) {
+			log(`port ${preferredSandboxPort} is in use: the sandbox runs on port ${sandboxPort} (the sample workflows are pointed at it)`);
+		}
+		const sandbox = await startSandbox({ port: sandboxPort });
+		cleanup.push(() => sandbox.stop());
+		const sinks = sandboxSinkUrls(sandbox.baseUrl, sinkOverrides);
+
 		let halo: HaloCredentialData;
-		let sandboxUrl: string | undefined;
+		const publishKinds: TriggerKind[] = ['webhook', 'other'];
+		const notPublished = new Map<TriggerKind, string>();
 		if (process.env.HALO_URL) {
 			if (!process.env.HALO_CLIENT_ID || !process.env.HALO_CLIENT_SECRET) {
 				throw new Error('HALO_URL is set: set HALO_CLIENT_ID and HALO_CLIENT_SECRET too (and HALO_TENANT for hosted Halo)');
 			}
 			halo = {
-				url: process.env.HALO_URL,
+				url: parseUrl('HALO_URL', process.env.HALO_URL, 'https://yourcompany.halopsa.com'),
 				tenant: env('HALO_TENANT', ''),
 				authUrl: env('HALO_AUTH_URL', ''),
 				clientId: process.env.HALO_CLIENT_ID,
 				clientSecret: process.env.HALO_CLIENT_SECRET,
 				scope: env('HALO_SCOPE', 'all'),
 			};
-			log(`using your Halo at ${halo.url} (no sandbox)`);
+			log(`using your Halo at ${halo.url} (the sandbox on ${sandbox.baseUrl} only receives the sample workflows' posts)`);
+			// Publishing the Halo trigger registers a webhook in the Halo: only when Halo can reach n8n.
+			if (webhookUrl && !isLoopbackUrl(webhookUrl)) publishKinds.push('haloTrigger');
+			else {
+				notPublished.set(
+					'haloTrigger',
+					`your Halo cannot reach n8n at ${webhookUrl ?? 'http://127.0.0.1'}: set WEBHOOK_URL to n8n's public address to publish it (it registers a webhook in your Halo)`,
+				);
+			}
+			notPublished.set('schedule', 'its schedule would write into your Halo every morning: publish it in the editor when you want that');
 		} else {
-			const sandboxPort = Number(env('HALO_SANDBOX_PORT', '5680'));
-			const sandbox = await startSandbox({ port: await freePort(sandboxPort) });
-			cleanup.push(() => sandbox.stop());
-			sandboxUrl = sandbox.baseUrl;
 			halo = { url: sandbox.baseUrl, clientId: sandbox.clientId, clientSecret: sandbox.clientSecret, scope: 'all' };
+			publishKinds.push('haloTrigger', 'schedule');
 			log(`Halo sandbox (demo dataset) at ${sandbox.baseUrl}`);
 		}
 
-		const port = await freePort(Number(env('N8N_PORT', '5678')));
-		const options: N8nInstanceOptions = { runtime, userFolder, port, owner, log, echoOutput: process.env.N8N_START_QUIET !== '1' };
+		const port = await freePort(Number(env('N8N_PORT', '5678')), [sandboxPort]);
+		const options: N8nInstanceOptions = {
+			runtime,
+			userFolder,
+			port,
+			owner,
+			log,
+			inherit: START_INHERITS,
+			echoOutput: process.env.N8N_START_QUIET !== '1',
+			onSpawned: (spawned) => cleanup.push(() => spawned.stop()),
+		};
 		const tarball = packPackage(path.join(userFolder, 'pack'), log);
 		const chatSecret = env('CHAT_WEBHOOK_SECRET', DEFAULT_CHAT_SECRET);
-		const prepared = prepareUserFolder({ ...options, tarball, halo, sandboxUrl, chatSecret, reimportWorkflows: false });
+		const prepared = prepareUserFolder({ ...options, tarball, halo, sinks, publishKinds, chatSecret, reimportWorkflows: false });
+		if (shuttingDown) return;
 		const instance = await startN8n(options);
-		cleanup.push(() => instance.stop());
+		const unpublished = prepared.workflows.filter((w) => !w.publish && w.triggers.length > 0);
 		const lines = [
 			'',
 			'  n8n is running with n8n-nodes-halopsa-automation',
 			`  Editor:    ${instance.url}/`,
 			`  Login:     ${owner.email} / ${process.env.N8N_OWNER_PASSWORD ? '(your N8N_OWNER_PASSWORD)' : owner.password}`,
-			`  Halo:      ${halo.url}${sandboxUrl ? ' (sandbox, demo dataset)' : ''}`,
+			`  Halo:      ${halo.url}${process.env.HALO_URL ? '' : ' (sandbox, demo dataset)'}`,
+			`  Webhooks:  ${webhookUrl ?? `${instance.url}/`}`,
+			`  Sinks:     ${SINK_NAMES.map((name) => sinks[name]).join(', ')}`,
 			`  Chat webhook header: ${CHAT_SECRET_HEADER}: ${process.env.CHAT_WEBHOOK_SECRET ? '(your CHAT_WEBHOOK_SECRET)' : chatSecret}`,
 			`  Workflows: ${prepared.workflows.map((w) => `${w.name}${w.publish ? ' (published)' : ''}`).join(', ') || '(none yet)'}`,
+			...unpublished.map((w) => {
+				const reason = w.triggers.map((kind) => notPublished.get(kind)).find(Boolean);
+				return `  Not published: ${w.name}${reason ? `: ${reason}` : ''}`;
+			}),
 			`  n8n log:   ${instance.logFile}`,
 			'  Press Ctrl-C to stop everything.',
 			'',
@@ -570,6 +822,7 @@ async function startCommand(): Promise<void> {
 			}
 		});
 	} catch (error) {
+		if (shuttingDown) return;
 		log(`ERROR: ${(error as Error).message}`);
 		await shutdown(1);
 	}
