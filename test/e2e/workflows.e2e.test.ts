@@ -257,6 +257,20 @@ describe('Contract deployments (contract-deployments.json, run from its Manual T
 		return byClient;
 	}
 
+	it('is not published in the suite, so its 06:00 UTC schedule cannot add plans to a run (the webhook and trigger samples are)', async () => {
+		const published = async (id: string) => {
+			const workflow = await api.getWorkflow(id);
+			return workflow.active === true || Boolean(workflow.activeVersionId);
+		};
+		expect(deployments.json.nodes.some((node) => node.type === 'n8n-nodes-base.scheduleTrigger')).toBe(true);
+		expect({
+			deployments: await published(deployments.id),
+			inbound: await published(inbound.id),
+			outbound: await published(outbound.id),
+			tab: await published(tab.id),
+		}).toEqual({ deployments: false, inbound: true, outbound: true, tab: true });
+	});
+
 	it('posts each client\'s install/remove plan to the RMM and notes it, with the licence mismatch, on one ticket per client', async () => {
 		// A new Northwind workstation: needs both agents, and SentinelOne is then billed for one machine too few.
 		const template = (await halo<{ assets: Row[] }>('GET', '/Asset?client_id=1')).assets.find((asset) => asset.assettype_name === 'Workstation')!;
@@ -313,6 +327,47 @@ describe('Technician tab (technician-tab.json)', () => {
 		const answer = await fetch(`${TAB_URL}${query}`);
 		return { status: answer.status, type: answer.headers.get('content-type') ?? '', html: await answer.text() };
 	};
+	const policies = (tab.node('Deployment targets').parameters.formPolicies.policy as FormPolicy[]).map((policy) => compileFormPolicy(policy));
+
+	/** The HTML between a section's heading and the next one. */
+	const sectionOf = (html: string, title: string) => html.split(`<h2>${title}`)[1]?.split('<h2>')[0] ?? '';
+
+	/** The badges the page shows per machine: { assetName: ['Huntress: installed', ...] }. */
+	function targetBadges(html: string): Record<string, string[]> {
+		const shown: Record<string, string[]> = {};
+		const machine = /<li><span class="(?:mine)?">([^<]*)<\/span> <span class="muted">[^<]*<\/span><div>(.*?)<\/div><\/li>/g;
+		for (const [, name, badges] of sectionOf(html, 'Deployment targets').matchAll(machine)) {
+			shown[name] = [...badges.matchAll(/<span class="tag [a-z]+">([^<]*)<\/span>/g)].map((badge) => badge[1]).sort();
+		}
+		return shown;
+	}
+
+	/**
+	 * The same per machine, from a plan the test makes itself with the engine over its own snapshot: a badge
+	 * for every decision except software neither targeted nor installed (the page leaves those out).
+	 */
+	async function expectedBadges(clientId: number): Promise<Record<string, string[]>> {
+		const snapshot = await new AxiosHaloDataSource({ url: access.baseUrl, clientId: access.clientId, clientSecret: access.clientSecret }).loadSnapshot({
+			includeInstalledSoftware: true,
+		});
+		const plan = await planDeployments(snapshot, policies, { timeZone: 'UTC' });
+		const label = (decision: { action: string; targeted: boolean; installed: boolean | null }) =>
+			({
+				install: 'to install',
+				remove: 'to remove',
+				compliant: decision.installed ? 'installed' : 'not needed',
+				unmanaged: 'installed, not covered',
+				unknown: decision.targeted ? 'covered' : 'not covered',
+			})[decision.action] ?? decision.action;
+		const expected: Record<string, string[]> = {};
+		for (const decision of plan.decisions()) {
+			if (decision.clientId !== clientId) continue;
+			const badges = (expected[decision.assetName] ??= []);
+			if (decision.targeted || decision.action !== 'compliant') badges.push(`${decision.software}: ${label(decision)}`);
+		}
+		for (const badges of Object.values(expected)) badges.sort();
+		return expected;
+	}
 
 	it('answers a ticket with an HTML page naming its client, contracts and items in force and every machine of the client', async () => {
 		const page = await open('?ticket_id=2'); // Northwind Dental Group, asset 5 on the ticket
@@ -332,10 +387,32 @@ describe('Technician tab (technician-tab.json)', () => {
 		);
 		expect(contracts.length).toBeGreaterThan(0);
 		for (const contract of contracts) expect(page.html).toContain(contract.ref);
-		expect(page.html).toContain('S1-CORE');
-		expect(page.html).toMatch(/Huntress: (installed|to install)/);
+		expect(sectionOf(page.html, 'Recurring items in force')).toContain('S1-CORE');
 		// Narrow-iframe friendly: no scripts, no external files.
 		expect(page.html).not.toMatch(/<script|<link|src=|https?:\/\//i);
+	});
+
+	it('shows each machine\'s Huntress and SentinelOne decisions as the engine plans them for the client', async () => {
+		const page = await open('?ticket_id=2');
+		expect(page.status).toBe(200);
+		const expected = await expectedBadges(1);
+		expect(Object.keys(expected).length).toBeGreaterThan(3);
+		expect(targetBadges(page.html)).toEqual(expected);
+		// The ticket's point: the Harrogate reception PC (asset 5) has no SentinelOne agent although S1-CORE is billed.
+		const harrogate = (await halo<Row>('GET', '/Asset/5')).inventory_number as string;
+		expect(expected[harrogate]).toContain('SentinelOne: to install');
+	});
+
+	it('renders the tab for a client without a Managed Security contract or S1-CORE (ticket 5), every machine not targeted', async () => {
+		const page = await open('?ticket_id=5'); // Summit Engineering Ltd: Managed Services and Break Fix only
+		expect({ status: page.status, title: /<title>([^<]*)<\/title>/.exec(page.html)?.[1] }).toEqual({
+			status: 200,
+			title: expect.stringContaining('Summit Engineering Ltd'),
+		});
+		const expected = await expectedBadges(3);
+		expect(Object.keys(expected).length).toBeGreaterThan(3);
+		expect(Object.values(expected).flat().filter((badge) => !/not covered|installed, not covered/.test(badge))).toEqual([]);
+		expect(targetBadges(page.html)).toEqual(expected);
 	});
 
 	it('escapes every value it shows', async () => {
