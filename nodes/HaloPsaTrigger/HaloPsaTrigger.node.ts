@@ -6,6 +6,8 @@ import { receiveDeliveries } from './delivery/receive';
 import { createWebhook, deleteWebhook, webhookExists } from './lifecycle/webhookLifecycle';
 import { getTicketTypes } from './methods/loadOptions';
 
+const WITH_PATH_SECRET = '$parameter["registration"] === "manual" && !!$parameter["pathSecret"]';
+
 export class HaloPsaTrigger implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'HaloPSA Automation Trigger',
@@ -26,7 +28,11 @@ export class HaloPsaTrigger implements INodeType {
 				// Halo waits for no workflow, and a slow answer only makes it retry.
 				responseMode: 'onReceived',
 				// A path secret becomes a `:secret` segment, so a wrong secret still reaches the node and gets a 401.
-				path: '={{$parameter["registration"] === "manual" && $parameter["pathSecret"] ? ":secret" : "webhook"}}',
+				path: `={{${WITH_PATH_SECRET} ? ":secret" : "webhook"}}`,
+				// n8n routes a path with a `:name` segment as <webhookId>/<path>, so that path must be registered
+				// without the webhook id in front (a "full path"); a plain path keeps it. n8n evaluates this
+				// field as an expression like the path, although its type only says boolean.
+				isFullPath: `={{${WITH_PATH_SECRET}}}` as unknown as boolean,
 			},
 		],
 		properties: triggerProperties,

@@ -29,7 +29,7 @@ import type {
 	WorkflowActivateMode,
 	WorkflowExecuteMode,
 } from 'n8n-workflow';
-import { Workflow } from 'n8n-workflow';
+import { NodeHelpers, Workflow } from 'n8n-workflow';
 
 import { HaloPsaTrigger } from '../../nodes/HaloPsaTrigger/HaloPsaTrigger.node';
 import type { HaloCredentialValues } from './n8n-harness';
@@ -174,7 +174,7 @@ export class TriggerHarness {
 		});
 	}
 
-	/** What n8n 2.41 does when a published workflow is published again: remove (delete), then activate. */
+	/** What n8n 2.41 does when a published workflow is published again with the trigger's settings changed: remove (delete), then activate. */
 	async republish(): Promise<void> {
 		await this.unpublish();
 		await this.publish();
@@ -250,11 +250,19 @@ export class TriggerHarness {
 		} as unknown as IWorkflowExecuteAdditionalData;
 	}
 
-	/** What n8n's WebhookService.getNodeWebhooks builds for the node (its path expression resolved). */
+	/**
+	 * What n8n's WebhookService.getNodeWebhooks builds for the node: the path and isFullPath
+	 * expressions resolved, and the registered path made by NodeHelpers.getNodeWebhookPath
+	 * (`<webhookId>/<path>`, or the path alone for a full path).
+	 */
 	private webhookData(workflow: Workflow, additionalData: IWorkflowExecuteAdditionalData, isTest = false): IWebhookData {
 		const node = workflow.getNode(this.node.name)!;
 		const description = this.nodeType.description.webhooks![0];
-		const webhookPath = String(workflow.expression.getSimpleParameterValue(node, description.path, 'webhook', {}));
+		const evaluate = (value: unknown, fallback?: unknown) =>
+			workflow.expression.getSimpleParameterValue(node, value as string, 'internal', {}, undefined, fallback as boolean);
+		const nodePath = String(evaluate(description.path));
+		const isFullPath = evaluate(description.isFullPath, false) === true;
+		const webhookPath = NodeHelpers.getNodeWebhookPath(this.workflowId, node, nodePath, isFullPath, false);
 		return {
 			httpMethod: description.httpMethod as IWebhookData['httpMethod'],
 			node: node.name,
@@ -382,16 +390,24 @@ export class TriggerHarness {
 		if (test && call.started) await this.stopListening();
 	}
 
-	/** n8n's route matching: `<webhookId>/<path>`, where a `:name` segment captures that segment. */
+	/**
+	 * n8n 2.41's route matching (WebhookService.findWebhook, LiveWebhooks): a plain path must equal
+	 * the registered one; a path with `:name` segments is looked up as `<webhookId>/<segments>`
+	 * against the registered template, whose `:name` segments capture the request's segments.
+	 */
 	private matchPath(pathname: string, webhook: IWebhookData, prefix: string): IDataObject | undefined {
 		if (!pathname.startsWith(prefix)) return undefined;
-		const requested = pathname.slice(prefix.length).split('/');
-		const registered = `${this.node.webhookId}/${webhook.path}`.split('/');
-		if (requested.length !== registered.length) return undefined;
+		const requested = pathname.slice(prefix.length).split('/').map(decodeURIComponent);
+		const template = webhook.path.split('/');
+		if (!template.some((segment) => segment.startsWith(':'))) {
+			return requested.join('/') === webhook.path ? {} : undefined;
+		}
+		const [webhookId, ...segments] = requested;
+		if (webhookId !== webhook.webhookId || segments.length !== template.length) return undefined;
 		const params: IDataObject = {};
-		for (const [index, segment] of registered.entries()) {
-			if (segment.startsWith(':')) params[segment.slice(1)] = decodeURIComponent(requested[index]);
-			else if (segment !== requested[index]) return undefined;
+		for (const [index, segment] of template.entries()) {
+			if (segment.startsWith(':')) params[segment.slice(1)] = segments[index];
+			else if (!segments.includes(segment)) return undefined;
 		}
 		return params;
 	}

@@ -12,7 +12,6 @@ import {
 	haloApiClient,
 	postToTrigger,
 	sandboxControl,
-	sandboxRequests,
 } from './support';
 
 const ticketing = {

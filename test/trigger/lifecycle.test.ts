@@ -132,7 +132,7 @@ describe('HaloPSA Trigger webhook lifecycle (publish, re-publish, repair, unpubl
 		expect(trigger.nodeStaticData.webhookId).toBe(id);
 	});
 
-	it('re-publishing a published workflow (n8n removes, then activates) leaves exactly one webhook, which delivers', async () => {
+	it('re-publishing with the trigger changed (n8n removes, then activates) leaves exactly one webhook, which delivers', async () => {
 		const trigger = await startTrigger();
 		await trigger.publish();
 		const firstId = trigger.nodeStaticData.webhookId;

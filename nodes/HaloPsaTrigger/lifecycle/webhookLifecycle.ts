@@ -119,9 +119,9 @@ function requireManualCredentials(this: IHookFunctions): void {
 
 /**
  * Runs on every activation (publish, n8n start, listening for a test event). Halo never hands
- * the Basic password back, so a password changed in Halo cannot be seen: every activation writes
- * the whole definition again with fresh credentials, which also repairs a changed URL, events,
- * payload type or active flag. One GET and one POST (an update, not a creation) per activation.
+ * the Basic password back, so a password changed in Halo cannot be seen: when the webhook is
+ * there, the whole definition is written again with fresh credentials, which also repairs a
+ * changed URL, events, payload type or active flag (one GET and one POST that updates).
  */
 export async function webhookExists(this: IHookFunctions): Promise<boolean> {
 	// A typo in a filter fails the publish instead of silently keeping every event.
