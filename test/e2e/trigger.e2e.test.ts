@@ -1,0 +1,340 @@
+/**
+ * The HaloPSA Trigger inside the suite's real n8n 2.41.1, with the shared Halo sandbox delivering
+ * real events: registration and its errors, batches, status changes, forged calls, re-publishing,
+ * a Halo retry while a look-up is slow, and listening for a test event. Workflows are created
+ * here (not the samples), so other files' workflows and data are left as they expect them.
+ */
+import { DEFAULT_CREDENTIAL_NAME } from '../../scripts/n8n-env';
+import { N8nApi, SandboxControl } from './helpers/n8n';
+import {
+	basicAuthorization,
+	createTriggerWorkflow,
+	HaloApi,
+	nextExecution,
+	nodeOutput,
+	postTo,
+	settledExecutions,
+	settledPublication,
+	TRIGGER_NAME,
+	until,
+	type TriggerWorkflow,
+} from './helpers/trigger';
+
+const api = new N8nApi();
+const sandbox = new SandboxControl();
+const { state } = api;
+const access = { baseUrl: state.sandboxUrl, clientId: state.sandboxClientId, clientSecret: state.sandboxClientSecret };
+const halo = new HaloApi(access);
+const suiteCredential = { id: state.credentialId, name: DEFAULT_CREDENTIAL_NAME };
+const RUN = `trigger-e2e-${Date.now().toString(36)}`;
+type Row = Record<string, any>;
+
+const createdWorkflows: string[] = [];
+const createdCredentials: string[] = [];
+const handMadeHaloWebhooks: string[] = [];
+let ticketId: number;
+let sandboxConfig: Row;
+
+async function triggerWorkflow(name: string, parameters: Row, credential = suiteCredential): Promise<TriggerWorkflow> {
+	const workflow = await createTriggerWorkflow(api, `${RUN} ${name}`, credential, parameters);
+	createdWorkflows.push(workflow.id);
+	return workflow;
+}
+
+async function publishAndSettle(workflow: TriggerWorkflow) {
+	await api.publish(workflow.id);
+	return await settledPublication(api, workflow.id);
+}
+
+const executionCount = async (workflowId: string) => (await api.executions(workflowId)).length;
+
+/** The items the trigger produced in the newest execution after `before` executions. */
+async function nextTriggerItems(workflowId: string, before: number): Promise<Row[]> {
+	return nodeOutput(await nextExecution(api, workflowId, before), TRIGGER_NAME);
+}
+
+async function simulate(kind: string, body: Row): Promise<Row> {
+	const result = await sandbox.call<Row>('POST', `/simulate/${kind}`, body);
+	await sandbox.call('POST', '/webhooks/flush');
+	return result;
+}
+
+/** The Halo webhook a user would type into Halo's webhook screen for a manually registered trigger. */
+async function haloWebhookByHand(url: string, basic: { username: string; password: string }, payloadType: 'Full' | 'EventOnly') {
+	const created = await halo.request<Row>('POST', '/Webhook', [
+		{
+			name: `${RUN} typed in by hand`,
+			url,
+			method: 'POST',
+			active: true,
+			authentication_type: 'Basic',
+			basic_username: basic.username,
+			basic_password: basic.password,
+			payload_type: payloadType,
+			events: [{ name: 'Action Added', conditions: [] }],
+		},
+	]);
+	handMadeHaloWebhooks.push(String(created.id));
+	return created;
+}
+
+async function deliveriesTo(url: string): Promise<Row[]> {
+	return (await sandbox.call<Row[]>('GET', '/webhook-deliveries')).filter((attempt) => attempt.url === url);
+}
+
+beforeAll(async () => {
+	await api.login();
+	const ticket = await sandbox.call<{ id: number }>('POST', '/simulate/ticket-logged', { summary: `${RUN} ticket`, client_id: 1 });
+	ticketId = ticket.id;
+	sandboxConfig = await sandbox.call<Row>('GET', '/config');
+});
+
+afterAll(async () => {
+	await sandbox.call('DELETE', '/faults').catch(() => undefined);
+	await sandbox.call('POST', '/config', { webhooks: sandboxConfig.webhooks }).catch(() => undefined);
+	await sandbox.call('POST', '/webhooks/flush');
+	for (const id of createdWorkflows) {
+		await api.unpublish(id).catch(() => undefined);
+		await api.request('POST', `/workflows/${id}/archive`, {}).catch(() => undefined);
+		await api.request('DELETE', `/workflows/${id}`).catch(() => undefined);
+	}
+	for (const id of createdCredentials) await api.request('DELETE', `/credentials/${id}`).catch(() => undefined);
+	for (const id of handMadeHaloWebhooks) await halo.request('DELETE', `/Webhook/${id}`).catch(() => undefined);
+});
+
+describe('automatic registration', () => {
+	let workflow: TriggerWorkflow;
+
+	beforeAll(async () => {
+		workflow = await triggerWorkflow('automatic', { registration: 'automatic', events: ['actionAdded', 'ticketStatusChanged'] });
+		expect((await publishAndSettle(workflow)).status).toBe('published');
+		await until('the Halo webhook', async () => (await halo.webhooksFor(workflow.webhookId)).length > 0);
+	});
+
+	it('publishing creates exactly one Halo webhook with Basic auth and the full payload; n8n keeps only a digest of its password', async () => {
+		const webhooks = await halo.webhooksFor(workflow.webhookId);
+		expect(webhooks).toHaveLength(1);
+		expect(webhooks[0]).toMatchObject({
+			url: expect.stringContaining(`/webhook/${workflow.webhookId}/webhook`),
+			authentication_type: 'Basic',
+			payload_type: 'Full',
+			active: true,
+			has_basic_password: true,
+		});
+		expect(webhooks[0].events.map((event: Row) => event.name).sort()).toEqual(['Action Added', 'Ticket Status Changed']);
+		const saved = await api.request<Row>('GET', `/workflows/${workflow.id}`);
+		const nodeData = saved.staticData?.[`node:${TRIGGER_NAME}`] as Row;
+		expect(nodeData).toMatchObject({ webhookId: String(webhooks[0].id), basicUsername: webhooks[0].basic_username });
+		expect(nodeData.basicPasswordSha256).toMatch(/^[0-9a-f]{64}$/);
+		expect(nodeData).not.toHaveProperty('basicPassword');
+	});
+
+	it('turns a batch of 3 events into one execution with 3 items', async () => {
+		const before = await executionCount(workflow.id);
+		const notes = ['first', 'second', 'third'].map((word) => `${RUN} batch ${word}`);
+
+		await sandbox.call('POST', '/simulate/batch', { events: notes.map((note) => ({ kind: 'agent-note', ticket_id: ticketId, note })) });
+		await sandbox.call('POST', '/webhooks/flush');
+
+		const items = await nextTriggerItems(workflow.id, before);
+		expect(items.map((item) => [item.eventKey, item.action?.note, item.ticketId])).toEqual(notes.map((note) => ['actionAdded', note, ticketId]));
+		expect(new Set(items.map((item) => item.deliveryId)).size).toBe(3);
+		expect(await settledExecutions(api, workflow.id)).toHaveLength(before + 1);
+	});
+
+	it('turns a status change into an item carrying the ticket in its new status', async () => {
+		const ticket = await halo.request<Row>('GET', `/Tickets/${ticketId}`);
+		const statuses = await halo.request<Row[]>('GET', '/Status');
+		const newStatus = statuses.find((status) => status.id !== ticket.status_id && status.id !== 9)!;
+		const before = await executionCount(workflow.id);
+
+		await simulate('status-change', { ticket_id: ticketId, status_id: newStatus.id });
+
+		const items = await nextTriggerItems(workflow.id, before);
+		expect(items).toHaveLength(1);
+		expect(items[0]).toMatchObject({ event: 'Ticket Status Changed', eventKey: 'ticketStatusChanged', objectId: ticketId, ticketId });
+		expect(items[0].ticket.status_id).toBe(newStatus.id);
+	});
+
+	it('answers forged calls (no auth, wrong password, another username) with 401 and starts nothing', async () => {
+		const before = await executionCount(workflow.id);
+		const [webhook] = await halo.webhooksFor(workflow.webhookId);
+		const forged = { id: `${RUN}-forged`, event: 'action added', object_id: 1, action: { id: 1, ticket_id: ticketId, note: 'forged' } };
+
+		const statuses = [
+			await postTo(workflow.productionUrl, forged),
+			await postTo(workflow.productionUrl, forged, basicAuthorization(webhook.basic_username, 'guessed')),
+			await postTo(workflow.productionUrl, forged, basicAuthorization('someone', 'guessed')),
+		];
+		// Executions start in the order calls arrive: had a forged call started one, this is not the next.
+		const note = `${RUN} after the forged calls`;
+		await simulate('agent-note', { ticket_id: ticketId, note });
+
+		expect(statuses).toEqual([401, 401, 401]);
+		const items = await nextTriggerItems(workflow.id, before);
+		expect(items.map((item) => item.action?.note)).toEqual([note]);
+		expect(await settledExecutions(api, workflow.id)).toHaveLength(before + 1);
+	});
+
+	it('publishing again creates no second Halo webhook; after the trigger changed, its one webhook is replaced', async () => {
+		const [original] = await halo.webhooksFor(workflow.webhookId);
+
+		await publishAndSettle(workflow);
+		expect((await halo.webhooksFor(workflow.webhookId)).map((webhook) => webhook.id)).toEqual([original.id]);
+
+		const saved = await api.getWorkflow(workflow.id);
+		const nodes = saved.nodes.map((node: Row) =>
+			node.name === TRIGGER_NAME ? { ...node, parameters: { ...node.parameters, events: ['actionAdded', 'ticketStatusChanged', 'ticketClosed'] } } : node,
+		);
+		await api.request('PATCH', `/workflows/${workflow.id}`, { nodes, connections: {} });
+		await publishAndSettle(workflow);
+
+		const replaced = await until('the Halo webhook with the new events', async () => {
+			const webhooks = await halo.webhooksFor(workflow.webhookId);
+			return webhooks.length === 1 && webhooks[0].events.some((event: Row) => event.name === 'Ticket Closed') && webhooks;
+		});
+		expect(replaced).toHaveLength(1);
+		const before = await executionCount(workflow.id);
+		const note = `${RUN} after re-publishing`;
+		await simulate('agent-note', { ticket_id: ticketId, note });
+		expect((await nextTriggerItems(workflow.id, before)).map((item) => item.action?.note)).toEqual([note]);
+		expect(await halo.webhooksFor(workflow.webhookId)).toHaveLength(1);
+	});
+});
+
+describe('missing admin:webhooks scope', () => {
+	it('fails the publish with a message naming the scope and creates no Halo webhook', async () => {
+		const credential = await api.request<{ id: string; name: string }>('POST', '/credentials', {
+			name: `${RUN} no webhooks scope`,
+			type: 'haloPsaAutomationApi',
+			data: {
+				url: access.baseUrl,
+				tenant: '',
+				authUrl: '',
+				clientId: 'sandbox-nowebhooks-client',
+				clientSecret: 'sandbox-nowebhooks-secret',
+				scope: 'all:standard all:teams',
+			},
+		});
+		createdCredentials.push(credential.id);
+		const workflow = await triggerWorkflow('no scope', { registration: 'automatic', events: ['actionAdded'] }, credential);
+
+		// n8n may refuse the publish call itself or report the failure in the publication status.
+		const refusal = await api.publish(workflow.id).then(
+			() => undefined,
+			(error: Error) => error.message,
+		);
+		const reason = refusal ?? (await settledPublication(api, workflow.id)).triggers.map((trigger) => trigger.errorMessage).join('; ');
+
+		expect(reason).toMatch(/HaloPSA refused to manage webhooks \(HTTP 403\): the API application is missing the admin:webhooks scope/);
+		expect(await halo.webhooksFor(workflow.webhookId)).toEqual([]);
+	});
+});
+
+describe('manual registration with a path secret', () => {
+	const basic = { username: 'halo-e2e', password: 'e2e long password 42' };
+	const pathSecret = 'e2e-path-secret';
+	let workflow: TriggerWorkflow;
+	let url: string;
+
+	beforeAll(async () => {
+		workflow = await triggerWorkflow('manual', {
+			registration: 'manual',
+			basicUsername: basic.username,
+			basicPassword: basic.password,
+			pathSecret,
+			events: ['actionAdded'],
+		});
+		expect((await publishAndSettle(workflow)).status).toBe('published');
+		url = `${state.n8nUrl}/webhook/${workflow.webhookId}/${pathSecret}`;
+		await haloWebhookByHand(url, basic, 'Full');
+		await until('n8n to route the trigger', async () => (await postTo(url, {})) !== 404);
+	});
+
+	it('starts nothing for no auth, a wrong password, a wrong path secret or a body that is not a Halo payload; Halo itself gets through', async () => {
+		const before = await executionCount(workflow.id);
+		const right = basicAuthorization(basic.username, basic.password);
+		const body = { id: `${RUN}-manual`, event: 'action added', object_id: 1, action: { id: 1, ticket_id: ticketId, note: 'forged' } };
+
+		const statuses = [
+			await postTo(url, body),
+			await postTo(url, body, basicAuthorization(basic.username, 'wrong')),
+			await postTo(`${state.n8nUrl}/webhook/${workflow.webhookId}/guessed-secret`, body, right),
+			await postTo(url, { hello: 'world' }, right),
+			await postTo(url, [{ id: 'a', event: 'action added' }, { nope: true }], right),
+		];
+		const note = `${RUN} through the manual webhook`;
+		await simulate('agent-note', { ticket_id: ticketId, note });
+
+		expect(statuses).toEqual([401, 401, 401, 400, 400]);
+		const items = await nextTriggerItems(workflow.id, before);
+		expect(items.map((item) => [item.eventKey, item.action?.note])).toEqual([['actionAdded', note]]);
+		expect(await settledExecutions(api, workflow.id)).toHaveLength(before + 1);
+	});
+});
+
+describe('a Halo retry while an event-only look-up is slow', () => {
+	it('starts one execution for one event, with the completed item', async () => {
+		const basic = { username: 'halo-e2e-slow', password: 'e2e slow password 42' };
+		const workflow = await triggerWorkflow('event-only', {
+			registration: 'manual',
+			basicUsername: basic.username,
+			basicPassword: basic.password,
+			events: ['actionAdded'],
+		});
+		expect((await publishAndSettle(workflow)).status).toBe('published');
+		await haloWebhookByHand(workflow.productionUrl, basic, 'EventOnly');
+		await until('n8n to route the trigger', async () => (await postTo(workflow.productionUrl, {})) !== 404);
+		const before = await executionCount(workflow.id);
+		try {
+			// Halo waits 300 ms and retries after 50 ms; the first look-up of the action takes 1 s.
+			await sandbox.call('POST', '/config', { webhooks: { timeoutMs: 300, retryDelaysMs: [50] } });
+			await sandbox.call('POST', '/faults', [{ route: 'GET /api/actions/:id', kind: 'slow', delayMs: 1000, count: 1 }]);
+
+			const note = `${RUN} slow look-up`;
+			const action = await simulate('agent-note', { ticket_id: ticketId, note });
+
+			const attempts = await deliveriesTo(workflow.productionUrl);
+			expect(attempts.map((attempt) => [attempt.attempt, attempt.status])).toEqual([
+				[1, 0],
+				[2, 200],
+			]);
+			const executions = await settledExecutions(api, workflow.id, 2000);
+			expect(executions).toHaveLength(before + 1);
+			const items = nodeOutput(await api.execution(executions[executions.length - 1].id), TRIGGER_NAME);
+			expect(items).toHaveLength(1);
+			expect(items[0]).toMatchObject({
+				deliveryId: attempts[0].id,
+				actionId: action.id,
+				payloadType: 'eventOnly',
+				completedFromApi: true,
+				action: { note },
+			});
+		} finally {
+			await sandbox.call('DELETE', '/faults');
+			await sandbox.call('POST', '/config', { webhooks: sandboxConfig.webhooks });
+		}
+	});
+});
+
+describe('listening for a test event', () => {
+	it('registers a Halo webhook for the test URL, runs the workflow once from a real event, then deletes it', async () => {
+		const workflow = await triggerWorkflow('test event', { registration: 'automatic', events: ['actionAdded'] });
+
+		const started = await api.request<Row>('POST', `/workflows/${workflow.id}/run`, { triggerToStartFrom: { name: TRIGGER_NAME } });
+		expect(started).toMatchObject({ waitingForWebhook: true });
+		const [registered] = await until('the test webhook in Halo', async () => {
+			const webhooks = await halo.webhooksFor(workflow.webhookId);
+			return webhooks.length > 0 && webhooks;
+		});
+		expect(registered.url).toContain(`/webhook-test/${workflow.webhookId}/webhook`);
+		const note = `${RUN} test event`;
+		await simulate('agent-note', { ticket_id: ticketId, note });
+
+		const items = await nextTriggerItems(workflow.id, 0);
+		expect(items.map((item) => [item.eventKey, item.action?.note])).toEqual([['actionAdded', note]]);
+		await until('the test webhook to be deleted', async () => (await halo.webhooksFor(workflow.webhookId)).length === 0);
+		const executions = await api.executions(workflow.id);
+		expect(executions.map((execution) => execution.mode)).toEqual(['manual']);
+	});
+});
