@@ -2,7 +2,8 @@
  * Bench 3, rate limit: the sandbox's rolling window scaled down from hosted Halo's 300 requests
  * per 5 minutes to 30 per 10 s, and a job of 300 ticket reads (one node run, 300 items, Continue
  * On Fail so every failure shows as an item). Failures (goal 0) and total time against the
- * shortest time the window allows for the requests that got through; then the built-in HaloPSA
+ * shortest time the window allows for the job itself (300 reads and the token requests, not any
+ * extra requests a client adds); then the built-in HaloPSA
  * node with the same job on a fresh window. Both in-process through the n8n-core harness.
  */
 import type { INodeParameters } from 'n8n-workflow';
@@ -21,11 +22,13 @@ interface JobOutcome {
 	wallMs: number;
 	/** requests Halo let through (token and discovery requests count against the window too) */
 	admitted: number;
+	/** token requests Halo let through */
+	tokenRequests: number;
 	rejected: number;
 }
 
-/** The earliest the last of `admitted` requests can pass a rolling window of `limit` per `windowMs`. */
-const minimumMs = (admitted: number) => Math.floor((admitted - 1) / WINDOW.limit) * WINDOW.windowMs;
+/** The earliest the last of `requests` requests can pass a rolling window of `limit` per `windowMs`. */
+const minimumMs = (requests: number) => Math.floor((requests - 1) / WINDOW.limit) * WINDOW.windowMs;
 
 async function runJob(
 	sandbox: HaloSandbox,
@@ -51,6 +54,7 @@ async function runJob(
 		failures: items.filter((item) => item.json.error !== undefined).length,
 		wallMs,
 		admitted: requests.filter((request) => request.status !== 429).length,
+		tokenRequests: requests.filter((request) => request.path === '/auth/token' && request.status !== 429).length,
 		rejected: requests.filter((request) => request.status === 429).length,
 	};
 }
@@ -73,24 +77,27 @@ export async function runRateLimitBench(): Promise<BenchResult> {
 			loadPeerNode(runtime.nodeModules),
 		);
 		const window = `${WINDOW.limit} req / ${WINDOW.windowMs / 1000} s`;
+		// The job's own requests: every read once, plus the tokens. Requests a client adds on top (repeats) do
+		// not lower the bar, so they cannot make a slow run look close to the minimum.
+		const jobRequests = CALLS + ours.tokenRequests;
 		return {
 			name: `rate limit: ${CALLS} ticket reads through a window of ${window}`,
 			peer: 'n8n-nodes-base.haloPSA (Ticket > Get, Continue On Fail)',
 			measures: [
 				{ measure: 'failed calls', value: ours.failures, unit: '', peer: peer.failures, limit: 'goal 0' },
-				{ measure: 'requests Halo let through (incl. token)', value: ours.admitted, unit: 'req', peer: peer.admitted },
+				{ measure: 'requests Halo let through (incl. token)', value: ours.admitted, unit: 'req', peer: peer.admitted, limit: `${jobRequests} (${CALLS} reads + ${ours.tokenRequests} token)` },
 				{ measure: '429 answers received', value: ours.rejected, unit: '', peer: peer.rejected },
 				{ measure: 'total time', value: Math.round(ours.wallMs), unit: 'ms', peer: Math.round(peer.wallMs) },
 				{
 					measure: 'total time / minimum the window allows',
-					value: Math.round((ours.wallMs / minimumMs(ours.admitted)) * 100) / 100,
+					value: Math.round((ours.wallMs / minimumMs(jobRequests)) * 100) / 100,
 					unit: 'x',
-					limit: `>= 1 (minimum ${minimumMs(ours.admitted) / 1000} s for ${ours.admitted} requests)`,
+					limit: `>= 1 (minimum ${minimumMs(jobRequests) / 1000} s for ${jobRequests} requests)`,
 				},
 			],
 			notes: [
 				'The window is hosted Halo\'s 300 requests per 5 minutes scaled down to 30 per 10 s; like Halo, the sandbox sends no Retry-After.',
-				'The minimum is floor((requests let through - 1) / 30) x 10 s: the earliest a rolling window admits the last of them.',
+				'The minimum is floor((300 reads + token requests - 1) / 30) x 10 s: the earliest a rolling window admits the last of the job\'s own requests.',
 				'The built-in node does not retry a 429: every call after the window filled fails at once, which is why its total time is short.',
 			],
 		};
