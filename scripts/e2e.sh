@@ -4,12 +4,13 @@
 # jest with jest.e2e.config.js (one n8n + one Halo sandbox shared by every file, in band).
 # Extra arguments go to jest, e.g. `npm run test:e2e -- -t "note routing"`.
 # E2E_KEEP=1 keeps the temporary n8n user folder; n8n's log is copied to test-results/e2e-n8n.log.
+# Screenshots go to test-results/screenshots/; UPDATE_SCREENSHOTS=1 writes the README's in docs/screenshots/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 say() { echo "[e2e] $*" >&2; }
 started=$(date +%s)
 
-say "n8n runtime (first install on a fresh machine takes about 7 minutes; cached afterwards)"
+say "n8n runtime (first install on a fresh machine takes about 5 minutes; cached afterwards)"
 N8N_RUNTIME_DIR="$(bash scripts/install-n8n-runtime.sh | tail -n 1)"
 export N8N_RUNTIME_DIR
 say "runtime ready after $(( $(date +%s) - started )) s: $N8N_RUNTIME_DIR"

@@ -10,15 +10,21 @@
 #   N8N_START_FRESH=1   wipe that folder first (re-imports the sample workflows)
 #   N8N_START_QUIET=1   do not echo n8n's own log (it is always written to <user folder>/n8n.log)
 #   HALO_URL, HALO_CLIENT_ID, HALO_CLIENT_SECRET [, HALO_TENANT, HALO_AUTH_URL, HALO_SCOPE]
-#       use your Halo instead of the sandbox
-# Ctrl-C stops n8n and the sandbox.
+#       use your Halo instead of the sandbox. The HaloPSA Trigger sample is then published only with
+#       WEBHOOK_URL set to n8n's address as Halo reaches it (it registers a webhook in your Halo), the
+#       daily deployment sample not at all; the sandbox keeps running to receive the samples' posts.
+#   WEBHOOK_URL, N8N_LISTEN_ADDRESS   n8n's public webhook address and the interface it listens on
+#   CHAT_CUSTOMER_URL, CHAT_INTERNAL_URL, RMM_URL   where the samples post (default: the sandbox's sinks)
+#   CHAT_WEBHOOK_SECRET   the X-Chat-Secret the inbound chat webhook requires
+# Any other n8n settings in your environment (DB_*, EXECUTIONS_*, QUEUE_*, other N8N_*) are not passed to this n8n.
+# Ctrl-C (or SIGTERM/SIGHUP) stops n8n and the sandbox, also while n8n is still starting.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 echo "[start] building the package" >&2
 npm run --silent build >&2
 
-# Installs n8n 2.41.1 + Node 24 into the cache the first time (about 7 minutes), reuses it afterwards.
+# Installs n8n 2.41.1 + Node 24 into the cache the first time (about 5 minutes), reuses it afterwards.
 bash scripts/install-n8n-runtime.sh >/dev/null
 
 exec node dist/scripts/n8n-env.js start
