@@ -16,10 +16,18 @@ export interface VariantRules {
 	omitFromListRows?: Record<string, { envelopeKey: string; fields: string[] }>;
 	/** per method and lower-cased path (`GET /api/agent/me`): a fixed JSON answer instead of the sandbox's */
 	fixedAnswers?: Record<string, { status: number; body: unknown }>;
+	/**
+	 * Outcome names this Halo does not resolve (the sandbox matches names in any case; a Halo that
+	 * matches them exactly refuses "private note"): a `POST /api/actions` naming one in `outcome`
+	 * (and no `outcome_id`) is answered 400 as Halo answers an unknown outcome, and never reaches the sandbox.
+	 */
+	refuseOutcomeNames?: string[];
 }
 
 export interface VariantProxy {
 	baseUrl: string;
+	/** the outcome names of the action posts the proxy refused (`refuseOutcomeNames`), in order */
+	refusedOutcomes: string[];
 	stop(): Promise<void>;
 }
 
@@ -51,7 +59,24 @@ function rewrite(path: string, body: unknown, rules: VariantRules): unknown {
 	return envelope;
 }
 
+/** The outcome name of an action post that `refuseOutcomeNames` refuses, if any. */
+function refusedOutcomeName(body: Buffer, rules: VariantRules): string | undefined {
+	if (!rules.refuseOutcomeNames?.length) return undefined;
+	let records: unknown;
+	try {
+		records = JSON.parse(body.toString('utf8'));
+	} catch {
+		return undefined;
+	}
+	for (const record of Array.isArray(records) ? records : [records]) {
+		const { outcome, outcome_id: outcomeId } = (record ?? {}) as Record<string, unknown>;
+		if (outcomeId === undefined && typeof outcome === 'string' && rules.refuseOutcomeNames.includes(outcome)) return outcome;
+	}
+	return undefined;
+}
+
 export async function startVariantProxy(targetBaseUrl: string, rules: VariantRules): Promise<VariantProxy> {
+	const refusedOutcomes: string[] = [];
 	const server = http.createServer((request, response) => {
 		void (async () => {
 			const url = new URL(request.url ?? '/', targetBaseUrl);
@@ -70,6 +95,13 @@ export async function startVariantProxy(targetBaseUrl: string, rules: VariantRul
 				if (typeof value === 'string' && !['host', 'connection', 'content-length'].includes(name)) headers[name] = value;
 			}
 			const body = await readBody(request);
+			const refused = request.method === 'POST' && url.pathname.toLowerCase() === '/api/actions' ? refusedOutcomeName(body, rules) : undefined;
+			if (refused !== undefined) {
+				refusedOutcomes.push(refused);
+				response.writeHead(400, { 'Content-Type': 'application/json; charset=utf-8' });
+				response.end(JSON.stringify({ ClassName: 'System.Exception', Message: 'An Outcome must be entered for this Action' }));
+				return;
+			}
 			const answer = await fetch(url, {
 				method: request.method,
 				headers,
@@ -93,6 +125,7 @@ export async function startVariantProxy(targetBaseUrl: string, rules: VariantRul
 	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
 	return {
 		baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+		refusedOutcomes,
 		stop: async () => await new Promise<void>((resolve) => server.close(() => resolve())),
 	};
 }

@@ -1,6 +1,6 @@
-import type { IDataObject } from 'n8n-workflow';
+import type { IDataObject, INodeListSearchResult } from 'n8n-workflow';
 
-import { locator, makeCredentials, runNode } from '../helpers/n8n-harness';
+import { locator, makeCredentials, runNode, runNodeMethod } from '../helpers/n8n-harness';
 import type { StoredCredential } from '../helpers/n8n-harness';
 import { startVariantProxy } from '../helpers/halo-variant-proxy';
 import type { VariantProxy } from '../helpers/halo-variant-proxy';
@@ -25,6 +25,16 @@ async function noteOperation(operation: string, parameters: IDataObject, options
 		inputItems: options.inputItems,
 	});
 }
+
+/** The sandbox's API requests by route since the last reset, without the token fetch (`/auth`, `/api/authinfo`). */
+async function apiRequests(): Promise<Record<string, number>> {
+	const { requestsByRoute } = await fixture.control.stats();
+	return Object.fromEntries(
+		Object.entries(requestsByRoute).filter(([route]) => route.includes(' /api/') && !route.endsWith(' /api/authinfo')),
+	);
+}
+
+const outcome = (mode: string, value: string) => ({ __rl: true, mode, value });
 
 async function ticketActions(ticketId: number): Promise<IDataObject[]> {
 	const { items, error } = await noteOperation('getMany', { ticketId: locator(ticketId), returnAll: true, simplify: false });
@@ -76,6 +86,139 @@ describe('Note resource against the sandbox', () => {
 		expect(items[0].json.details).toMatch(/"Note".*"Private Note".*"Email User"/);
 		// n8n sends an item to a node's error output only when its keys are error/message/details.
 		expect(Object.keys(items[0].json).sort()).toEqual(['details', 'error']);
+	});
+
+	describe('requests per note: the outcome goes to Halo as given, looked up only when Halo refuses it', () => {
+		/** The value the editor's outcome list stores for `name` (its ID). */
+		const outcomeIdOf = async (name: string) => {
+			const listed = (await runNodeMethod({ kind: 'listSearch', method: 'searchOutcomes', credentials, filter: name })) as INodeListSearchResult;
+			const found = listed.results.find((result) => result.name === name);
+			expect(found).toBeDefined();
+			await fixture.control.reset();
+			return String(found!.value);
+		};
+
+		it.each([
+			['the operation\'s default name', 'addInternalNote', undefined, 'Private Note'],
+			['a name', 'addCustomerNote', outcome('name', 'Chat Reply'), 'Chat Reply'],
+			['a name in another case (Halo matches names in any case)', 'addCustomerNote', outcome('name', 'chat reply'), 'Chat Reply'],
+		])('%s: one POST /Actions, no GET /Outcome', async (_label, operation, picked, expected) => {
+			const { items, error } = await noteOperation(operation, { ticketId: locator(3), note: `by ${_label}`, ...(picked ? { outcome: picked } : {}) });
+			expect(error).toBeUndefined();
+			expect(items[0].json.outcome).toBe(expected);
+			expect(await apiRequests()).toEqual({ 'POST /api/actions': 1 });
+			const [post] = await fixture.control.requests();
+			expect(post.status).toBe(201);
+		});
+
+		it.each(['id', 'list'])('an outcome by %s: one POST /Actions carrying outcome_id, no GET /Outcome', async (mode) => {
+			const id = await outcomeIdOf('Chat Internal Remark');
+			const { items, error } = await noteOperation('addInternalNote', { ticketId: locator(3), note: `by ${mode}`, outcome: outcome(mode, id) });
+			expect(error).toBeUndefined();
+			expect(items[0].json).toMatchObject({ outcome: 'Chat Internal Remark', outcome_id: Number(id) });
+			expect(await apiRequests()).toEqual({ 'POST /api/actions': 1 });
+		});
+
+		it('the visibility is the operation\'s, sent explicitly, whatever the outcome\'s own default', async () => {
+			// "Chat Internal Remark" hides from the user and "Chat Reply" sends no email by default.
+			const customer = await noteOperation('addCustomerNote', { ticketId: locator(3), note: 'shown', outcome: outcome('name', 'Chat Internal Remark') });
+			expect(customer.items[0].json).toMatchObject({ outcome: 'Chat Internal Remark', hiddenfromuser: false });
+			const internal = await noteOperation('addInternalNote', { ticketId: locator(3), note: 'hidden', outcome: outcome('name', 'Note') });
+			expect(internal.items[0].json).toMatchObject({ outcome: 'Note', hiddenfromuser: true });
+			const email = await noteOperation('emailContact', {
+				ticketId: locator(3),
+				note: 'mailed',
+				outcome: outcome('name', 'Chat Reply'),
+				options: { emailTo: 'someone@example.com' },
+			});
+			expect(email.items[0].json).toMatchObject({ outcome: 'Chat Reply', sendemail: true, hiddenfromuser: false });
+			expect(await fixture.control.emails()).toHaveLength(1);
+			expect(await apiRequests()).toEqual({ 'POST /api/actions': 3 });
+		});
+
+		it('a name Halo refuses that differs only in spacing: one GET /Outcome, the note sent again by ID, posted once', async () => {
+			const before = (await ticketActions(3)).length;
+			await fixture.control.reset();
+			const { items, error } = await noteOperation('addCustomerNote', { ticketId: locator(3), note: 'spaced', outcome: outcome('name', 'ChatReply') });
+			expect(error).toBeUndefined();
+			expect(items[0].json).toMatchObject({ outcome: 'Chat Reply', note: 'spaced', hiddenfromuser: false });
+			expect(await apiRequests()).toEqual({ 'POST /api/actions': 2, 'GET /api/outcome': 1 });
+			expect((await fixture.control.requests()).filter((request) => request.method === 'POST').map((request) => request.status)).toEqual([400, 201]);
+			const after = await ticketActions(3);
+			expect(after).toHaveLength(before + 1);
+			expect(after.filter((action) => action.note === 'spaced')).toHaveLength(1);
+		});
+
+		it('a name that matches nothing: one GET /Outcome, the tenant\'s names in the error, nothing written', async () => {
+			const before = (await ticketActions(3)).length;
+			await fixture.control.reset();
+			const { items } = await noteOperation(
+				'addCustomerNote',
+				{ ticketId: locator('={{ $json.ticket }}'), note: 'x', outcome: outcome('name', 'Customer Update') },
+				{ continueOnFail: true, inputItems: [{ ticket: 3 }, { ticket: 3 }] },
+			);
+			expect(items.map((item) => item.json.error)).toEqual([
+				'No outcome named "Customer Update" exists in this Halo',
+				'No outcome named "Customer Update" exists in this Halo',
+			]);
+			expect(items[1].json.details).toMatch(/"Note".*"Private Note".*"Email User".*"Chat Reply"/);
+			// The outcomes are read once per execution, however many items Halo refuses.
+			expect(await apiRequests()).toEqual({ 'POST /api/actions': 2, 'GET /api/outcome': 1 });
+			expect(await ticketActions(3)).toHaveLength(before);
+		});
+
+		it('an ID that does not exist: one GET /Outcome and the tenant\'s outcomes in the error; a non-numeric ID is never sent', async () => {
+			const unknown = await noteOperation('addInternalNote', { ticketId: locator(3), note: 'x', outcome: outcome('id', '999') }, { continueOnFail: true });
+			expect(unknown.items[0].json.error).toBe('No outcome with the ID "999" exists in this Halo');
+			expect(unknown.items[0].json.details).toMatch(/^Outcomes in this Halo: .*"Private Note"/);
+			expect(await apiRequests()).toEqual({ 'POST /api/actions': 1, 'GET /api/outcome': 1 });
+			await fixture.control.reset();
+			// The editor refuses a typed ID that is not a number; an expression can still produce one.
+			const notANumber = await noteOperation(
+				'addInternalNote',
+				{ ticketId: locator(3), note: 'x', outcome: outcome('id', '={{ $json.outcome }}') },
+				{ continueOnFail: true, inputItems: [{ outcome: 'abc' }] },
+			);
+			expect(notANumber.items[0].json.error).toBe('No outcome with the ID "abc" exists in this Halo');
+			expect(await apiRequests()).toEqual({ 'GET /api/outcome': 1 });
+		});
+
+		it('a forbidden outcome by name: Halo\'s 403 after one POST, no look-up, no retry', async () => {
+			const restricted = makeCredentials(fixture.sandbox, { clientId: 'sandbox-restricted-client', clientSecret: 'sandbox-restricted-secret' });
+			const { items } = await noteOperation(
+				'addInternalNote',
+				{ ticketId: locator(3), note: 'x', outcome: outcome('name', 'Restricted Action') },
+				{ continueOnFail: true, as: restricted },
+			);
+			expect(items[0].json.error).toMatch(/do not have access to this Action/i);
+			expect(await apiRequests()).toEqual({ 'POST /api/actions': 1 });
+		});
+
+		describe('against a Halo that matches outcome names exactly', () => {
+			let proxy: VariantProxy;
+			let viaProxy: StoredCredential;
+			beforeAll(async () => {
+				proxy = await startVariantProxy(fixture.sandbox.baseUrl, { refuseOutcomeNames: ['private note'] });
+				viaProxy = makeCredentials({ ...fixture.sandbox, baseUrl: proxy.baseUrl });
+			});
+			afterAll(async () => await proxy.stop());
+
+			it('retries a name that differs only in case with the real outcome\'s ID: one look-up, one note', async () => {
+				const before = (await ticketActions(3)).length;
+				await fixture.control.reset();
+				const { items, error } = await noteOperation(
+					'addInternalNote',
+					{ ticketId: locator(3), note: 'case', outcome: outcome('name', 'private note') },
+					{ as: viaProxy },
+				);
+				expect(error).toBeUndefined();
+				expect(proxy.refusedOutcomes).toEqual(['private note']);
+				expect(items[0].json).toMatchObject({ outcome: 'Private Note', hiddenfromuser: true, note: 'case' });
+				// The refused post never reached the sandbox: it saw the look-up and the post by ID.
+				expect(await apiRequests()).toEqual({ 'POST /api/actions': 1, 'GET /api/outcome': 1 });
+				expect(await ticketActions(3)).toHaveLength(before + 1);
+			});
+		});
 	});
 
 	it('emails the ticket\'s user by default, with cc, bcc and subject', async () => {

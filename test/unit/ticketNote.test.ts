@@ -8,8 +8,10 @@ import { toTicketBody } from '../../nodes/HaloPsa/actions/ticket/fields';
 import { toTicketQuery } from '../../nodes/HaloPsa/actions/ticket/getMany.operation';
 import { ticketHasValues } from '../../nodes/HaloPsa/actions/ticket/update.operation';
 import { newWriteMarker, toHtmlBody, toPlainText, withWriteMarker } from '../../nodes/HaloPsa/helpers/html';
+import { isOutcomeRefusal, outcomeFields, outcomesNamed } from '../../nodes/HaloPsa/helpers/outcomes';
 import { pickFields, TICKET_SIMPLE_FIELDS } from '../../nodes/HaloPsa/helpers/simplify';
 import { toCustomFields, toHaloDate, toHaloId } from '../../nodes/HaloPsa/helpers/values';
+import { createHaloApiError } from '../../nodes/HaloPsa/transport';
 
 describe.each([
 	['ticket', ticket],
@@ -148,6 +150,40 @@ describe('note mapping', () => {
 		expect(isSameNote({ ticket_id: 5.0, outcome_id: 2, hiddenfromuser: false, note_html: 'Hello<br/>there' }, body)).toBe(true);
 		expect(isSameNote({ ticket_id: 5, outcome_id: 2, hiddenfromuser: true, note: 'Hello there' }, body)).toBe(false);
 		expect(isSameNote({ ticket_id: 5, outcome_id: 3, hiddenfromuser: false, note: 'Hello there' }, body)).toBe(false);
+		// Sent by name, the outcome rules nothing out: Halo may have resolved it to another spelling.
+		const byName = { ticket_id: 5, outcome: 'add note', hiddenfromuser: false, note: 'Hello there' };
+		expect(isSameNote({ ticket_id: 5, outcome_id: 1, outcome: 'Note', hiddenfromuser: false, note: 'Hello there' }, byName)).toBe(true);
+		expect(isSameNote({ ticket_id: 5, outcome_id: 1, outcome: 'Note', hiddenfromuser: true, note: 'Hello there' }, byName)).toBe(false);
+	});
+
+	it('names the outcome as the user gave it: outcome_id for an ID, the name for Halo to resolve', () => {
+		expect(outcomeFields({ by: 'id', id: 7, text: '7' })).toEqual({ outcome_id: 7 });
+		expect(outcomeFields({ by: 'name', name: 'Private Note' })).toEqual({ outcome: 'Private Note' });
+	});
+
+	it('tells Halo\'s refusal of an outcome from its other errors', () => {
+		const node = { id: '1', name: 'Halo', type: 'haloPsa', typeVersion: 1, position: [0, 0] as [number, number], parameters: {} };
+		expect(isOutcomeRefusal(createHaloApiError(node, { message: 'An Outcome must be entered for this Action', httpCode: '400' }))).toBe(true);
+		expect(isOutcomeRefusal(createHaloApiError(node, { message: 'You do not have access to this Action', httpCode: '403' }))).toBe(false);
+		expect(isOutcomeRefusal(createHaloApiError(node, { message: 'Invalid new_status: 99 does not exist', httpCode: '400' }))).toBe(false);
+		expect(isOutcomeRefusal(new Error('An Outcome must be entered for this Action'))).toBe(false);
+	});
+
+	it('finds the outcome a refused name meant: any case and spacing, button names, never a guess between two', () => {
+		const outcomes = [
+			{ id: 1, outcome: 'Note', buttonname: 'Add Note' },
+			{ id: 2, outcome: 'Private Note', buttonname: 'Private' },
+			{ id: 3, outcome: 'Chat Reply', buttonname: 'Chat Reply' },
+			{ id: 4, outcome: 'PrivateNote', buttonname: 'Legacy' },
+		];
+		const ids = (name: string) => outcomesNamed(outcomes, name).map((outcome) => outcome.id);
+		expect(ids('chat  reply')).toEqual([3]);
+		expect(ids('CHATREPLY')).toEqual([3]);
+		expect(ids('add note')).toEqual([1]);
+		expect(ids('private note')).toEqual([2]);
+		expect(ids('privatenote')).toEqual([4]);
+		expect(ids('Private  Note')).toEqual([2, 4]);
+		expect(ids('Customer Update')).toEqual([]);
 	});
 
 	it('maps and applies the note filters', () => {

@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { maxRateLimitWaitOption, outcomeLocator, simplifyField, ticketLocator } from '../../helpers/descriptions';
-import { resolveOutcome } from '../../helpers/outcomes';
+import { isOutcomeRefusal, outcomeFields, outcomeIdAfterRefusal, readOutcomeChoice } from '../../helpers/outcomes';
 import { ACTION_SIMPLE_FIELDS, simplifyOutput } from '../../helpers/simplify';
 import { findMarkedRecord, newWriteMarker, toHtmlBody, toPlainText, withWriteMarker } from '../../helpers/html';
 import { requireId, toHaloId, withoutEmpty } from '../../helpers/values';
@@ -60,11 +60,15 @@ export function noteFields(defaultOutcomeName: string, extraOptions: INodeProper
 	];
 }
 
-/** Whether `action` may be the note `body` describes (same ticket, outcome, visibility and text). */
+/**
+ * Whether `action` may be the note `body` describes (same ticket, visibility and text, and the
+ * same outcome when it was sent by ID; Halo may resolve a name to an outcome called otherwise,
+ * e.g. by its button name, so a name rules nothing out).
+ */
 export function isSameNote(action: IDataObject, body: IDataObject): boolean {
 	return (
 		toHaloId(action.ticket_id) === body.ticket_id &&
-		toHaloId(action.outcome_id) === body.outcome_id &&
+		(body.outcome_id === undefined || toHaloId(action.outcome_id) === body.outcome_id) &&
 		Boolean(action.hiddenfromuser) === Boolean(body.hiddenfromuser) &&
 		toPlainText(action.note_html || action.note) === toPlainText(body.note_html || body.note)
 	);
@@ -84,6 +88,11 @@ export interface NoteVisibility {
  * an ambiguous failure the ticket's actions are searched for that marker and the note is sent
  * again only when it is not there, so a note is never posted twice, and an older note with the
  * same text is never taken for this one.
+ *
+ * The outcome goes as the user gave it (`outcome_id`, or the name in `outcome` for Halo to
+ * resolve), so a note costs one request. Only when Halo refuses the outcome (a 400: nothing was
+ * written) are the tenant's outcomes read, once, to send the note again with the outcome the name
+ * meant, or to fail with the real names.
  */
 export async function postNote(
 	this: IExecuteFunctions,
@@ -94,37 +103,48 @@ export async function postNote(
 	const ticketId = requireId.call(this, 'ticketId', 'ticket ID', itemIndex);
 	const note = this.getNodeParameter('note', itemIndex) as string;
 	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
-	const outcome = await resolveOutcome.call(this, 'outcome', defaultOutcomeName, itemIndex);
+	const outcome = readOutcomeChoice.call(this, 'outcome', defaultOutcomeName, itemIndex);
 	const newStatus = toHaloId(options.newStatusId);
 	const timeTaken = Number(options.timeTaken ?? 0);
 	const shownTo = await visibility(ticketId);
 	const marker = newWriteMarker();
 
-	const body: IDataObject = {
-		ticket_id: ticketId,
-		outcome_id: outcome.id,
-		outcome: outcome.name,
-		note,
-		note_html: withWriteMarker(toHtmlBody(note), marker),
-		...withoutEmpty({ ...shownTo }),
-		...(newStatus !== undefined && newStatus > 0 ? { new_status: newStatus } : {}),
-		...(timeTaken > 0 ? { timetaken: timeTaken } : {}),
-		...(options.important === true ? { important: true } : {}),
+	const send = async (outcomeField: IDataObject): Promise<IDataObject> => {
+		const body: IDataObject = {
+			ticket_id: ticketId,
+			...outcomeField,
+			note,
+			note_html: withWriteMarker(toHtmlBody(note), marker),
+			...withoutEmpty({ ...shownTo }),
+			...(newStatus !== undefined && newStatus > 0 ? { new_status: newStatus } : {}),
+			...(timeTaken > 0 ? { timetaken: timeTaken } : {}),
+			...(options.important === true ? { important: true } : {}),
+		};
+		const verifyWrite = async (): Promise<IDataObject | undefined> => {
+			const actions = await haloApiRequestAllItems.call(this, '/Actions', 'actions', { qs: { ticket_id: ticketId }, itemIndex });
+			return await findMarkedRecord(actions, marker, {
+				bodyField: 'note_html',
+				alsoIn: ['note'],
+				mayBeIt: (action) => isSameNote(action, body),
+				readOne: async (action) =>
+					(await haloApiRequest.call(this, 'GET', `/Actions/${toHaloId(action.id)}`, {
+						qs: { ticket_id: ticketId },
+						itemIndex,
+					})) as IDataObject,
+			});
+		};
+		return (await haloApiRequest.call(this, 'POST', '/Actions', { body, itemIndex, verifyWrite })) as IDataObject;
 	};
 
-	const verifyWrite = async (): Promise<IDataObject | undefined> => {
-		const actions = await haloApiRequestAllItems.call(this, '/Actions', 'actions', { qs: { ticket_id: ticketId }, itemIndex });
-		return await findMarkedRecord(actions, marker, {
-			bodyField: 'note_html',
-			alsoIn: ['note'],
-			mayBeIt: (action) => isSameNote(action, body),
-			readOne: async (action) =>
-				(await haloApiRequest.call(this, 'GET', `/Actions/${toHaloId(action.id)}`, {
-					qs: { ticket_id: ticketId },
-					itemIndex,
-				})) as IDataObject,
-		});
-	};
-	const posted = (await haloApiRequest.call(this, 'POST', '/Actions', { body, itemIndex, verifyWrite })) as IDataObject;
+	// An ID that is not a number is never sent: this fails with the tenant's outcomes.
+	if (outcome.by === 'id' && outcome.id === undefined) await outcomeIdAfterRefusal.call(this, outcome, undefined, itemIndex);
+	let posted: IDataObject;
+	try {
+		posted = await send(outcomeFields(outcome));
+	} catch (error) {
+		// eslint-disable-next-line @n8n/community-nodes/require-node-api-error -- already the transport's NodeApiError; wrapping would lose its HTTP code
+		if (!isOutcomeRefusal(error)) throw error;
+		posted = await send({ outcome_id: await outcomeIdAfterRefusal.call(this, outcome, error, itemIndex) });
+	}
 	return simplifyOutput.call(this, itemIndex, [posted], ACTION_SIMPLE_FIELDS);
 }
