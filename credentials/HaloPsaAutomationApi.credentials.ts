@@ -1,10 +1,10 @@
 import type {
-	IAuthenticateGeneric,
 	ICredentialDataDecryptedObject,
 	ICredentialTestRequest,
 	ICredentialType,
 	IDataObject,
 	IHttpRequestHelper,
+	IHttpRequestOptions,
 	IN8nHttpFullResponse,
 	INodeProperties,
 	Icon,
@@ -267,12 +267,17 @@ export class HaloPsaAutomationApi implements ICredentialType {
 		return { accessToken };
 	}
 
-	authenticate: IAuthenticateGeneric = {
-		type: 'generic',
-		properties: {
-			headers: { Authorization: '=Bearer {{$credentials.accessToken}}' },
-		},
-	};
+	/**
+	 * Sets `Authorization: Bearer <accessToken>`. A function rather than a generic
+	 * `={{$credentials.accessToken}}` template: n8n resolves a template with its expression engine
+	 * on every request, which doubled the peak memory of a 100-page list (BENCHMARKS.md, listing).
+	 */
+	async authenticate(credentials: ICredentialDataDecryptedObject, requestOptions: IHttpRequestOptions): Promise<IHttpRequestOptions> {
+		return {
+			...requestOptions,
+			headers: { ...requestOptions.headers, Authorization: `Bearer ${String(credentials.accessToken ?? '')}` },
+		};
+	}
 
 	test: ICredentialTestRequest = {
 		request: {

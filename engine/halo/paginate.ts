@@ -8,9 +8,15 @@ export interface HaloPage<T> {
 
 export type FetchHaloPage<T> = (pageNo: number, pageSize: number) => Promise<HaloPage<T>>;
 
-export interface PaginateOptions {
+export interface PaginateOptions<T = unknown, U = T> {
 	/** stop after this many rows; undefined = all rows */
 	limit?: number;
+	/**
+	 * Turns each page's rows into the rows kept (e.g. simplified) as the page arrives, so a long
+	 * list never holds its raw rows and the kept ones together. It must keep one row per row:
+	 * `limit` and `record_count` count rows either way.
+	 */
+	mapRow?: (row: T) => U;
 	/** the page size to ask for; Halo caps pages at 100 whatever is asked */
 	pageSize?: number;
 	/** guard against a server that ignores `page_no` and repeats itself forever */
@@ -25,14 +31,15 @@ export const HALO_MAX_PAGE_SIZE = 100;
  * so the loop runs until `record_count` rows are in, the limit is reached, or a page is empty.
  * Without a `record_count`, a page shorter than the first one also ends the list.
  */
-export async function paginate<T>(fetchPage: FetchHaloPage<T>, options: PaginateOptions = {}): Promise<T[]> {
+export async function paginate<T, U = T>(fetchPage: FetchHaloPage<T>, options: PaginateOptions<T, U> = {}): Promise<U[]> {
 	const limit = options.limit !== undefined && options.limit >= 0 ? Math.floor(options.limit) : undefined;
 	if (limit === 0) return [];
 	const requestedPageSize = Math.max(1, Math.floor(options.pageSize ?? HALO_MAX_PAGE_SIZE));
 	const pageSize = limit !== undefined ? Math.min(requestedPageSize, limit) : requestedPageSize;
 	const maxPages = options.maxPages ?? 10_000;
 
-	const rows: T[] = [];
+	const mapRow = options.mapRow;
+	const rows: U[] = [];
 	let firstPageLength: number | undefined;
 	let previousFirstRow: string | undefined;
 	for (let pageNo = 1; pageNo <= maxPages; pageNo++) {
@@ -44,8 +51,12 @@ export async function paginate<T>(fetchPage: FetchHaloPage<T>, options: Paginate
 		if (pageNo > 1 && firstRow === previousFirstRow) break;
 		previousFirstRow = firstRow;
 
-		rows.push(...page.rows);
-		if (limit !== undefined && rows.length >= limit) return rows.slice(0, limit);
+		const wanted = limit !== undefined ? Math.min(page.rows.length, limit - rows.length) : page.rows.length;
+		for (let index = 0; index < wanted; index++) {
+			const row = page.rows[index];
+			rows.push(mapRow ? mapRow(row) : (row as unknown as U));
+		}
+		if (limit !== undefined && rows.length >= limit) return rows;
 		if (page.recordCount !== undefined) {
 			if (rows.length >= page.recordCount) break;
 		} else {

@@ -64,6 +64,8 @@ export class StoredCredential {
 	readonly name = 'HaloPSA (test)';
 	/** how often `preAuthentication` fetched a token for this credential */
 	tokenFetches = 0;
+	/** how often a node read (decrypted) this credential: n8n reads it from its database each time */
+	reads = 0;
 
 	constructor(public data: ICredentialDataDecryptedObject) {}
 }
@@ -107,7 +109,10 @@ export class InMemoryCredentialsHelper extends ICredentialsHelper {
 		return true;
 	}
 
-	/** Resolves the generic `authenticate` templates with n8n's expression engine, as n8n does. */
+	/**
+	 * As n8n's CredentialsHelper: an `authenticate` function is called with the credential; generic
+	 * templates are resolved with n8n's expression engine.
+	 */
 	async authenticate(
 		credentials: ICredentialDataDecryptedObject,
 		typeName: string,
@@ -117,6 +122,7 @@ export class InMemoryCredentialsHelper extends ICredentialsHelper {
 	): Promise<IHttpRequestOptions> {
 		const requestOptions = incoming as IHttpRequestOptions & Record<string, IDataObject>;
 		const { authenticate } = this.type(typeName);
+		if (typeof authenticate === 'function') return await authenticate(credentials, requestOptions);
 		if (!authenticate || typeof authenticate !== 'object' || authenticate.type !== 'generic') return requestOptions;
 		if (!workflow || !node) throw new Error('Workflow and node are required for declarative credential authentication');
 		for (const [outerKey, values] of Object.entries(authenticate.properties)) {
@@ -178,6 +184,7 @@ export class InMemoryCredentialsHelper extends ICredentialsHelper {
 
 	/** A fresh copy per call, like n8n decrypting the stored credential for each use. */
 	async getDecrypted(): Promise<ICredentialDataDecryptedObject> {
+		this.stored.reads += 1;
 		return { ...this.stored.data };
 	}
 

@@ -1,7 +1,9 @@
 import type { INodeListSearchResult, INodePropertyOptions } from 'n8n-workflow';
+import { WorkflowExpression } from 'n8n-workflow';
 
 import { locator, makeCredentials, runNode, runNodeMethod } from '../helpers/n8n-harness';
 import type { StoredCredential } from '../helpers/n8n-harness';
+import { pickFields, TICKET_SIMPLE_FIELDS } from '../../nodes/HaloPsa/helpers/simplify';
 import { startVariantProxy } from '../helpers/halo-variant-proxy';
 import { useHaloSandbox } from '../helpers/sandbox';
 
@@ -29,6 +31,32 @@ describe('Transport against the sandbox', () => {
 		const pages = (await fixture.control.requests()).filter((request) => request.path.toLowerCase() === '/api/tickets');
 		expect(pages).toHaveLength(3);
 		expect(pages.map((request) => request.query.page_no)).toEqual(['1', '2', '3']);
+	});
+
+	it('costs a page one credential read (n8n\'s authentication) and no n8n expression; the base URL is read once', async () => {
+		const evaluations = jest.spyOn(WorkflowExpression.prototype, 'getSimpleParameterValue');
+		const readsBefore = credentials.reads;
+		try {
+			const { items, error } = await runNode({ parameters: listAll, credentials });
+			expect(error).toBeUndefined();
+			expect(items).toHaveLength(250);
+			expect(await fixture.control.countRoute('GET /api/tickets')).toBe(3);
+			// n8n resolves a generic `={{$credentials...}}` template with its expression engine on every request.
+			const credentialTemplates = evaluations.mock.calls.filter(([, , , additionalKeys]) => additionalKeys && '$credentials' in additionalKeys);
+			expect(credentialTemplates.length).toBe(0);
+			expect(credentials.reads - readsBefore).toBe(1 + 3);
+		} finally {
+			evaluations.mockRestore();
+		}
+	});
+
+	it('simplifies each page as it arrives to the same rows as simplifying the full list', async () => {
+		const raw = await runNode({ parameters: { ...listAll, simplify: false }, credentials });
+		const simple = await runNode({ parameters: listAll, credentials });
+		expect(simple.items).toHaveLength(250);
+		expect(simple.items.map((item) => item.json)).toEqual(raw.items.map((item) => pickFields(item.json, TICKET_SIMPLE_FIELDS)));
+		expect(Object.keys(simple.items[0].json)).toEqual(TICKET_SIMPLE_FIELDS.filter((field) => raw.items[0].json[field] !== undefined));
+		expect(simple.items.map((item) => item.pairedItem)).toEqual(Array.from({ length: 250 }, () => ({ item: 0 })));
 	});
 
 	it('honours Limit with as few pages as needed', async () => {

@@ -93,6 +93,31 @@ describe('paginate', () => {
 		expect(await paginate(async () => ({ rows: [], recordCount: 999 }), {})).toEqual([]);
 	});
 
+	it('maps each page as it arrives, before the next page is asked for; limit and record_count count rows', async () => {
+		const { calls, fetchPage } = server(40);
+		let mapped = 0;
+		const mappedWhenAsked: number[] = [];
+		const result = await paginate(
+			async (pageNo, pageSize) => {
+				mappedWhenAsked.push(mapped);
+				return await fetchPage(pageNo, pageSize);
+			},
+			{
+				limit: 130,
+				mapRow: (row) => {
+					mapped += 1;
+					return { key: `#${row.id}` };
+				},
+			},
+		);
+		expect(result).toEqual(rows.slice(0, 130).map((row) => ({ key: `#${row.id}` })));
+		expect(mappedWhenAsked).toEqual([0, 40, 80, 120]);
+		expect(mapped).toBe(130);
+		expect(calls).toHaveLength(4);
+		// all rows with a cap below the page size: record_count (raw rows) ends the list, not the mapped rows
+		expect(await paginate(server(40).fetchPage, { mapRow: (row) => ({ key: row.id }) })).toHaveLength(250);
+	});
+
 	it('stops when a server ignores page_no and repeats page 1', async () => {
 		let calls = 0;
 		const result = await paginate(async () => {

@@ -25,11 +25,9 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 		try {
 			const result = await run.execute.call(this, itemIndex);
 			const rows = (Array.isArray(result) ? result : [result]) as IDataObject[];
-			returnData.push(
-				...this.helpers.constructExecutionMetaData(this.helpers.returnJsonArray(rows), {
-					itemData: { item: itemIndex },
-				}),
-			);
+			// One item per row, made once (a 100k-row list is neither copied again nor spread into push).
+			const pairedItem = { item: itemIndex };
+			for (const json of rows) returnData.push({ json, pairedItem });
 		} catch (error) {
 			if (this.continueOnFail()) {
 				// Only `error`, `message` and `details` keys: n8n routes such items to the error output.

@@ -55,6 +55,8 @@ export interface HaloListOptions extends HaloRequestOptions {
 	limit?: number;
 	/** the page size to ask for (Halo caps it at 100 whatever is asked) */
 	pageSize?: number;
+	/** turns each row into the one returned (e.g. simplified) as its page arrives; one row per row */
+	mapRow?: (row: IDataObject) => IDataObject;
 }
 
 /** The default total wait for the rate limit: a full Halo window (300 requests per 5 minutes). */
@@ -62,8 +64,22 @@ export const DEFAULT_MAX_RATE_LIMIT_WAIT_SECONDS = 300;
 
 const REQUEST_TIMEOUT_MS = 120_000;
 
+// One credential read for the base URL per execution (n8n reads and decrypts the credential on
+// every getCredentials call), not one per request: a 100-page list made 100.
+const baseUrls = new WeakMap<object, Promise<string>>();
+
 /** The credential's Halo URL, normalised to the instance root (`https://x.halopsa.com`). */
 export async function getHaloBaseUrl(this: HaloFunctions): Promise<string> {
+	let baseUrl = baseUrls.get(this);
+	if (!baseUrl) {
+		baseUrl = readHaloBaseUrl.call(this);
+		baseUrls.set(this, baseUrl);
+		baseUrl.catch(() => baseUrls.delete(this));
+	}
+	return await baseUrl;
+}
+
+async function readHaloBaseUrl(this: HaloFunctions): Promise<string> {
 	const credentials = await this.getCredentials(HALO_CREDENTIAL_TYPE);
 	try {
 		return normalizeHaloBaseUrl(String(credentials.url ?? ''));
@@ -339,18 +355,16 @@ export async function haloApiRequestAllItems(
 	envelopeKey: string | null,
 	options: HaloListOptions = {},
 ): Promise<IDataObject[]> {
-	const { limit, pageSize, ...requestOptions } = options;
+	const { limit, pageSize, mapRow, ...requestOptions } = options;
 	if (envelopeKey === null) {
 		const qs = { ...requestOptions.qs, ...(limit !== undefined ? { count: limit } : {}) };
-		const rows = readHaloPage<IDataObject>(
-			await haloApiRequest.call(this, 'GET', path, { ...requestOptions, qs }),
-			null,
-		).rows;
-		return limit !== undefined ? rows.slice(0, limit) : rows;
+		const answer = readHaloPage<IDataObject>(await haloApiRequest.call(this, 'GET', path, { ...requestOptions, qs }), null);
+		const rows = limit !== undefined ? answer.rows.slice(0, limit) : answer.rows;
+		return mapRow ? rows.map(mapRow) : rows;
 	}
 	return await paginate<IDataObject>(
 		async (pageNo, size) => await haloApiRequestPage.call(this, path, envelopeKey, pageNo, size, requestOptions),
-		{ limit, pageSize: pageSize ?? HALO_MAX_PAGE_SIZE },
+		{ limit, pageSize: pageSize ?? HALO_MAX_PAGE_SIZE, mapRow },
 	);
 }
 

@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { clientLocator, rateLimitOptions, returnAllAndLimit, simplifyField } from '../../helpers/descriptions';
-import { simplifyOutput } from '../../helpers/simplify';
+import { simplifier } from '../../helpers/simplify';
 import { optionalId } from '../../helpers/values';
 import { haloApiRequestAllItems } from '../../transport';
 import type { HaloOperation } from '../resources';
@@ -132,8 +132,9 @@ export function readListFilters(
 }
 
 /**
- * Lists rows with the user's Return All / Limit. A `keep` test (for filters Halo's API does not
- * offer) must see every row before the limit is applied, so it makes the list read in full.
+ * Lists rows with the user's Return All / Limit; `mapRow` (e.g. Simplify) turns each row into the
+ * one returned as its page arrives. A `keep` test (for filters Halo's API does not offer) must see
+ * every raw row before the limit is applied, so it makes the list read in full.
  */
 export async function listRows(
 	this: IExecuteFunctions,
@@ -141,17 +142,15 @@ export async function listRows(
 	list: Pick<HaloList, 'path' | 'envelopeKey' | 'fixedQuery'>,
 	qs: IDataObject,
 	keep?: RowTest,
+	mapRow?: (row: IDataObject) => IDataObject,
 ): Promise<IDataObject[]> {
 	const returnAll = this.getNodeParameter('returnAll', itemIndex, false) as boolean;
 	const limit = returnAll ? undefined : (this.getNodeParameter('limit', itemIndex, 50) as number);
-	const rows = await haloApiRequestAllItems.call(this, list.path, list.envelopeKey, {
-		qs: { ...list.fixedQuery, ...qs },
-		itemIndex,
-		limit: keep ? undefined : limit,
-	});
-	if (!keep) return rows;
-	const kept = rows.filter(keep);
-	return limit === undefined ? kept : kept.slice(0, limit);
+	const request = { qs: { ...list.fixedQuery, ...qs }, itemIndex };
+	if (!keep) return await haloApiRequestAllItems.call(this, list.path, list.envelopeKey, { ...request, limit, mapRow });
+	const kept = (await haloApiRequestAllItems.call(this, list.path, list.envelopeKey, request)).filter(keep);
+	const limited = limit === undefined ? kept : kept.slice(0, limit);
+	return mapRow ? limited.map(mapRow) : limited;
 }
 
 /** A complete Get Many operation: filters, Return All / Limit, Simplify. */
@@ -163,8 +162,7 @@ export function createGetManyOperation(list: HaloList, filters: ListFilter[]): H
 		),
 		async execute(this: IExecuteFunctions, itemIndex: number) {
 			const { qs, keep } = readListFilters.call(this, itemIndex, filters);
-			const rows = await listRows.call(this, itemIndex, list, qs, keep);
-			return simplifyOutput.call(this, itemIndex, rows, list.simplifiedFields);
+			return await listRows.call(this, itemIndex, list, qs, keep, simplifier.call(this, itemIndex, list.simplifiedFields));
 		},
 	};
 }

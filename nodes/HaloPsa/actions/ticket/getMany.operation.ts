@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
 import { clientLocator, rateLimitOptions, returnAllAndLimit, simplifyField } from '../../helpers/descriptions';
-import { simplifyOutput, TICKET_SIMPLE_FIELDS } from '../../helpers/simplify';
+import { simplifier, TICKET_SIMPLE_FIELDS } from '../../helpers/simplify';
 import { mapHaloIds, toHaloDate, toHaloId } from '../../helpers/values';
 import { haloApiRequestAllItems } from '../../transport';
 
@@ -111,6 +111,6 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 			description: 'Use a date like 2025-03-01T09:30:00Z.',
 		});
 	}
-	const tickets = await haloApiRequestAllItems.call(this, '/Tickets', 'tickets', { qs, limit, itemIndex });
-	return simplifyOutput.call(this, itemIndex, tickets, TICKET_SIMPLE_FIELDS);
+	const mapRow = simplifier.call(this, itemIndex, TICKET_SIMPLE_FIELDS);
+	return await haloApiRequestAllItems.call(this, '/Tickets', 'tickets', { qs, limit, itemIndex, mapRow });
 }
