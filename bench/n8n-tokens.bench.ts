@@ -97,7 +97,7 @@ export async function runN8nTokensBench(): Promise<BenchResult> {
 				'Both run in the same n8n process against the same sandbox, ours first; the sandbox\'s counters are reset between the two runs.',
 				'The built-in node fetches a new token in every node execution (two per workflow execution here) and never reuses it; ours keeps the token in n8n\'s credential until Halo answers 401.',
 				'The built-in node cannot add a note (Halo action); "update the ticket\'s details" is the closest write it has, one request like our note.',
-				'Our third request per execution is GET /Outcome: the note\'s outcome is looked up by name (outcome ids differ between Halo tenants) in every execution.',
+				'Our note names its outcome (outcome ids differ between Halo tenants) and lets Halo resolve the name: no GET /Outcome, which is read only when Halo refuses a name.',
 				'The built-in credential\'s hidden scope is set to "all", the scope ours uses (its default asks for "admin edit:tickets edit:customers").',
 			],
 		};
