@@ -287,18 +287,20 @@ describe('a Halo retry while an event-only look-up is slow', () => {
 		await until('n8n to route the trigger', async () => (await postTo(workflow.productionUrl, {})) !== 404);
 		const before = await executionCount(workflow.id);
 		try {
-			// Halo waits 300 ms and retries after 50 ms; the first look-up of the action takes 1 s.
-			await sandbox.call('POST', '/config', { webhooks: { timeoutMs: 300, retryDelaysMs: [50] } });
-			await sandbox.call('POST', '/faults', [{ route: 'GET /api/actions/:id', kind: 'slow', delayMs: 1000, count: 1 }]);
+			// Halo gives up after 1 s and retries; the first look-up of the action takes 2 s (inside the
+			// trigger's 3 s look-up budget), so the first attempt times out while its execution is still
+			// being prepared. Several retries, so a loaded machine cannot make the test miss the answer.
+			await sandbox.call('POST', '/config', { webhooks: { timeoutMs: 1000, retryDelaysMs: [50, 200, 500] } });
+			await sandbox.call('POST', '/faults', [{ route: 'GET /api/actions/:id', kind: 'slow', delayMs: 2000, count: 1 }]);
 
 			const note = `${RUN} slow look-up`;
 			const action = await simulate('agent-note', { ticket_id: ticketId, note });
 
 			const attempts = await deliveriesTo(workflow.productionUrl);
-			expect(attempts.map((attempt) => [attempt.attempt, attempt.status])).toEqual([
-				[1, 0],
-				[2, 200],
-			]);
+			expect(attempts[0]).toMatchObject({ attempt: 1, status: 0 });
+			expect(attempts.length).toBeGreaterThanOrEqual(2);
+			expect(attempts[attempts.length - 1].status).toBe(200);
+			expect(new Set(attempts.map((attempt) => attempt.id))).toEqual(new Set([attempts[0].id]));
 			const executions = await settledExecutions(api, workflow.id, 2000);
 			expect(executions).toHaveLength(before + 1);
 			const items = nodeOutput(await api.execution(executions[executions.length - 1].id), TRIGGER_NAME);
