@@ -18,7 +18,7 @@ import {
 } from '../../bench/real-n8n';
 import { peerCredentialData } from '../../bench/peer-node';
 import { DEFAULT_CREDENTIAL_NAME } from '../../scripts/n8n-env';
-import { N8nApi, SandboxControl } from './helpers/n8n';
+import { N8nApi, removeWorkflows, SandboxControl } from './helpers/n8n';
 
 const api = new N8nApi();
 const sandbox = new SandboxControl();
@@ -50,11 +50,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
 	await sandbox.call('POST', '/webhooks/flush');
-	for (const id of createdWorkflows) {
-		await api.unpublish(id).catch(() => undefined);
-		await api.request('POST', `/workflows/${id}/archive`, {}).catch(() => undefined);
-		await api.request('DELETE', `/workflows/${id}`).catch(() => undefined);
-	}
+	await removeWorkflows(api, createdWorkflows);
 	for (const id of createdCredentials) await api.request('DELETE', `/credentials/${id}`).catch(() => undefined);
 });
 

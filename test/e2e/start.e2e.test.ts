@@ -14,6 +14,7 @@ import * as path from 'node:path';
 
 import { waitForWebhookRegistration } from '../../bench/real-n8n';
 import { freePort, REPO_ROOT, startSandbox, type HaloSandboxHandle } from '../../scripts/n8n-env';
+import { until } from './helpers/n8n';
 import { loadState } from './helpers/state';
 
 const state = loadState();
@@ -29,15 +30,6 @@ function webhookIdOf(file: string, node: string): string {
 	return String(json.nodes.find((candidate) => candidate.name === node)!.webhookId);
 }
 
-async function until<T>(what: string, probe: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 30_000): Promise<T> {
-	const deadline = Date.now() + timeoutMs;
-	for (;;) {
-		const value = await probe();
-		if (value) return value;
-		if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-		await sleep(300);
-	}
-}
 
 /** Processes of a process group that are still running (zombies left to a non-reaping PID 1 do not count). */
 function liveProcessesOfGroup(groupId: number): number[] {

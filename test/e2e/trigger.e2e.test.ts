@@ -5,7 +5,7 @@
  * here (not the samples), so other files' workflows and data are left as they expect them.
  */
 import { DEFAULT_CREDENTIAL_NAME } from '../../scripts/n8n-env';
-import { N8nApi, SandboxControl } from './helpers/n8n';
+import { N8nApi, removeWorkflows, SandboxControl, until } from './helpers/n8n';
 import {
 	basicAuthorization,
 	createTriggerWorkflow,
@@ -16,7 +16,6 @@ import {
 	settledExecutions,
 	settledPublication,
 	TRIGGER_NAME,
-	until,
 	type TriggerWorkflow,
 } from './helpers/trigger';
 
@@ -93,11 +92,7 @@ afterAll(async () => {
 	await sandbox.call('DELETE', '/faults').catch(() => undefined);
 	await sandbox.call('POST', '/config', { webhooks: sandboxConfig.webhooks }).catch(() => undefined);
 	await sandbox.call('POST', '/webhooks/flush');
-	for (const id of createdWorkflows) {
-		await api.unpublish(id).catch(() => undefined);
-		await api.request('POST', `/workflows/${id}/archive`, {}).catch(() => undefined);
-		await api.request('DELETE', `/workflows/${id}`).catch(() => undefined);
-	}
+	await removeWorkflows(api, createdWorkflows);
 	for (const id of createdCredentials) await api.request('DELETE', `/credentials/${id}`).catch(() => undefined);
 	for (const id of handMadeHaloWebhooks) await halo.request('DELETE', `/Webhook/${id}`).catch(() => undefined);
 });

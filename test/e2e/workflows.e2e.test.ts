@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { waitForTriggerEndpoint, waitForWebhookRegistration } from '../../bench/real-n8n';
 import { AxiosHaloDataSource, compileFormPolicy, planDeployments, type FormPolicy } from '../../engine';
 import { REPO_ROOT } from '../../scripts/n8n-env';
-import { executionError, N8nApi, SandboxControl } from './helpers/n8n';
+import { executionError, N8nApi, SandboxControl, until } from './helpers/n8n';
 
 const api = new N8nApi();
 const sandbox = new SandboxControl();
@@ -54,15 +54,6 @@ async function halo<T = any>(method: string, route: string, body?: unknown): Pro
 const actionsOf = async (ticketId: number) => (await halo<{ actions: Row[] }>('GET', `/Actions?ticket_id=${ticketId}`)).actions;
 const outcomeNameOf = async (outcomeId: number) => (await halo<Row[]>('GET', '/Outcome')).find((outcome) => outcome.id === outcomeId)?.outcome;
 
-async function until<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 30_000): Promise<T> {
-	const deadline = Date.now() + timeoutMs;
-	for (;;) {
-		const value = await probe();
-		if (value) return value;
-		if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-		await sleep(300);
-	}
-}
 
 /** Waits until n8n routes a production webhook path (anything but 404). */
 async function waitForRoute(url: string, init: RequestInit = {}): Promise<void> {

@@ -81,6 +81,30 @@ export class N8nApi {
 	}
 }
 
+/** Polls `probe` every 300 ms until it returns something truthy; fails naming `what` after `timeoutMs`. */
+export async function until<T>(
+	what: string,
+	probe: () => Promise<T | undefined | false> | T | undefined | false,
+	timeoutMs = 30_000,
+): Promise<T> {
+	const deadline = Date.now() + timeoutMs;
+	for (;;) {
+		const value = await probe();
+		if (value) return value;
+		if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+		await new Promise((resolve) => setTimeout(resolve, 300));
+	}
+}
+
+/** Unpublishes, archives and deletes workflows a test file created (n8n 2.x deletes only archived ones). */
+export async function removeWorkflows(api: N8nApi, ids: string[]): Promise<void> {
+	for (const id of ids) {
+		await api.unpublish(id).catch(() => undefined);
+		await api.request('POST', `/workflows/${id}/archive`, {}).catch(() => undefined);
+		await api.request('DELETE', `/workflows/${id}`).catch(() => undefined);
+	}
+}
+
 export function executionError(execution: { data: any }): string | undefined {
 	const error = execution.data?.resultData?.error;
 	return error ? `${error.message}${error.description ? `: ${error.description}` : ''}` : undefined;

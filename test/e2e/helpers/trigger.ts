@@ -4,7 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 
-import type { N8nApi } from './n8n';
+import { until, type N8nApi } from './n8n';
 
 export const TRIGGER_TYPE = 'n8n-nodes-halopsa-automation.haloPsaTrigger';
 export const TRIGGER_NAME = 'HaloPSA Trigger';
@@ -68,17 +68,6 @@ export async function settledPublication(api: N8nApi, workflowId: string, timeou
 		// The publish call records the publication before it returns, so "not in progress" means done.
 		if (status.status !== 'in_progress' && status.pendingVersionId === null) return status;
 		if (Date.now() > deadline) throw new Error(`publication of ${workflowId} did not settle: ${JSON.stringify(status)}`);
-		await new Promise((resolve) => setTimeout(resolve, 300));
-	}
-}
-
-/** Polls `probe` until it returns something truthy. */
-export async function until<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 30_000): Promise<T> {
-	const deadline = Date.now() + timeoutMs;
-	for (;;) {
-		const value = await probe();
-		if (value) return value;
-		if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
 		await new Promise((resolve) => setTimeout(resolve, 300));
 	}
 }
