@@ -4,9 +4,11 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 import { triggerProperties } from './description';
 import { receiveDeliveries } from './delivery/receive';
 import { createWebhook, deleteWebhook, webhookExists } from './lifecycle/webhookLifecycle';
+import { haloPsaAutomationWebhookAuthTest } from './methods/credentialTest';
 import { getTicketTypes } from './methods/loadOptions';
 
-const WITH_PATH_SECRET = '$parameter["registration"] === "manual" && !!$parameter["pathSecret"]';
+// The path secret itself is in the webhook credential, which a webhook path expression cannot read.
+const WITH_PATH_SECRET = '$parameter["registration"] === "manual" && $parameter["usePathSecret"] === true';
 
 export class HaloPsaTrigger implements INodeType {
 	description: INodeTypeDescription = {
@@ -20,7 +22,19 @@ export class HaloPsaTrigger implements INodeType {
 		defaults: { name: 'HaloPSA Automation Trigger' },
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: 'haloPsaAutomationApi', required: true }],
+		credentials: [
+			// Also in manual mode: the Ticket Type list, event-only completion and removing a webhook an
+			// earlier automatic registration left all call the API.
+			{ name: 'haloPsaAutomationApi', required: true },
+			{
+				// Not an API credential: it checks HaloPSA's calls (see the credential's class).
+				// eslint-disable-next-line n8n-nodes-base/node-class-description-credentials-name-unsuffixed
+				name: 'haloPsaAutomationWebhookAuth',
+				required: true,
+				testedBy: 'haloPsaAutomationWebhookAuthTest',
+				displayOptions: { show: { registration: ['manual'] } },
+			},
+		],
 		webhooks: [
 			{
 				name: 'default',
@@ -38,7 +52,7 @@ export class HaloPsaTrigger implements INodeType {
 		properties: triggerProperties,
 	};
 
-	methods = { loadOptions: { getTicketTypes } };
+	methods = { loadOptions: { getTicketTypes }, credentialTest: { haloPsaAutomationWebhookAuthTest } };
 
 	webhookMethods = {
 		default: {

@@ -8,7 +8,7 @@ export interface BasicCredentials {
 	password: string;
 }
 
-/** What a call must match. Only the password's SHA-256 is kept, so the workflow never holds the password itself. */
+/** What a call must match. Only the password's SHA-256 is kept, so the static data never holds the password itself. */
 export interface ExpectedCredentials {
 	username: string;
 	/** hex SHA-256 of the password; empty when no password is set (then nothing matches) */
@@ -22,14 +22,20 @@ export function sha256Hex(value: string): string {
 	return createHash('sha256').update(value, 'utf8').digest('hex');
 }
 
+/** Whether a secret is given as `sha256:<64 hex digits>`, its digest, rather than itself. */
+export function isDigestForm(value: string): boolean {
+	return DIGEST_PARAMETER_PATTERN.test(value.trim());
+}
+
 /**
- * The digest of a secret typed into the node: `sha256:<64 hex digits>` is taken as the digest
- * itself (so the workflow need not hold the secret), anything else is hashed. Empty stays empty.
+ * The digest of a secret from the webhook credential: `sha256:<64 hex digits>` is taken as the
+ * digest itself (so not even n8n's credential store holds the secret), anything else is hashed.
+ * Empty stays empty.
  */
-export function secretDigestOf(parameterValue: string): string {
-	if (parameterValue === '') return '';
-	const given = DIGEST_PARAMETER_PATTERN.exec(parameterValue.trim());
-	return given ? given[1].toLowerCase() : sha256Hex(parameterValue);
+export function secretDigestOf(value: string): string {
+	if (value === '') return '';
+	const given = DIGEST_PARAMETER_PATTERN.exec(value.trim());
+	return given ? given[1].toLowerCase() : sha256Hex(value);
 }
 
 /** Compares a received secret with an expected digest in constant time (equal-length digests leak neither value nor length). */

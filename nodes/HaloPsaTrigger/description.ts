@@ -33,7 +33,7 @@ export const triggerProperties: INodeProperties[] = [
 	},
 	{
 		displayName:
-			'In HaloPSA (Configuration > Integrations > Webhooks) create a webhook with the Production URL above (replace <b>:secret</b> with your Path Secret when you set one), method POST, Basic authentication with the username and password below, and the same events. The values below are saved in the workflow: to keep the password out of it, enter <b>sha256:</b> followed by the password\'s SHA-256 in hex (e.g. from <code>printf %s \'password\' | sha256sum</code>).',
+			'In HaloPSA (Configuration > Integrations > Webhooks) create a webhook with the Production URL above (with Use Path Secret on, replace <b>:secret</b> with the Path Secret), method POST, Basic authentication with the username and password of the Webhook Auth credential, and the same events.',
 		name: 'manualNotice',
 		type: 'notice',
 		default: '',
@@ -80,33 +80,14 @@ export const triggerProperties: INodeProperties[] = [
 		],
 	},
 	{
-		displayName: 'Basic Auth Username',
-		name: 'basicUsername',
-		type: 'string',
-		required: true,
-		default: '',
-		description: 'The username HaloPSA sends with every delivery; enter the same in HaloPSA\'s webhook',
-		displayOptions: { show: { registration: ['manual'] } },
-	},
-	{
-		displayName: 'Basic Auth Password',
-		name: 'basicPassword',
-		type: 'string',
-		typeOptions: { password: true },
-		required: true,
-		default: '',
+		displayName: 'Use Path Secret',
+		name: 'usePathSecret',
+		type: 'boolean',
+		// It decides the webhook's URL, which n8n registers before any item exists.
+		noDataExpression: true,
+		default: false,
 		description:
-			'The password HaloPSA sends with every delivery; use a long random value. Or "sha256:" and the password\'s SHA-256 in hex, so the workflow does not hold the password.',
-		displayOptions: { show: { registration: ['manual'] } },
-	},
-	{
-		displayName: 'Path Secret',
-		name: 'pathSecret',
-		type: 'string',
-		typeOptions: { password: true },
-		default: '',
-		description:
-			'Optional extra secret that must appear as the last segment of the URL HaloPSA calls (replaces :secret in the URL above). Also accepts "sha256:" and the secret\'s SHA-256 in hex.',
+			'Whether HaloPSA must also put the Path Secret of the credential at the end of the URL it calls (the Production URL then ends in :secret)',
 		displayOptions: { show: { registration: ['manual'] } },
 	},
 	{

@@ -39,6 +39,7 @@ import type {
 import { createEmptyRunExecutionData, createRunExecutionData, ICredentialsHelper, NodeConnectionTypes, Workflow } from 'n8n-workflow';
 
 import { HaloPsaAutomationApi } from '../../credentials/HaloPsaAutomationApi.credentials';
+import { HaloPsaAutomationWebhookAuth } from '../../credentials/HaloPsaAutomationWebhookAuth.credentials';
 import { HaloPsa } from '../../nodes/HaloPsa/HaloPsa.node';
 
 // n8n-core reads its instance settings from the user folder the first time a context is built.
@@ -87,12 +88,27 @@ export function makeCredentials(
 	});
 }
 
-const credentialTypes: Record<string, ICredentialType> = { [CREDENTIAL_TYPE]: new HaloPsaAutomationApi() };
+export const WEBHOOK_AUTH_CREDENTIAL_TYPE = 'haloPsaAutomationWebhookAuth';
 
-/** n8n's CredentialsHelper semantics over one in-memory credential. */
+const credentialTypes: Record<string, ICredentialType> = {
+	[CREDENTIAL_TYPE]: new HaloPsaAutomationApi(),
+	[WEBHOOK_AUTH_CREDENTIAL_TYPE]: new HaloPsaAutomationWebhookAuth(),
+};
+
+/**
+ * n8n's CredentialsHelper semantics over in-memory credentials: the HaloPSA API one, and one per
+ * other type a node uses (the trigger's webhook auth), looked up by type as n8n looks them up by id.
+ */
 export class InMemoryCredentialsHelper extends ICredentialsHelper {
-	constructor(private readonly stored: StoredCredential) {
+	constructor(
+		private readonly stored: StoredCredential,
+		private readonly otherTypes: Record<string, StoredCredential> = {},
+	) {
 		super();
+	}
+
+	private storedFor(typeName: string): StoredCredential {
+		return this.otherTypes[typeName] ?? this.stored;
 	}
 
 	private type(typeName: string): ICredentialType {
@@ -152,8 +168,9 @@ export class InMemoryCredentialsHelper extends ICredentialsHelper {
 		if (credentials[expirable.name] !== '' && !credentialsExpired) return undefined;
 		const output = await type.preAuthentication.call(helpers, credentials);
 		if (output[expirable.name] === undefined) return undefined;
-		this.stored.tokenFetches += 1;
-		this.stored.data = { ...this.stored.data, ...(output as ICredentialDataDecryptedObject) };
+		const stored = this.storedFor(typeName);
+		stored.tokenFetches += 1;
+		stored.data = { ...stored.data, ...(output as ICredentialDataDecryptedObject) };
 		return Object.assign(credentials, output);
 	}
 
@@ -168,7 +185,7 @@ export class InMemoryCredentialsHelper extends ICredentialsHelper {
 	}
 
 	async getCredentials(nodeCredentials: INodeCredentialsDetails, type: string): Promise<ICredentials> {
-		const stored = this.stored;
+		const stored = this.storedFor(type);
 		return {
 			id: nodeCredentials.id ?? stored.id,
 			name: stored.name,
@@ -183,21 +200,27 @@ export class InMemoryCredentialsHelper extends ICredentialsHelper {
 	}
 
 	/** A fresh copy per call, like n8n decrypting the stored credential for each use. */
-	async getDecrypted(): Promise<ICredentialDataDecryptedObject> {
-		this.stored.reads += 1;
-		return { ...this.stored.data };
+	async getDecrypted(
+		_additionalData: IWorkflowExecuteAdditionalData,
+		_nodeCredentials: INodeCredentialsDetails,
+		type: string,
+	): Promise<ICredentialDataDecryptedObject> {
+		const stored = this.storedFor(type);
+		stored.reads += 1;
+		return { ...stored.data };
 	}
 
-	async updateCredentials(_nodeCredentials: INodeCredentialsDetails, _type: string, data: ICredentialDataDecryptedObject) {
-		this.stored.data = { ...data };
+	async updateCredentials(_nodeCredentials: INodeCredentialsDetails, type: string, data: ICredentialDataDecryptedObject) {
+		this.storedFor(type).data = { ...data };
 	}
 
 	async updateCredentialsOauthTokenData(
 		_nodeCredentials: INodeCredentialsDetails,
-		_type: string,
+		type: string,
 		data: ICredentialDataDecryptedObject,
 	) {
-		this.stored.data = { ...this.stored.data, ...data };
+		const stored = this.storedFor(type);
+		stored.data = { ...stored.data, ...data };
 	}
 
 	getCredentialsProperties(type: string) {

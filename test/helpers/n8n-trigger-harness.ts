@@ -33,7 +33,13 @@ import { NodeHelpers, Workflow } from 'n8n-workflow';
 
 import { HaloPsaTrigger } from '../../nodes/HaloPsaTrigger/HaloPsaTrigger.node';
 import type { HaloCredentialValues } from './n8n-harness';
-import { CREDENTIAL_TYPE, InMemoryCredentialsHelper, PackageNodeTypes, StoredCredential } from './n8n-harness';
+import {
+	CREDENTIAL_TYPE,
+	InMemoryCredentialsHelper,
+	PackageNodeTypes,
+	StoredCredential,
+	WEBHOOK_AUTH_CREDENTIAL_TYPE,
+} from './n8n-harness';
 
 // n8n-core reads its instance settings from the user folder the first time a context is built.
 process.env.N8N_USER_FOLDER ??= path.join(os.tmpdir(), `n8n-trigger-harness-${process.pid}`);
@@ -84,8 +90,17 @@ export interface WebhookCall {
 	error?: string;
 }
 
+/** The fields of a HaloPSA Automation Webhook Auth credential (missing ones are empty, as n8n fills in defaults). */
+export interface WebhookAuthValues {
+	username?: string;
+	password?: string;
+	pathSecret?: string;
+}
+
 export interface TriggerHarnessOptions {
 	credentials: HaloCredentialValues;
+	/** The Webhook Auth credential selected in the node (manual registration); none when omitted. */
+	webhookAuth?: WebhookAuthValues;
 	parameters: INodeParameters;
 	workflowName?: string;
 }
@@ -99,6 +114,7 @@ export class TriggerHarness {
 	private readonly workflowId = `wf-${randomUUID().slice(0, 8)}`;
 	private readonly node: INode;
 	private readonly credentialsHelper: InMemoryCredentialsHelper;
+	private readonly webhookAuth = new StoredCredential({});
 	private server?: http.Server;
 	private baseUrl = '';
 	/** The static data n8n keeps with a test registration (undefined when not listening). */
@@ -108,7 +124,9 @@ export class TriggerHarness {
 	private constructor(private readonly options: TriggerHarnessOptions) {
 		this.credentialsHelper = new InMemoryCredentialsHelper(
 			new StoredCredential({ scope: 'all', tenant: '', authUrl: '', accessToken: '', ...options.credentials }),
+			{ [WEBHOOK_AUTH_CREDENTIAL_TYPE]: this.webhookAuth },
 		);
+		if (options.webhookAuth) this.updateWebhookAuth(options.webhookAuth);
 		this.node = {
 			id: randomUUID(),
 			name: 'HaloPSA Trigger',
@@ -117,7 +135,10 @@ export class TriggerHarness {
 			position: [0, 0],
 			webhookId: randomUUID(),
 			parameters: options.parameters,
-			credentials: { [CREDENTIAL_TYPE]: { id: '1', name: 'HaloPSA sandbox' } },
+			credentials: {
+				[CREDENTIAL_TYPE]: { id: '1', name: 'HaloPSA sandbox' },
+				...(options.webhookAuth ? { [WEBHOOK_AUTH_CREDENTIAL_TYPE]: { id: '2', name: 'HaloPSA webhook auth' } } : {}),
+			},
 		};
 	}
 
@@ -161,6 +182,11 @@ export class TriggerHarness {
 
 	setParameters(parameters: INodeParameters): void {
 		this.node.parameters = parameters;
+	}
+
+	/** Edits the stored Webhook Auth credential, as saving it in n8n's credential dialog does (n8n reads it on every call). */
+	updateWebhookAuth(values: WebhookAuthValues): void {
+		this.webhookAuth.data = { username: '', password: '', pathSecret: '', ...values };
 	}
 
 	/**

@@ -3,6 +3,7 @@ import type { INodeParameters } from 'n8n-workflow';
 import type { HaloSandbox } from '../../sandbox';
 import { startHaloSandbox } from '../../sandbox';
 import { isDuplicateDelivery } from '../../nodes/HaloPsaTrigger/delivery/deduplication';
+import type { WebhookAuthValues } from '../helpers/n8n-trigger-harness';
 import { TriggerHarness } from '../helpers/n8n-trigger-harness';
 import type { ApiClient } from './support';
 import {
@@ -33,9 +34,10 @@ describe('HaloPSA Trigger deliveries from the sandbox', () => {
 	let tickets: Ticket[];
 	const harnesses: TriggerHarness[] = [];
 
-	async function startTrigger(parameters: INodeParameters) {
+	async function startTrigger(parameters: INodeParameters, webhookAuth?: WebhookAuthValues) {
 		const harness = await TriggerHarness.start({
 			credentials: { url: sandbox.baseUrl, ...ticketing },
+			webhookAuth,
 			parameters,
 			workflowName: 'Deliveries',
 		});
@@ -50,18 +52,19 @@ describe('HaloPSA Trigger deliveries from the sandbox', () => {
 		return trigger;
 	}
 
-	/** A manually registered trigger plus the Halo webhook a user would create for it in Halo's screen. */
+	/**
+	 * A manually registered trigger with its Webhook Auth credential, plus the Halo webhook a user
+	 * would create for it in Halo's screen with the same values.
+	 */
 	async function manualTrigger(
 		parameters: INodeParameters,
 		haloWebhook: { events: string[]; payloadType?: 'Full' | 'EventOnly'; pathSecret?: string },
 	) {
 		const credentials = { basicUsername: 'halo-sender', basicPassword: 'correct horse battery staple 42' };
-		const trigger = await startTrigger({
-			registration: 'manual',
-			...credentials,
-			...(haloWebhook.pathSecret ? { pathSecret: haloWebhook.pathSecret } : {}),
-			...parameters,
-		});
+		const trigger = await startTrigger(
+			{ registration: 'manual', ...(haloWebhook.pathSecret ? { usePathSecret: true } : {}), ...parameters },
+			{ username: credentials.basicUsername, password: credentials.basicPassword, pathSecret: haloWebhook.pathSecret },
+		);
 		await trigger.publish();
 		const url = haloWebhook.pathSecret
 			? trigger.webhookUrl.replace(':secret', haloWebhook.pathSecret)
@@ -450,16 +453,16 @@ describe('HaloPSA Trigger deliveries from the sandbox', () => {
 
 		it('fails a call whose filter became invalid, naming the value, and lets Halo redeliver it once fixed', async () => {
 			const parameters = { events: ['actionAdded'], filters: { clientIds: `${tickets[0].client_id}` } };
-			const { trigger, url, basicUsername, basicPassword } = await manualTrigger(parameters, { events: ['Action Added'] });
-			const credentials = { registration: 'manual', basicUsername, basicPassword };
-			trigger.setParameters({ ...credentials, ...parameters, filters: { clientIds: '={{ "ACME" }}' } });
+			const { trigger, url } = await manualTrigger(parameters, { events: ['Action Added'] });
+			const manual = { registration: 'manual' };
+			trigger.setParameters({ ...manual, ...parameters, filters: { clientIds: '={{ "ACME" }}' } });
 
 			await simulate('agent-note', { ticket_id: tickets[0].id, note: 'Filtered' });
 
 			const failed = await deliveriesTo(url);
 			expect(failed.every((attempt) => attempt.status === 500)).toBe(true);
 			expect(trigger.calls[0].error).toBe('Filters > Client IDs: "ACME" is not a HaloPSA ID');
-			trigger.setParameters({ ...credentials, ...parameters });
+			trigger.setParameters({ ...manual, ...parameters });
 			await sandboxControl(sandbox, 'POST', '/webhooks/redeliver', { delivery_id: failed[0].id });
 			await flushDeliveries(sandbox);
 

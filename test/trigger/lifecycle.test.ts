@@ -2,7 +2,11 @@ import { createHash } from 'node:crypto';
 
 import type { HaloSandbox } from '../../sandbox';
 import { startHaloSandbox } from '../../sandbox';
+import type { ICredentialsDecrypted, ICredentialTestFunctions } from 'n8n-workflow';
+
+import type { WebhookAuthValues } from '../helpers/n8n-trigger-harness';
 import { TriggerHarness } from '../helpers/n8n-trigger-harness';
+import { HaloPsaTrigger } from '../../nodes/HaloPsaTrigger/HaloPsaTrigger.node';
 import type { ApiClient } from './support';
 import { decodeBasicAuthorization, flushDeliveries, haloApiClient, postToTrigger, sandboxControl, sandboxRequests } from './support';
 
@@ -25,9 +29,10 @@ describe('HaloPSA Trigger webhook lifecycle (publish, re-publish, repair, unpubl
 	let ticketId: number;
 	const harnesses: TriggerHarness[] = [];
 
-	async function startTrigger(parameters = {}, application = ticketing) {
+	async function startTrigger(parameters = {}, application = ticketing, webhookAuth?: WebhookAuthValues) {
 		const harness = await TriggerHarness.start({
 			credentials: { url: sandbox.baseUrl, ...application },
+			webhookAuth,
 			parameters: { events: ['actionAdded', 'ticketStatusChanged'], ...parameters },
 			workflowName: 'Note routing',
 		});
@@ -258,8 +263,10 @@ describe('HaloPSA Trigger webhook lifecycle (publish, re-publish, repair, unpubl
 		expect(trigger.nodeStaticData.webhookId).toBeUndefined();
 	});
 
+	const webhookAuth = { username: 'halo', password: 'a-long-password' };
+
 	it('manual registration creates and deletes nothing in Halo', async () => {
-		const trigger = await startTrigger({ registration: 'manual', basicUsername: 'halo', basicPassword: 'a-long-password' });
+		const trigger = await startTrigger({ registration: 'manual' }, ticketing, webhookAuth);
 		const before = (await remoteWebhooks()).length;
 
 		await trigger.publish();
@@ -269,10 +276,71 @@ describe('HaloPSA Trigger webhook lifecycle (publish, re-publish, repair, unpubl
 		expect(trigger.nodeStaticData.webhookId).toBeUndefined();
 	});
 
-	it('refuses a manual registration without Basic credentials, which would answer every delivery with 401', async () => {
-		const trigger = await startTrigger({ registration: 'manual', basicUsername: 'halo', basicPassword: '' });
+	/** The error a publish failed with (undefined when it succeeded). */
+	async function publishFailure(trigger: TriggerHarness) {
+		return await trigger.publish().then(
+			() => undefined,
+			(error: { message: string; description?: string }) => ({ message: error.message, description: error.description }),
+		);
+	}
 
-		await expect(trigger.publish()).rejects.toThrow('Set the Basic Auth Username and Password');
+	it('refuses a manual registration without a Webhook Auth credential or without its username or password, which would answer every delivery with 401', async () => {
+		const failures = [
+			await publishFailure(await startTrigger({ registration: 'manual' })),
+			await publishFailure(await startTrigger({ registration: 'manual' }, ticketing, { username: 'halo', password: '' })),
+			await publishFailure(await startTrigger({ registration: 'manual' }, ticketing, { username: '', password: 'a-long-password' })),
+		];
+
+		expect(failures.map((failure) => failure?.message)).toEqual([
+			'Manual registration needs a HaloPSA Automation Webhook Auth credential',
+			'The HaloPSA Automation Webhook Auth credential has no Password: enter the same username and password as in the HaloPSA webhook',
+			'The HaloPSA Automation Webhook Auth credential has no Username: enter the same username and password as in the HaloPSA webhook',
+		]);
+		expect(failures[0]?.description).toMatch(/Credential for HaloPSA Automation Webhook Auth.*Authentication: Basic/);
+		expect(failures[1]?.description).toMatch(/Open the HaloPSA Automation Webhook Auth credential/);
+	});
+
+	it('refuses a manual registration whose path secret and Use Path Secret disagree, or whose secrets are malformed', async () => {
+		const failures = [
+			await publishFailure(await startTrigger({ registration: 'manual', usePathSecret: true }, ticketing, webhookAuth)),
+			await publishFailure(await startTrigger({ registration: 'manual' }, ticketing, { ...webhookAuth, pathSecret: 'segment' })),
+			await publishFailure(
+				await startTrigger({ registration: 'manual' }, ticketing, { ...webhookAuth, password: `sha256:${sha256('x').slice(1)}` }),
+			),
+			await publishFailure(
+				await startTrigger({ registration: 'manual', usePathSecret: true }, ticketing, { ...webhookAuth, pathSecret: 'a/b' }),
+			),
+			await publishFailure(
+				await startTrigger({ registration: 'manual', usePathSecret: true }, ticketing, { ...webhookAuth, pathSecret: 'segment' }),
+			),
+		];
+
+		expect(failures.map((failure) => failure?.message)).toEqual([
+			'Use Path Secret is on but the HaloPSA Automation Webhook Auth credential has no Path Secret',
+			'The HaloPSA Automation Webhook Auth credential has a Path Secret but Use Path Secret is off, so it would not be checked',
+			'The Password starts with "sha256:" but is not followed by the 64 hex digits of a SHA-256: enter the password itself, or "sha256:" and its full digest',
+			'The Path Secret may hold only letters, digits and - . _ ~ (it becomes the last segment of the URL HaloPSA calls)',
+			undefined,
+		]);
+	});
+
+	it("the Webhook Auth credential's Test button reports what publishing would refuse", async () => {
+		const test = new HaloPsaTrigger().methods.credentialTest.haloPsaAutomationWebhookAuthTest;
+		const run = async (data: Record<string, string>) =>
+			await test.call({} as ICredentialTestFunctions, { id: '2', name: 'auth', type: 'haloPsaAutomationWebhookAuth', data } as ICredentialsDecrypted);
+
+		expect(await run({ username: 'halo', password: 'a-long-password', pathSecret: '' })).toMatchObject({ status: 'OK' });
+		expect(await run({ username: 'halo', password: `sha256:${sha256('a-long-password')}`, pathSecret: 'seg-ment_1.~' })).toMatchObject({
+			status: 'OK',
+		});
+		expect(await run({ username: 'halo', password: '', pathSecret: '' })).toEqual({
+			status: 'Error',
+			message: 'The HaloPSA Automation Webhook Auth credential has no Password: enter the same username and password as in the HaloPSA webhook',
+		});
+		expect(await run({ username: 'halo', password: 'p', pathSecret: 'sha256:abc' })).toMatchObject({
+			status: 'Error',
+			message: expect.stringMatching(/^The Path Secret starts with "sha256:"/),
+		});
 	});
 
 	it.each([
@@ -280,7 +348,7 @@ describe('HaloPSA Trigger webhook lifecycle (publish, re-publish, repair, unpubl
 		['Ticket Type Names or IDs', { ticketTypeIds: ['3', 'Incident'] }, 'Incident'],
 	])('refuses to publish with a %s filter that is not a list of IDs, naming the value', async (field, filters, bad) => {
 		for (const registration of ['automatic', 'manual']) {
-			const trigger = await startTrigger({ registration, basicUsername: 'halo', basicPassword: 'a-long-password', filters });
+			const trigger = await startTrigger({ registration, filters }, ticketing, webhookAuth);
 			const before = (await remoteWebhooks()).length;
 
 			const failure = await trigger.publish().then(

@@ -29,11 +29,10 @@ describe('HaloPSA Trigger receiver', () => {
 		trigger = await TriggerHarness.start({
 			// Manual registration without event-only payloads never calls Halo.
 			credentials: { url: 'http://127.0.0.1:9', clientId: 'unused', clientSecret: 'unused' },
+			webhookAuth: { username, password, pathSecret: 'path-secret' },
 			parameters: {
 				registration: 'manual',
-				basicUsername: username,
-				basicPassword: password,
-				pathSecret: 'path-secret',
+				usePathSecret: true,
 				events: ['actionAdded'],
 				customEvents: { event: [{ name: 'Appointment Created', eventNumber: 0 }] },
 			},
@@ -122,16 +121,54 @@ describe('HaloPSA Trigger receiver', () => {
 		expect(trigger.executionsStarted).toBe(started);
 	});
 
-	it('accepts the password given as its SHA-256 (sha256:<hex>), so the workflow need not hold it', async () => {
+	const unusedApi = { url: 'http://127.0.0.1:9', clientId: 'unused', clientSecret: 'unused' };
+
+	it('reads the Webhook Auth credential on every call: an edited password applies at once, an unusable credential refuses every call', async () => {
+		const edited = await TriggerHarness.start({
+			credentials: unusedApi,
+			webhookAuth: { username, password },
+			parameters: { registration: 'manual', events: ['actionAdded'] },
+		});
+		try {
+			const newPassword = 'a new long password 43';
+			const statuses = [(await postToTrigger(edited.webhookUrl, delivery('e1'), authorization)).status];
+			edited.updateWebhookAuth({ username, password: newPassword });
+			statuses.push((await postToTrigger(edited.webhookUrl, delivery('e2'), authorization)).status);
+			statuses.push((await postToTrigger(edited.webhookUrl, delivery('e3'), basicAuthorization(username, newPassword))).status);
+			// A path secret the URL has no segment for could not be checked, so nothing gets in.
+			edited.updateWebhookAuth({ username, password: newPassword, pathSecret: 'added-later' });
+			statuses.push((await postToTrigger(edited.webhookUrl, delivery('e4'), basicAuthorization(username, newPassword))).status);
+			edited.updateWebhookAuth({ username, password: '' });
+			statuses.push((await postToTrigger(edited.webhookUrl, delivery('e5'), basicAuthorization(username, ''))).status);
+
+			expect(statuses).toEqual([200, 401, 200, 401, 401]);
+			expect(edited.items.map((item) => item.deliveryId)).toEqual(['e1', 'e3']);
+		} finally {
+			await edited.stop();
+		}
+	});
+
+	it('refuses every call to a manual trigger without a Webhook Auth credential', async () => {
+		const bare = await TriggerHarness.start({ credentials: unusedApi, parameters: { registration: 'manual', events: ['actionAdded'] } });
+		try {
+			const answer = await postToTrigger(bare.webhookUrl, delivery('n1'), authorization);
+
+			expect(answer.status).toBe(401);
+			expect(bare.executionsStarted).toBe(0);
+		} finally {
+			await bare.stop();
+		}
+	});
+
+	it('accepts the password given as its SHA-256 (sha256:<hex>), so not even the credential holds it', async () => {
 		const digestTrigger = await TriggerHarness.start({
-			credentials: { url: 'http://127.0.0.1:9', clientId: 'unused', clientSecret: 'unused' },
-			parameters: {
-				registration: 'manual',
-				basicUsername: username,
-				basicPassword: `sha256:${createHash('sha256').update(password).digest('hex').toUpperCase()}`,
+			credentials: unusedApi,
+			webhookAuth: {
+				username,
+				password: `sha256:${createHash('sha256').update(password).digest('hex').toUpperCase()}`,
 				pathSecret: `sha256:${createHash('sha256').update('path-secret').digest('hex')}`,
-				events: ['actionAdded'],
 			},
+			parameters: { registration: 'manual', usePathSecret: true, events: ['actionAdded'] },
 		});
 		try {
 			const digestUrl = (secret: string) => digestTrigger.webhookUrl.replace(':secret', secret);

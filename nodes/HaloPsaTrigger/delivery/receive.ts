@@ -1,9 +1,10 @@
 import type { IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 
 import type { ExpectedCredentials } from '../authentication';
-import { basicCredentialsMatch, matchesDigest, readBasicCredentials, secretDigestOf } from '../authentication';
+import { basicCredentialsMatch, matchesDigest, readBasicCredentials } from '../authentication';
 import { findEventByName } from '../events';
 import { readRegistration } from '../lifecycle/registrationState';
+import { isManual, readManualWebhookAuth, usesPathSecret } from '../manualAuth';
 import { chosenEventNames } from '../selection';
 import { LookupBudget, resolveEvent } from './completion';
 import { claimNewDeliveries, persistDeliveries, releaseDeliveries } from './deduplication';
@@ -19,30 +20,38 @@ function reject(this: IWebhookFunctions, status: 400 | 401, message: string): IW
 	return { noWebhookResponse: true };
 }
 
-function expectedCredentials(this: IWebhookFunctions): ExpectedCredentials | undefined {
-	if (this.getNodeParameter('registration') === 'manual') {
-		return {
-			username: this.getNodeParameter('basicUsername') as string,
-			passwordDigest: secretDigestOf(this.getNodeParameter('basicPassword') as string),
-		};
+/**
+ * Whether the call carries the right Basic credentials and, in manual mode with a path secret, the
+ * right last URL segment. A manual trigger whose credential became unusable after publishing (unset,
+ * emptied, out of step with Use Path Secret) refuses every call: nothing unchecked gets through.
+ */
+async function callIsAuthentic(this: IWebhookFunctions): Promise<boolean> {
+	let expected: ExpectedCredentials | undefined;
+	let pathSecretDigest = '';
+	if (isManual.call(this)) {
+		try {
+			({ expected, pathSecretDigest } = await readManualWebhookAuth.call(this));
+		} catch (error) {
+			this.logger.warn('HaloPSA Trigger: refused a call because the webhook credential cannot be used', {
+				reason: (error as Error).message,
+			});
+			return false;
+		}
+	} else {
+		const registration = readRegistration(this.getWorkflowStaticData('node'));
+		expected = registration && { username: registration.username, passwordDigest: registration.passwordDigest };
 	}
-	const registration = readRegistration(this.getWorkflowStaticData('node'));
-	return registration && { username: registration.username, passwordDigest: registration.passwordDigest };
-}
-
-function pathSecretMatches(this: IWebhookFunctions): boolean {
-	if (this.getNodeParameter('registration') !== 'manual') return true;
-	const expected = this.getNodeParameter('pathSecret', '') as string;
-	if (expected === '') return true;
-	const received = (this.getParamsData() as IDataObject).secret;
-	return matchesDigest(typeof received === 'string' ? received : '', secretDigestOf(expected));
+	let secretMatches = true;
+	if (usesPathSecret.call(this)) {
+		const received = (this.getParamsData() as IDataObject).secret;
+		secretMatches = matchesDigest(typeof received === 'string' ? received : '', pathSecretDigest);
+	}
+	const credentialsMatch = expected !== undefined && basicCredentialsMatch(readBasicCredentials(this.getHeaderData()), expected);
+	return secretMatches && credentialsMatch;
 }
 
 export async function receiveDeliveries(this: IWebhookFunctions): Promise<IWebhookResponseData> {
-	const expected = expectedCredentials.call(this);
-	const secretMatches = pathSecretMatches.call(this);
-	const credentialsMatch = expected !== undefined && basicCredentialsMatch(readBasicCredentials(this.getHeaderData()), expected);
-	if (!secretMatches || !credentialsMatch) return reject.call(this, 401, 'Authorization is required');
+	if (!(await callIsAuthentic.call(this))) return reject.call(this, 401, 'Authorization is required');
 
 	const deliveries = parseDeliveries(this.getBodyData());
 	if (!deliveries) return reject.call(this, 400, 'The body is not a HaloPSA webhook payload');
@@ -53,7 +62,7 @@ export async function receiveDeliveries(this: IWebhookFunctions): Promise<IWebho
 	const filters = readFilters.call(this);
 	const options = this.getNodeParameter('options', {}) as { completeEventOnly?: boolean; includeRawPayload?: boolean };
 
-	// Claimed before the first await: a retry of a delivery still being handled here is a duplicate.
+	// Claimed before the look-ups await anything: a retry of a delivery still being handled here is a duplicate.
 	const claimedIds = claimNewDeliveries(staticData, nodeKey, deliveries.map((delivery) => delivery.id));
 	const budget = new LookupBudget();
 	const items: IDataObject[] = [];

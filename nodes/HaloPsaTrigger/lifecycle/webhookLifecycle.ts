@@ -5,6 +5,7 @@ import { haloApiRequest } from '../../HaloPsa/transport';
 import type { BasicCredentials } from '../authentication';
 import { generateBasicCredentials, sha256Hex } from '../authentication';
 import { readFilters } from '../delivery/filters';
+import { isManual, readManualWebhookAuth } from '../manualAuth';
 import { clearRegistration, readRegistration, writeRegistration } from './registrationState';
 import type { HaloWebhookEvent } from '../selection';
 import { chosenEvents } from '../selection';
@@ -102,21 +103,6 @@ async function rewriteWebhook(this: IHookFunctions, webhookId: string, url: stri
 	rememberRegistration.call(this, webhookId, url, credentials);
 }
 
-function isAutomatic(this: IHookFunctions): boolean {
-	return this.getNodeParameter('registration', 'automatic') === 'automatic';
-}
-
-/** With manual registration an empty username or password would make every delivery a 401. */
-function requireManualCredentials(this: IHookFunctions): void {
-	const username = this.getNodeParameter('basicUsername', '') as string;
-	const password = this.getNodeParameter('basicPassword', '') as string;
-	if (username === '' || password === '') {
-		throw new NodeOperationError(this.getNode(), 'Set the Basic Auth Username and Password for manual registration', {
-			description: 'Enter the same username and password as in the HaloPSA webhook (Configuration > Integrations > Webhooks > Authentication: Basic).',
-		});
-	}
-}
-
 /**
  * Runs on every activation (publish, n8n start, listening for a test event). Halo never hands
  * the Basic password back, so a password changed in Halo cannot be seen: when the webhook is
@@ -126,9 +112,10 @@ function requireManualCredentials(this: IHookFunctions): void {
 export async function webhookExists(this: IHookFunctions): Promise<boolean> {
 	// A typo in a filter fails the publish instead of silently keeping every event.
 	readFilters.call(this);
-	if (!isAutomatic.call(this)) {
-		// The user owns the Halo webhook: there is nothing to create.
-		requireManualCredentials.call(this);
+	if (isManual.call(this)) {
+		// The user owns the Halo webhook: there is nothing to create, but a credential that would
+		// refuse every delivery fails the publish.
+		await readManualWebhookAuth.call(this);
 		return true;
 	}
 	const events = requireEvents.call(this);
@@ -147,7 +134,7 @@ export async function webhookExists(this: IHookFunctions): Promise<boolean> {
 }
 
 export async function createWebhook(this: IHookFunctions): Promise<boolean> {
-	if (!isAutomatic.call(this)) return true;
+	if (isManual.call(this)) return true;
 	const events = requireEvents.call(this);
 	const url = this.getNodeWebhookUrl('default') as string;
 	const credentials = generateBasicCredentials();
