@@ -1,7 +1,7 @@
 /**
  * The real n8n 2.41.1 for the n8n benches (tokens, trigger) and their e2e count tests: the
  * workflows they run, one n8n started with scripts/n8n-env.ts (our package packed and installed
- * the way users install it, both credentials imported), and the sandbox-side delivery driver.
+ * the way users install it, the credentials imported), and the sandbox-side delivery driver.
  * Everything talks to the sandbox over HTTP, so the e2e tests can use the suite's shared sandbox.
  */
 import { randomUUID } from 'node:crypto';
@@ -169,6 +169,39 @@ export function triggerWorkflow(credential: CredentialRef, id?: string): Workflo
 	};
 }
 
+export const PEER_TRIGGER_NODE_NAME = 'Webhook';
+export const BASIC_AUTH_CREDENTIAL_TYPE = 'httpBasicAuth';
+
+/**
+ * What a user builds without our trigger: n8n's own Webhook node (the version the editor adds),
+ * POST, Basic Auth with an httpBasicAuth credential, answering as soon as it has the request. It
+ * does not register itself in Halo: the Halo webhook is made by hand (registerHaloWebhook).
+ */
+export function peerTriggerWorkflow(webhookPath: string, credential: CredentialRef, id?: string): WorkflowJson {
+	return {
+		...(id ? { id } : {}),
+		name: `Bench: Halo webhook into n8n's Webhook node (/${webhookPath})`,
+		nodes: [
+			{
+				id: randomUUID(),
+				name: PEER_TRIGGER_NODE_NAME,
+				type: 'n8n-nodes-base.webhook',
+				typeVersion: 2.1,
+				position: [0, 0],
+				webhookId: randomUUID(),
+				credentials: { [BASIC_AUTH_CREDENTIAL_TYPE]: credential },
+				parameters: { httpMethod: 'POST', path: webhookPath, authentication: 'basicAuth', responseMode: 'onReceived', options: {} },
+			},
+		],
+		connections: {},
+		settings: {},
+	};
+}
+
+export function basicAuthCredentialJson(ref: CredentialRef, user: string, password: string): Record<string, unknown> {
+	return { id: ref.id, name: ref.name, type: BASIC_AUTH_CREDENTIAL_TYPE, data: { user, password } };
+}
+
 export function ourCredentialJson(sandbox: SandboxAccess, ref: CredentialRef): Record<string, unknown> {
 	return haloCredential({ url: sandbox.baseUrl, clientId: sandbox.clientId, clientSecret: sandbox.clientSecret, scope: 'all' }, ref.id, ref.name);
 }
@@ -192,14 +225,16 @@ export const BENCH_OUR_CREDENTIAL: CredentialRef = { id: 'BenchHaloOurs001', nam
 export const BENCH_PEER_CREDENTIAL: CredentialRef = { id: 'BenchHaloPeer001', name: 'HaloPSA built-in (bench)' };
 
 /**
- * Packs and installs this package into a fresh user folder, imports both credentials and the
- * workflows, publishes them, and starts n8n on a free port. `announcedWebhookBase` is the URL n8n
+ * Packs and installs this package into a fresh user folder, imports both HaloPSA credentials (and
+ * any others given) and the workflows, publishes them, and starts n8n on a free port. `announcedWebhookBase` is the URL n8n
  * gives Halo for its webhooks (e.g. a recording proxy in front of n8n); it gets n8n's port.
  */
 export async function startBenchN8n(options: {
 	sandbox: SandboxAccess;
 	/** imported with their ids, which they must have */
 	workflows: WorkflowJson[];
+	/** imported besides ours and the built-in HaloPSA node's (e.g. basicAuthCredentialJson) */
+	credentials?: Array<Record<string, unknown>>;
 	announcedWebhookBase?: (n8nPort: number) => string;
 }): Promise<BenchN8n> {
 	const workflows = options.workflows.map((json) => {
@@ -227,6 +262,7 @@ export async function startBenchN8n(options: {
 	importCredentials(instanceOptions, [
 		ourCredentialJson(options.sandbox, BENCH_OUR_CREDENTIAL),
 		peerCredentialJson(options.sandbox, BENCH_PEER_CREDENTIAL),
+		...(options.credentials ?? []),
 	]);
 	importWorkflows(
 		instanceOptions,
@@ -309,18 +345,24 @@ export async function hitWebhook(n8nUrl: string, webhookPath: string, count: num
 }
 
 /**
- * Waits until n8n routes our trigger's production URL. The probe carries no Basic credentials,
- * so the trigger refuses it (401) without starting an execution; 404 means not registered yet.
+ * Waits until n8n routes the production webhook at `/webhook/<webhookPath>`. The probe carries no
+ * Basic credentials, so the receiver refuses it (401) without starting an execution; 404 means
+ * not registered yet.
  */
-export async function waitForTriggerEndpoint(n8nUrl: string, webhookId: string, timeoutMs = NOT_REGISTERED_GRACE_MS): Promise<void> {
+export async function waitForWebhookEndpoint(n8nUrl: string, webhookPath: string, timeoutMs = NOT_REGISTERED_GRACE_MS): Promise<void> {
 	const deadline = Date.now() + timeoutMs;
 	while (Date.now() < deadline) {
-		const answer = await fetch(`${n8nUrl}/webhook/${webhookId}/webhook`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' });
+		const answer = await fetch(`${n8nUrl}/webhook/${webhookPath}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' });
 		await answer.arrayBuffer();
 		if (answer.status !== 404) return;
 		await new Promise((resolve) => setTimeout(resolve, 250));
 	}
-	throw new Error(`n8n did not register the trigger's webhook ${webhookId} within ${timeoutMs / 1000} s`);
+	throw new Error(`n8n did not register the webhook /webhook/${webhookPath} within ${timeoutMs / 1000} s`);
+}
+
+/** Waits until n8n routes our trigger's production URL (see waitForWebhookEndpoint). */
+export async function waitForTriggerEndpoint(n8nUrl: string, webhookId: string, timeoutMs = NOT_REGISTERED_GRACE_MS): Promise<void> {
+	await waitForWebhookEndpoint(n8nUrl, `${webhookId}/webhook`, timeoutMs);
 }
 
 export interface ExecutionSummary {
@@ -374,12 +416,32 @@ export async function failureReasons(api: N8nApi, executions: ExecutionSummary[]
 	});
 }
 
-/** The delivery id each execution of the trigger workflow started from (its first output item). */
-export async function deliveryIdsOf(api: N8nApi, executions: ExecutionSummary[]): Promise<Array<string | undefined>> {
+/** Where a receiving workflow keeps the Halo delivery id: the first item its first node put out. */
+export interface DeliveryReceiver {
+	node: string;
+	deliveryId(json: Record<string, unknown>): unknown;
+}
+
+/** Our trigger puts the delivery id on each item. */
+export const OUR_TRIGGER_RECEIVER: DeliveryReceiver = { node: TRIGGER_NODE_NAME, deliveryId: (json) => json.deliveryId };
+/** n8n's Webhook node puts out the request: Halo's delivery is its body. */
+export const PEER_TRIGGER_RECEIVER: DeliveryReceiver = {
+	node: PEER_TRIGGER_NODE_NAME,
+	deliveryId: (json) => (json.body as { id?: unknown } | undefined)?.id,
+};
+
+/** The delivery id each execution of a receiving workflow started from (its first output item). */
+export async function deliveryIdsOf(
+	api: N8nApi,
+	executions: ExecutionSummary[],
+	receiver: DeliveryReceiver = OUR_TRIGGER_RECEIVER,
+): Promise<Array<string | undefined>> {
 	return await mapWithConcurrency(executions, 4, async (summary) => {
 		const execution = await api.execution(summary.id);
-		const runs = execution.data?.resultData?.runData?.[TRIGGER_NODE_NAME] as Array<{ data?: { main?: Array<Array<{ json: { deliveryId?: string } }>> } }> | undefined;
-		return runs?.[0]?.data?.main?.[0]?.[0]?.json.deliveryId;
+		const runs = execution.data?.resultData?.runData?.[receiver.node] as Array<{ data?: { main?: Array<Array<{ json: Record<string, unknown> }>> } }> | undefined;
+		const json = runs?.[0]?.data?.main?.[0]?.[0]?.json;
+		const id = json === undefined ? undefined : receiver.deliveryId(json);
+		return id === undefined || id === null ? undefined : String(id);
 	});
 }
 
@@ -409,19 +471,68 @@ export function triggerWebhookId(workflow: WorkflowJson): string {
 	return String(workflow.nodes.find((node) => node.name === TRIGGER_NODE_NAME)?.webhookId);
 }
 
-/** n8n activates published workflows shortly after it reports ready: waits until Halo holds our trigger's webhook. */
-export async function waitForWebhookRegistration(sandbox: SandboxAccess, webhookId: string, timeoutMs = 60_000): Promise<void> {
-	const tokenAnswer = await fetch(`${sandbox.baseUrl}/auth/token`, {
+async function haloToken(sandbox: SandboxAccess): Promise<string> {
+	const answer = await fetch(`${sandbox.baseUrl}/auth/token`, {
 		method: 'POST',
 		headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
 		body: new URLSearchParams({ grant_type: 'client_credentials', client_id: sandbox.clientId, client_secret: sandbox.clientSecret, scope: 'all' }),
 	});
-	const { access_token: token } = (await tokenAnswer.json()) as { access_token: string };
+	if (!answer.ok) throw new Error(`sandbox token: ${answer.status} ${await answer.text()}`);
+	return ((await answer.json()) as { access_token: string }).access_token;
+}
+
+export interface HaloWebhook {
+	id: string;
+	url: string;
+	payload_type: string;
+	events: Array<{ name: string; eventno: number; conditions?: unknown[] }>;
+}
+
+/** Halo's webhooks (GET /api/Webhook). */
+export async function haloWebhooks(sandbox: SandboxAccess, token?: string): Promise<HaloWebhook[]> {
+	const answer = await fetch(`${sandbox.baseUrl}/api/Webhook`, { headers: { Authorization: `Bearer ${token ?? (await haloToken(sandbox))}` } });
+	if (!answer.ok) throw new Error(`GET /api/Webhook: ${answer.status} ${await answer.text()}`);
+	return (await answer.json()) as HaloWebhook[];
+}
+
+/**
+ * Registers a webhook in Halo as an admin does by hand for n8n's Webhook node (POST /api/Webhook):
+ * POST with Basic authentication, full payloads, the given events. Returns Halo's webhook.
+ */
+export async function registerHaloWebhook(
+	sandbox: SandboxAccess,
+	webhook: { name: string; url: string; username: string; password: string; events: HaloWebhook['events'] },
+): Promise<HaloWebhook> {
+	const answer = await fetch(`${sandbox.baseUrl}/api/Webhook`, {
+		method: 'POST',
+		headers: { Authorization: `Bearer ${await haloToken(sandbox)}`, 'Content-Type': 'application/json' },
+		body: JSON.stringify([
+			{
+				name: webhook.name,
+				url: webhook.url,
+				method: 'POST',
+				active: true,
+				authentication_type: 'Basic',
+				basic_username: webhook.username,
+				basic_password: webhook.password,
+				payload_type: 'Full',
+				events: webhook.events,
+			},
+		]),
+	});
+	const text = await answer.text();
+	if (!answer.ok) throw new Error(`POST /api/Webhook: ${answer.status} ${text}`);
+	const created = JSON.parse(text) as HaloWebhook | HaloWebhook[];
+	return Array.isArray(created) ? created[0] : created;
+}
+
+/** n8n activates published workflows shortly after it reports ready: waits until Halo holds our trigger's webhook. */
+export async function waitForWebhookRegistration(sandbox: SandboxAccess, webhookId: string, timeoutMs = 60_000): Promise<HaloWebhook> {
+	const token = await haloToken(sandbox);
 	const deadline = Date.now() + timeoutMs;
 	while (Date.now() < deadline) {
-		const answer = await fetch(`${sandbox.baseUrl}/api/Webhook`, { headers: { Authorization: `Bearer ${token}` } });
-		const webhooks = (await answer.json()) as Array<{ url?: string }>;
-		if (webhooks.some((webhook) => webhook.url?.includes(webhookId))) return;
+		const registered = (await haloWebhooks(sandbox, token)).find((webhook) => webhook.url?.includes(webhookId));
+		if (registered) return registered;
 		await new Promise((resolve) => setTimeout(resolve, 500));
 	}
 	throw new Error(`n8n did not register the trigger's webhook in Halo within ${timeoutMs / 1000} s`);
@@ -429,16 +540,19 @@ export async function waitForWebhookRegistration(sandbox: SandboxAccess, webhook
 
 /**
  * Makes Halo deliver `events` "Ticket Updated" events to the webhook whose URL contains
- * `webhookId`, in rounds of nine followed by a redelivery (same id) of one of them, as Halo
- * retries soon after a delivery it thinks failed: one delivery in ten is a repeat. Returns
- * every delivery attempt to that webhook during the run.
+ * `webhookId` (or to each of several), in rounds of nine followed by a redelivery (same id) of
+ * one of them, as Halo retries soon after a delivery it thinks failed: one delivery in ten is a
+ * repeat. Several webhooks get the same events at the same moments and each its own repeat of
+ * the round's first event. Returns every delivery attempt to those webhooks during the run.
  */
 export async function deliverWithRepeats(
 	sandbox: SandboxAccess,
-	options: { events: number; ticketCount: number; webhookId: string },
+	options: { events: number; ticketCount: number; webhookId: string | string[] },
 ): Promise<DeliveryAttempt[]> {
+	const receivers = Array.isArray(options.webhookId) ? options.webhookId : [options.webhookId];
+	const to = (receiver: string) => (attempt: DeliveryAttempt) => attempt.url.includes(receiver);
 	const ours = async () =>
-		(await control<DeliveryAttempt[]>(sandbox, 'GET', '/webhook-deliveries')).filter((attempt) => attempt.url.includes(options.webhookId));
+		(await control<DeliveryAttempt[]>(sandbox, 'GET', '/webhook-deliveries')).filter((attempt) => receivers.some((receiver) => to(receiver)(attempt)));
 	const before = (await ours()).length;
 	for (let round = 0; round * 9 < options.events; round++) {
 		const inRound = Math.min(9, options.events - round * 9);
@@ -447,9 +561,13 @@ export async function deliverWithRepeats(
 			await control(sandbox, 'POST', '/simulate/event', { event: 'Ticket Updated', object_id: objectId });
 		}
 		await control(sandbox, 'POST', '/webhooks/flush');
-		const firstOfRound = (await ours()).filter((attempt) => !attempt.redelivery && attempt.attempt === 1).slice(-inRound)[0];
-		if (!firstOfRound) throw new Error('the sandbox made no delivery to the trigger: is the workflow published?');
-		await control(sandbox, 'POST', '/webhooks/redeliver', { delivery_id: firstOfRound.id });
+		const firsts = (await ours()).filter((attempt) => !attempt.redelivery && attempt.attempt === 1);
+		const repeats = receivers.map((receiver) => {
+			const first = firsts.filter(to(receiver)).slice(-inRound)[0];
+			if (!first) throw new Error(`the sandbox made no delivery to ${receiver}: is the workflow published and its webhook registered?`);
+			return first.id;
+		});
+		await control(sandbox, 'POST', '/webhooks/redeliver', { delivery_ids: repeats });
 	}
 	await control(sandbox, 'POST', '/webhooks/flush');
 	return (await ours()).slice(before);
