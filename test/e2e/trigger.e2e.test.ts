@@ -5,7 +5,7 @@
  * here (not the samples), so other files' workflows and data are left as they expect them.
  */
 import { DEFAULT_CREDENTIAL_NAME } from '../../scripts/n8n-env';
-import { N8nApi, removeWorkflows, SandboxControl, until } from './helpers/n8n';
+import { N8nApi, queryN8nDatabase, removeWorkflows, SandboxControl, until } from './helpers/n8n';
 import {
 	basicAuthorization,
 	createTriggerWorkflow,
@@ -17,6 +17,7 @@ import {
 	settledPublication,
 	TRIGGER_NAME,
 	type TriggerWorkflow,
+	WEBHOOK_AUTH_TYPE,
 } from './helpers/trigger';
 
 const api = new N8nApi();
@@ -34,10 +35,26 @@ const handMadeHaloWebhooks: string[] = [];
 let ticketId: number;
 let sandboxConfig: Row;
 
-async function triggerWorkflow(name: string, parameters: Row, credential = suiteCredential): Promise<TriggerWorkflow> {
-	const workflow = await createTriggerWorkflow(api, `${RUN} ${name}`, credential, parameters);
+async function triggerWorkflow(
+	name: string,
+	parameters: Row,
+	credential = suiteCredential,
+	webhookAuth?: { id: string; name: string },
+): Promise<TriggerWorkflow> {
+	const workflow = await createTriggerWorkflow(api, `${RUN} ${name}`, credential, parameters, webhookAuth);
 	createdWorkflows.push(workflow.id);
 	return workflow;
+}
+
+/** A HaloPSA Automation Webhook Auth credential, created through n8n's REST API as the editor's credential dialog does. */
+async function webhookAuthCredential(name: string, data: { username: string; password: string; pathSecret?: string }) {
+	const credential = await api.request<{ id: string; name: string }>('POST', '/credentials', {
+		name: `${RUN} ${name}`,
+		type: WEBHOOK_AUTH_TYPE,
+		data: { pathSecret: '', ...data },
+	});
+	createdCredentials.push(credential.id);
+	return { id: credential.id, name: credential.name };
 }
 
 async function publishAndSettle(workflow: TriggerWorkflow) {
@@ -229,17 +246,18 @@ describe('missing admin:webhooks scope', () => {
 describe('manual registration with a path secret', () => {
 	const basic = { username: 'halo-e2e', password: 'e2e long password 42' };
 	const pathSecret = 'e2e-path-secret';
+	let webhookAuth: { id: string; name: string };
 	let workflow: TriggerWorkflow;
 	let url: string;
 
 	beforeAll(async () => {
-		workflow = await triggerWorkflow('manual', {
-			registration: 'manual',
-			basicUsername: basic.username,
-			basicPassword: basic.password,
-			pathSecret,
-			events: ['actionAdded'],
-		});
+		webhookAuth = await webhookAuthCredential('webhook auth', { ...basic, pathSecret });
+		workflow = await triggerWorkflow(
+			'manual',
+			{ registration: 'manual', usePathSecret: true, events: ['actionAdded'] },
+			suiteCredential,
+			webhookAuth,
+		);
 		expect((await publishAndSettle(workflow)).status).toBe('published');
 		url = `${state.n8nUrl}/webhook/${workflow.webhookId}/${pathSecret}`;
 		await haloWebhookByHand(url, basic, 'Full');
@@ -266,17 +284,61 @@ describe('manual registration with a path secret', () => {
 		expect(items.map((item) => [item.eventKey, item.action?.note])).toEqual([['actionAdded', note]]);
 		expect(await settledExecutions(api, workflow.id)).toHaveLength(before + 1);
 	});
+
+	it('keeps the Basic password and path secret out of the workflow: only the encrypted credential holds them', async () => {
+		const saved = JSON.stringify(await api.getWorkflow(workflow.id));
+		expect(saved).toContain(webhookAuth.id);
+		expect(saved).not.toContain(basic.password);
+		expect(saved).not.toContain(pathSecret);
+		const rows = queryN8nDatabase<{ type: string; data: string }>(
+			state,
+			'SELECT type, data FROM credentials_entity WHERE id = ?',
+			webhookAuth.id,
+		);
+		expect(rows).toEqual([expect.objectContaining({ type: WEBHOOK_AUTH_TYPE })]);
+		expect(rows[0].data).not.toContain(basic.password);
+		expect(rows[0].data).not.toContain(pathSecret);
+	});
+
+	it("tests the Webhook Auth credential with the trigger's check (n8n's Test button)", async () => {
+		const test = async (data: Row) =>
+			await api.request<{ status: string; message: string }>('POST', '/credentials/test', {
+				credentials: { id: webhookAuth.id, name: webhookAuth.name, type: WEBHOOK_AUTH_TYPE, data },
+			});
+
+		expect(await test({ ...basic, pathSecret })).toMatchObject({ status: 'OK' });
+		expect(await test({ username: basic.username, password: '', pathSecret: '' })).toEqual({
+			status: 'Error',
+			message: 'The HaloPSA Automation Webhook Auth credential has no Password: enter the same username and password as in the HaloPSA webhook',
+		});
+	});
+});
+
+describe('manual registration without a usable Webhook Auth credential', () => {
+	it('fails the publish with a message naming the missing password', async () => {
+		const webhookAuth = await webhookAuthCredential('no password', { username: 'halo-e2e-nopass', password: '' });
+		const workflow = await triggerWorkflow('manual no password', { registration: 'manual', events: ['actionAdded'] }, suiteCredential, webhookAuth);
+
+		// n8n may refuse the publish call itself or report the failure in the publication status.
+		const refusal = await api.publish(workflow.id).then(
+			() => undefined,
+			(error: Error) => error.message,
+		);
+		const reason = refusal ?? (await settledPublication(api, workflow.id)).triggers.map((trigger) => trigger.errorMessage).join('; ');
+
+		expect(reason).toContain('The HaloPSA Automation Webhook Auth credential has no Password');
+	});
 });
 
 describe('a Halo retry while an event-only look-up is slow', () => {
 	it('starts one execution for one event, with the completed item', async () => {
 		const basic = { username: 'halo-e2e-slow', password: 'e2e slow password 42' };
-		const workflow = await triggerWorkflow('event-only', {
-			registration: 'manual',
-			basicUsername: basic.username,
-			basicPassword: basic.password,
-			events: ['actionAdded'],
-		});
+		const workflow = await triggerWorkflow(
+			'event-only',
+			{ registration: 'manual', events: ['actionAdded'] },
+			suiteCredential,
+			await webhookAuthCredential('slow webhook auth', basic),
+		);
 		expect((await publishAndSettle(workflow)).status).toBe('published');
 		await haloWebhookByHand(workflow.productionUrl, basic, 'EventOnly');
 		await until('n8n to route the trigger', async () => (await postTo(workflow.productionUrl, {})) !== 404);

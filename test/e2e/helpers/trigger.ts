@@ -17,12 +17,18 @@ export interface TriggerWorkflow {
 	testUrl: string;
 }
 
-/** Creates (does not publish) a workflow whose only node is the trigger with these parameters. */
+export const WEBHOOK_AUTH_TYPE = 'haloPsaAutomationWebhookAuth';
+
+/**
+ * Creates (does not publish) a workflow whose only node is the trigger with these parameters, the
+ * HaloPSA API credential and, for manual registration, a Webhook Auth credential.
+ */
 export async function createTriggerWorkflow(
 	api: N8nApi,
 	name: string,
 	credential: { id: string; name: string },
 	parameters: Record<string, unknown>,
+	webhookAuth?: { id: string; name: string },
 ): Promise<TriggerWorkflow> {
 	const webhookId = randomUUID();
 	const { id } = await api.request<{ id: string }>('POST', '/workflows', {
@@ -36,7 +42,7 @@ export async function createTriggerWorkflow(
 				typeVersion: 1,
 				position: [0, 0],
 				webhookId,
-				credentials: { haloPsaAutomationApi: credential },
+				credentials: { haloPsaAutomationApi: credential, ...(webhookAuth ? { [WEBHOOK_AUTH_TYPE]: webhookAuth } : {}) },
 				parameters: { options: {}, ...parameters },
 			},
 		],
