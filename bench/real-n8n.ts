@@ -371,29 +371,13 @@ export interface ExecutionSummary {
 	startedAt: string;
 }
 
-/** Every execution of a workflow, through n8n's own executions API (cursor pages of 100). */
-export async function listExecutions(api: N8nApi, workflowId: string): Promise<ExecutionSummary[]> {
-	const filter = encodeURIComponent(JSON.stringify({ workflowId }));
-	const all: ExecutionSummary[] = [];
-	let cursor: string | undefined;
-	do {
-		const page = await api.request<{ results: ExecutionSummary[]; nextCursor?: string | null }>(
-			'GET',
-			`/executions?filter=${filter}&limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
-		);
-		all.push(...page.results);
-		cursor = page.nextCursor ?? undefined;
-	} while (cursor);
-	return all;
-}
-
 /** Waits until the workflow's executions are all finished and their number has not changed for `quietMs`. */
 export async function waitForExecutionsToSettle(api: N8nApi, workflowId: string, quietMs = 3000, timeoutMs = 300_000): Promise<ExecutionSummary[]> {
 	const deadline = Date.now() + timeoutMs;
 	let last = -1;
 	let stableSince = Date.now();
 	for (;;) {
-		const executions = await listExecutions(api, workflowId);
+		const executions = await api.executions(workflowId);
 		const running = executions.some((execution) => ['new', 'running', 'waiting'].includes(execution.status));
 		if (executions.length !== last || running) {
 			last = executions.length;

@@ -1,28 +1,18 @@
 import { startHaloSandbox, type HaloSandbox } from '../../sandbox';
-import { api, control, startReceiver, tokenFor } from './http';
+import { api, control, startWatchedSandbox } from './http';
 
 /** The sandbox's own `/_sandbox/` API: bad input answers 400/404 with a message and changes nothing. */
 describe('sandbox control API', () => {
+	let watched: Awaited<ReturnType<typeof startWatchedSandbox>>;
 	let sandbox: HaloSandbox;
 	let token: string;
-	let receiver: Awaited<ReturnType<typeof startReceiver>>;
+	const deliveredEvents = () => watched.deliveredEvents();
 
 	beforeAll(async () => {
-		sandbox = await startHaloSandbox({ webhooks: { retryDelaysMs: [] } });
-		token = await tokenFor(sandbox);
-		receiver = await startReceiver();
-		const events = ['Action Added', 'Email Received From End User', 'Ticket Status Changed', 'New Ticket Logged', 'Ticket Reassigned'];
-		await api(sandbox, token, 'POST', '/Webhook', [{ url: receiver.url, events: events.map((name) => ({ name })) }]);
+		watched = await startWatchedSandbox(['Action Added', 'Email Received From End User', 'Ticket Status Changed', 'New Ticket Logged', 'Ticket Reassigned']);
+		({ sandbox, token } = watched);
 	});
-	afterAll(async () => {
-		await sandbox.stop();
-		await receiver.close();
-	});
-
-	async function deliveredEvents(): Promise<string[]> {
-		await control(sandbox, 'POST', '/webhooks/flush');
-		return receiver.received.splice(0).map((request) => request.body.event);
-	}
+	afterAll(async () => await watched.stop());
 
 	const actionCount = async (ticketId: number) => (await api(sandbox, token, 'GET', `/Actions?ticket_id=${ticketId}`)).json.record_count as number;
 

@@ -1,6 +1,6 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { HaloSandbox } from '../../sandbox';
+import { startHaloSandbox, type HaloSandbox } from '../../sandbox';
 import { controlRequest, send, type Answer } from '../helpers/sandbox';
 
 /** Small HTTP helpers for the sandbox tests: real requests with global fetch. */
@@ -78,5 +78,34 @@ export async function startReceiver(answer: (index: number) => number = () => 20
 				server.closeAllConnections();
 				server.close(() => resolve());
 			}),
+	};
+}
+
+/**
+ * A sandbox (no delivery retries) with one webhook for `events` into a local receiver, for tests that
+ * check which events a call fires. `deliveredEvents()` flushes and returns the events since its last call.
+ */
+export async function startWatchedSandbox(events: string[]): Promise<{
+	sandbox: HaloSandbox;
+	token: string;
+	deliveredEvents(): Promise<string[]>;
+	stop(): Promise<void>;
+}> {
+	const sandbox = await startHaloSandbox({ webhooks: { retryDelaysMs: [] } });
+	const token = await tokenFor(sandbox);
+	const receiver = await startReceiver();
+	const hook = await api(sandbox, token, 'POST', '/Webhook', [{ name: 'watched writes', url: receiver.url, events: events.map((name) => ({ name })) }]);
+	if (hook.status !== 201) throw new Error(`the sandbox refused the test webhook: ${hook.status}`);
+	return {
+		sandbox,
+		token,
+		async deliveredEvents() {
+			await control(sandbox, 'POST', '/webhooks/flush');
+			return receiver.received.splice(0).map((request) => request.body.event);
+		},
+		async stop() {
+			await sandbox.stop();
+			await receiver.close();
+		},
 	};
 }

@@ -1,30 +1,18 @@
-import { startHaloSandbox, type HaloSandbox } from '../../sandbox';
-import { api, control, startReceiver, tokenFor } from './http';
+import type { HaloSandbox } from '../../sandbox';
+import { api, startWatchedSandbox, tokenFor } from './http';
 
 /** Writes are all-or-nothing: validated in full before anything changes, events only after success. */
 describe('sandbox writes', () => {
+	let watched: Awaited<ReturnType<typeof startWatchedSandbox>>;
 	let sandbox: HaloSandbox;
 	let token: string;
-	let receiver: Awaited<ReturnType<typeof startReceiver>>;
+	const deliveredEvents = () => watched.deliveredEvents();
 
 	beforeAll(async () => {
-		sandbox = await startHaloSandbox({ webhooks: { retryDelaysMs: [] } });
-		token = await tokenFor(sandbox);
-		receiver = await startReceiver();
-		const events = ['New Ticket Logged', 'Ticket Updated', 'Ticket Reassigned', 'Asset Updated', 'User Updated', 'Contract Updated', 'Client Created'];
-		const hook = await api(sandbox, token, 'POST', '/Webhook', [{ name: 'all writes', url: receiver.url, events: events.map((name) => ({ name })) }]);
-		expect(hook.status).toBe(201);
+		watched = await startWatchedSandbox(['New Ticket Logged', 'Ticket Updated', 'Ticket Reassigned', 'Asset Updated', 'User Updated', 'Contract Updated', 'Client Created']);
+		({ sandbox, token } = watched);
 	});
-	afterAll(async () => {
-		await sandbox.stop();
-		await receiver.close();
-	});
-
-	/** Every delivery since the last call (flushing the sandbox's queue first). */
-	async function deliveredEvents(): Promise<string[]> {
-		await control(sandbox, 'POST', '/webhooks/flush');
-		return receiver.received.splice(0).map((request) => request.body.event);
-	}
+	afterAll(async () => await watched.stop());
 
 	const get = async (path: string) => (await api(sandbox, token, 'GET', path)).json;
 	const listedIds = async (path: string, key: string) => (await get(path))[key].map((row: { id: number }) => row.id) as number[];

@@ -65,10 +65,20 @@ export class N8nApi {
 		return (await this.types('nodes')).map((t) => t.name);
 	}
 
+	/** Every execution of a workflow, newest first, through n8n's executions API (cursor pages of 100). */
 	async executions(workflowId: string): Promise<Array<{ id: string; status: string; mode: string; startedAt: string }>> {
 		const filter = encodeURIComponent(JSON.stringify({ workflowId }));
-		const data = await this.request<{ results: any[] }>('GET', `/executions?filter=${filter}&limit=50`);
-		return data.results;
+		const all: Array<{ id: string; status: string; mode: string; startedAt: string }> = [];
+		let cursor: string | undefined;
+		do {
+			const page = await this.request<{ results: any[]; nextCursor?: string | null }>(
+				'GET',
+				`/executions?filter=${filter}&limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+			);
+			all.push(...page.results);
+			cursor = page.nextCursor ?? undefined;
+		} while (cursor);
+		return all;
 	}
 
 	/** Full execution with its run data (n8n stores it "flatted"; decoded with n8n's own flatted). */

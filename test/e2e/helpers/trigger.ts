@@ -4,6 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 
+import { waitForExecutionsToSettle } from '../../../bench/real-n8n';
 import { until, type N8nApi } from './n8n';
 
 export const TRIGGER_TYPE = 'n8n-nodes-halopsa-automation.haloPsaTrigger';
@@ -155,18 +156,5 @@ export async function nextExecution(api: N8nApi, workflowId: string, after: numb
 
 /** Every execution of the workflow once none is running and their number held still for `quietMs` (oldest first). */
 export async function settledExecutions(api: N8nApi, workflowId: string, quietMs = 1500, timeoutMs = 60_000) {
-	const deadline = Date.now() + timeoutMs;
-	let last = -1;
-	let stableSince = Date.now();
-	for (;;) {
-		const executions = (await api.executions(workflowId)).sort(byId);
-		if (executions.length !== last || !executions.every(finished)) {
-			last = executions.length;
-			stableSince = Date.now();
-		} else if (Date.now() - stableSince >= quietMs) {
-			return executions;
-		}
-		if (Date.now() > deadline) throw new Error(`executions of ${workflowId} did not settle within ${timeoutMs / 1000} s`);
-		await new Promise((resolve) => setTimeout(resolve, 300));
-	}
+	return (await waitForExecutionsToSettle(api, workflowId, quietMs, timeoutMs)).sort(byId);
 }
