@@ -2,11 +2,10 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { buildDataset, type DatasetSpec } from './datasets';
 import { humanAgentIds, outcomeNames } from './datasets/common';
 import { haloDate } from './dates';
-import { addAction, changeTicketStatus, checkReassignment, planAction, reassignTicket, resolveOutcome, ticketOrThrow, type NewAction } from './domain';
+import { addAction, changeTicketStatus, checkReassignment, checkStatus, planAction, reassignTicket, resolveOutcome, ticketOrThrow, type NewAction } from './domain';
 import { validateFaults } from './faults';
 import { dotNetError, notFound, parseJson, readBody, withPrefix, writeError, writeJson, type Reply } from './http';
 import { validateRateLimit } from './rateLimit';
-import { reference } from './routes/context';
 import { buildTicket, createTicket, ticketSchema } from './routes/tickets';
 import type { SandboxState } from './state';
 import type { Agent } from './types';
@@ -105,7 +104,7 @@ function prepareSimulation(state: SandboxState, kind: string, raw: unknown): Sim
 			};
 			planAction(state, request, now);
 			const statusId = body.status_id as number | undefined;
-			if (statusId !== undefined) reference(state.store.statuses.get(statusId), 'status_id', statusId);
+			if (statusId !== undefined) checkStatus(state, statusId, 'status_id');
 			return () => {
 				const action = addAction(state, request, Date.now());
 				if (statusId !== undefined) changeTicketStatus(state, ticket, statusId, 0, Date.now());
@@ -128,7 +127,7 @@ function prepareSimulation(state: SandboxState, kind: string, raw: unknown): Sim
 		case 'status-change': {
 			const ticket = ticketOrThrow(state, required(body, 'ticket_id'));
 			const statusId = required(body, 'status_id');
-			reference(state.store.statuses.get(statusId), 'status_id', statusId);
+			checkStatus(state, statusId, 'status_id');
 			return () => {
 				changeTicketStatus(state, ticket, statusId, (body.agent_id as number | undefined) ?? 0, Date.now());
 				return ticketView(ticket, state.store);

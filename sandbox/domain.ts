@@ -1,7 +1,8 @@
 import { haloDate } from './dates';
 import { dotNetError, notFound } from './http';
 import type { SandboxState } from './state';
-import type { Action, Agent, Outcome, Ticket } from './types';
+import type { Action, Agent, Outcome, Status, Ticket } from './types';
+import { checkReferences, reference } from './validation';
 import { actionView, ticketView } from './views';
 
 /**
@@ -20,10 +21,14 @@ export function ticketOrThrow(state: SandboxState, ticketId: number): Ticket {
 	return ticket;
 }
 
+/** The status `statusId` names: 400 `Invalid <field>: 9 does not exist` otherwise. */
+export function checkStatus(state: SandboxState, statusId: number, field: string): Status {
+	return reference(state.store.statuses.get(statusId), field, statusId);
+}
+
 /** Moves a ticket to a status, firing Ticket Status Changed (and Ticket Closed) when it moved. */
 export function changeTicketStatus(state: SandboxState, ticket: Ticket, statusId: number, agentId: number, now: number): void {
-	const status = state.store.statuses.get(statusId);
-	if (!status) throw dotNetError(400, `Invalid status: ${statusId} does not exist`);
+	const status = checkStatus(state, statusId, 'status');
 	if (ticket.status_id === statusId) return;
 	const wasClosed = state.store.isClosedStatus(ticket.status_id);
 	ticket.status_id = statusId;
@@ -45,12 +50,7 @@ export function changeTicketStatus(state: SandboxState, ticket: Ticket, statusId
 /** 400 for an agent or team (other than 0, unassigned) that does not exist. */
 export function checkReassignment(state: SandboxState, change: { agentId?: number; teamId?: number }): void {
 	const { store } = state;
-	if (change.agentId !== undefined && change.agentId !== 0 && !store.agents.get(change.agentId)) {
-		throw dotNetError(400, `Invalid agent_id: ${change.agentId} does not exist`);
-	}
-	if (change.teamId !== undefined && change.teamId !== 0 && !store.teams.get(change.teamId)) {
-		throw dotNetError(400, `Invalid team_id: ${change.teamId} does not exist`);
-	}
+	checkReferences({ agent_id: change.agentId, team_id: change.teamId }, { agent_id: (id) => store.agents.get(id), team_id: (id) => store.teams.get(id) });
 }
 
 /** Reassigns a ticket, firing Ticket Reassigned when the agent or team changed. */
@@ -128,9 +128,10 @@ export function planAction(state: SandboxState, request: NewAction, now: number)
 	}
 	const sendEmail = request.sendEmail ?? outcome.sendemail;
 	const newStatus = request.newStatus ?? outcome.newstatus;
-	if (newStatus && !store.statuses.get(newStatus)) throw dotNetError(400, `Invalid new_status: ${newStatus} does not exist`);
-	if (request.newAgent && !store.agents.get(request.newAgent)) throw dotNetError(400, `Invalid new_agent: ${request.newAgent} does not exist`);
-	if (request.newTeam && !store.teams.get(request.newTeam)) throw dotNetError(400, `Invalid new_team: ${request.newTeam} does not exist`);
+	checkReferences(
+		{ new_status: newStatus, new_agent: request.newAgent, new_team: request.newTeam },
+		{ new_status: (id) => store.statuses.get(id), new_agent: (id) => store.agents.get(id), new_team: (id) => store.teams.get(id) },
+	);
 	const emailTo = request.emailTo ?? (sendEmail ? (store.users.get(ticket.user_id)?.emailaddress ?? '') : '');
 	if (sendEmail && emailTo === '') throw dotNetError(400, 'The email has no recipient: set emailto or give the ticket a user with an email address');
 	const agentId = author.type === 'agent' ? author.agent.id : 0;

@@ -122,6 +122,25 @@ export function bindObject(body: unknown, schema: Schema): Record<string, unknow
 }
 
 /*
+ * References: ids a record (API body, simulation) names must exist. Used by the routes and by the
+ * domain rules alike.
+ */
+
+/** A required reference (client_id on a site, ...) that must exist: 400 otherwise. */
+export function reference<T>(row: T | undefined, field: string, id: unknown): T {
+	if (row === undefined) throw dotNetError(400, `Invalid ${field}: ${String(id)} does not exist`);
+	return row;
+}
+
+/** Checks each referenced id the record sets (0 = none) exists: 400 `Invalid client_id: 9 does not exist` otherwise. */
+export function checkReferences(record: Record<string, unknown>, lookups: Record<string, (id: number) => unknown>): void {
+	for (const [field, lookup] of Object.entries(lookups)) {
+		const id = record[field];
+		if (typeof id === 'number' && id !== 0 && lookup(id) === undefined) reference(undefined, field, id);
+	}
+}
+
+/*
  * Settings of the sandbox itself (options, control API, CLI): strict types and sane ranges, so a
  * typo or a string never becomes NaN, a timer overflow or an out-of-memory dataset.
  */

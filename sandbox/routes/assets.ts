@@ -1,7 +1,8 @@
 import { dotNetError, notFound, ok } from '../http';
 import type { Asset } from '../types';
+import { checkReferences, reference } from '../validation';
 import { assetView } from '../views';
-import { allOf, assignFields, checkReferences, containsText, envelope, pageOf, reference, type ApiRoute, type RouteContext } from './context';
+import { allOf, assignFields, containsText, envelope, pageOf, type ApiRoute, type RouteContext } from './context';
 import { entityRoutes } from './entity';
 
 /** Every id an asset write may reference must exist (checked before anything is written). */

@@ -2,9 +2,9 @@ import { haloDate } from '../dates';
 import { dotNetError } from '../http';
 import type { HaloStore } from '../store';
 import type { Contract, InvoiceLine, Item, RecurringInvoice } from '../types';
-import type { Schema } from '../validation';
+import { checkReferences, reference, type Schema } from '../validation';
 import { contractView, invoiceView, itemView } from '../views';
-import { allOf, assignFields, checkReferences, containsText, envelope, pageOf, reference, type ApiRoute, type RouteContext } from './context';
+import { allOf, assignFields, containsText, envelope, pageOf, type ApiRoute, type RouteContext } from './context';
 import { entityRoutes } from './entity';
 
 /** Contracts, recurring invoices and items: the billing side the deployment policies read. */

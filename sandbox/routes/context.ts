@@ -141,20 +141,6 @@ export function existing<T>(row: T | undefined, entity: string, id: unknown): T 
 	return row;
 }
 
-/** A required reference (client_id on a site, ...) that must exist: 400 otherwise. */
-export function reference<T>(row: T | undefined, field: string, id: unknown): T {
-	if (row === undefined) throw dotNetError(400, `Invalid ${field}: ${String(id)} does not exist`);
-	return row;
-}
-
-/** Checks each referenced id the record sets (0 = none) exists: 400 `Invalid client_id: 9 does not exist` otherwise. */
-export function checkReferences(record: Record<string, unknown>, lookups: Record<string, (id: number) => unknown>): void {
-	for (const [field, lookup] of Object.entries(lookups)) {
-		const id = record[field];
-		if (typeof id === 'number' && id !== 0 && lookup(id) === undefined) reference(undefined, field, id);
-	}
-}
-
 /** Assigns the bound fields of `record` that the row has. */
 export function assignFields<T extends object>(row: T, record: Record<string, unknown>, fields: ReadonlyArray<keyof T & string>): void {
 	for (const field of fields) {

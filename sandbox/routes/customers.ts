@@ -1,8 +1,9 @@
 import { topLevelName } from '../datasets/common';
 import { dotNetError } from '../http';
 import type { Client, Site, User } from '../types';
+import { checkReferences, reference } from '../validation';
 import { clientView, siteView, userView } from '../views';
-import { allOf, assignFields, checkReferences, containsText, envelope, pageOf, reference, type ApiRoute, type RouteContext } from './context';
+import { allOf, assignFields, containsText, envelope, pageOf, type ApiRoute, type RouteContext } from './context';
 import { entityRoutes } from './entity';
 
 function requiredName(record: Record<string, unknown>, entity: string): string {

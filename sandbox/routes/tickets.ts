@@ -3,20 +3,18 @@ import { addAction, changeTicketStatus, planAction, reassignTicket, resolveOutco
 import { dotNetError, modelError, notFound } from '../http';
 import { integerFrom } from '../numbers';
 import type { Action, CustomField, Ticket } from '../types';
-import type { Schema } from '../validation';
+import { checkReferences, reference, type Schema } from '../validation';
 import { actionView, ticketView } from '../views';
 import {
 	allOf,
 	arrayPost,
 	assignFields,
-	checkReferences,
 	containsText,
 	envelope,
 	existing,
 	idParam,
 	ok,
 	pageOf,
-	reference,
 	type ApiRoute,
 	type PreparedWrite,
 	type RouteContext,
