@@ -39,7 +39,7 @@ export const defaultGenerateOptions: Required<GenerateOptions> = {
  * The largest dataset the generator makes: well past the 100k assets and 10k tickets the
  * benchmarks use, well short of exhausting memory on a small machine.
  */
-export const generateMaxima: Required<GenerateOptions> = {
+const generateMaxima: Required<GenerateOptions> = {
 	seed: 4294967295,
 	clients: 50000,
 	sitesPerClient: 20,
@@ -60,7 +60,7 @@ const totalMaxima: Array<[string, (options: Required<GenerateOptions>) => number
 ];
 
 /** Checks generator options (each a non-negative integer up to its maximum): 400 naming what is wrong. */
-export function validateGenerateOptions(input: unknown): GenerateOptions {
+function validateGenerateOptions(input: unknown): GenerateOptions {
 	const keys = Object.keys(defaultGenerateOptions) as Array<keyof GenerateOptions>;
 	const fields = objectSetting(input, 'dataset (generator options)', keys);
 	const options: GenerateOptions = {};

@@ -128,7 +128,7 @@ function assetIdsOf(value: unknown): number[] | undefined {
 }
 
 /** Every id a ticket write may reference must exist (0 = none): checked before anything is written. */
-export function checkTicketReferences(context: Pick<RouteContext, 'store'>, record: Record<string, unknown>): void {
+function checkTicketReferences(context: Pick<RouteContext, 'store'>, record: Record<string, unknown>): void {
 	const { store } = context;
 	checkReferences(record, {
 		client_id: (id) => store.clients.get(id),

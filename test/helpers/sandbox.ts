@@ -7,11 +7,6 @@ import type { FaultRule, HaloSandbox, RequestLogEntry, SandboxStats } from '../.
 
 export type SandboxStartOptions = NonNullable<Parameters<typeof startHaloSandbox>[0]>;
 
-// The sandbox's own types, under the names the tests have always used.
-export type { SandboxStats };
-export type SandboxRequestLog = RequestLogEntry;
-export type SandboxFault = FaultRule;
-
 /** An HTTP answer with its body as text and, when it parses, as JSON. */
 export interface Answer {
 	status: number;
@@ -53,10 +48,10 @@ export class SandboxControl {
 	}
 
 	stats = async () => await this.call<SandboxStats>('GET', '/stats');
-	requests = async () => await this.call<SandboxRequestLog[]>('GET', '/requests');
+	requests = async () => await this.call<RequestLogEntry[]>('GET', '/requests');
 	reset = async () => await this.call<unknown>('POST', '/reset');
 	loadDataset = async (dataset: unknown) => await this.call<unknown>('POST', '/dataset', { dataset });
-	addFaults = async (faults: SandboxFault[]) => await this.call<unknown>('POST', '/faults', faults);
+	addFaults = async (faults: FaultRule[]) => await this.call<unknown>('POST', '/faults', faults);
 	clearFaults = async () => await this.call<unknown>('DELETE', '/faults');
 	rateLimit = async (limit: { limit: number; windowMs: number } | { enabled: false }) =>
 		await this.call<unknown>('POST', '/rate-limit', limit);
