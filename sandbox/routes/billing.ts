@@ -9,11 +9,6 @@ import { entityRoutes } from './entity';
 
 /** Contracts, recurring invoices and items: the billing side the deployment policies read. */
 
-/** Dates arrive already bound (checked and written the Halo way). */
-function dateField(record: Record<string, unknown>, field: string): string | undefined {
-	return record[field] as string | undefined;
-}
-
 function checkContractReferences(record: Record<string, unknown>, { store }: RouteContext): void {
 	checkReferences(record, {
 		client_id: (id) => store.clients.get(id),
@@ -66,8 +61,9 @@ const contractRoutes = entityRoutes<Contract>({
 			client_id: clientId as number,
 			site_id: (record.site_id as number | undefined) ?? store.sites.bucket('client', clientId as number)[0]?.id ?? 0,
 			ref: (record.ref as string | undefined) ?? `CON-${store.contracts.nextId()}`,
-			start_date: dateField(record, 'start_date') ?? haloDate(now),
-			end_date: dateField(record, 'end_date') ?? haloDate(now + 365 * 24 * 3600 * 1000),
+			// Dates arrive bound: checked and written the Halo way.
+			start_date: (record.start_date as string | undefined) ?? haloDate(now),
+			end_date: (record.end_date as string | undefined) ?? haloDate(now + 365 * 24 * 3600 * 1000),
 			active: (record.active as boolean | undefined) ?? true,
 			contracttype: type,
 			renewed: false,
@@ -77,9 +73,7 @@ const contractRoutes = entityRoutes<Contract>({
 		checkContractReferences(record, context);
 		if (record.client_id === 0) reference(undefined, 'client_id', 0);
 		if (record.contracttype === 0) reference(undefined, 'contracttype', 0);
-		assignFields(draft, record, ['client_id', 'site_id', 'ref', 'active', 'contracttype']);
-		draft.start_date = dateField(record, 'start_date') ?? draft.start_date;
-		draft.end_date = dateField(record, 'end_date') ?? draft.end_date;
+		assignFields(draft, record, ['client_id', 'site_id', 'ref', 'active', 'contracttype', 'start_date', 'end_date']);
 	},
 	events: { created: 'contractCreated', updated: 'contractUpdated', objectKey: 'contract' },
 	doubleKeys: ['client_id'],
@@ -170,7 +164,7 @@ const invoiceRoutes = entityRoutes<RecurringInvoice>({
 			client_id: clientId as number,
 			contract_id: (record.contract_id as number | undefined) ?? 0,
 			disabled: (record.disabled as boolean | undefined) ?? false,
-			invoice_date: dateField(record, 'invoice_date') ?? haloDate(now),
+			invoice_date: (record.invoice_date as string | undefined) ?? haloDate(now),
 			lines: [],
 		};
 		if (record.lines !== undefined) invoice.lines = linesFrom(record.lines as LineRecords, invoice, store);
@@ -179,8 +173,7 @@ const invoiceRoutes = entityRoutes<RecurringInvoice>({
 	update: (draft, record, context) => {
 		checkInvoiceReferences(record, context);
 		if (record.client_id === 0) reference(undefined, 'client_id', 0);
-		assignFields(draft, record, ['client_id', 'contract_id', 'disabled']);
-		draft.invoice_date = dateField(record, 'invoice_date') ?? draft.invoice_date;
+		assignFields(draft, record, ['client_id', 'contract_id', 'disabled', 'invoice_date']);
 		if (record.lines !== undefined) draft.lines = linesFrom(record.lines as LineRecords, draft, context.store);
 	},
 	written: (invoice, { store }) => store.noteInvoiceLines(invoice.lines),
