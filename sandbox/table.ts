@@ -106,8 +106,7 @@ export class Table<T extends Row> {
 	 * row moved between index buckets. A change that throws leaves the row and indexes untouched.
 	 */
 	update(row: T, change: (draft: T) => void): T {
-		const draft = { ...row };
-		change(draft);
+		const draft = this.preview(row, change);
 		const before = [...this.indexes.values()].map((index) => keysOf(index.keyOf, row));
 		Object.assign(row, draft);
 		[...this.indexes.values()].forEach((index, position) => {
