@@ -9,7 +9,7 @@ import { validateRateLimit } from './rateLimit';
 import { buildTicket, createTicket, ticketSchema } from './routes/tickets';
 import type { SandboxState } from './state';
 import type { Agent } from './types';
-import { bindObject, integerSetting, objectSetting, type Schema } from './validation';
+import { bindObject, integerSetting, maxSeed, maxTokenLifetimeSeconds, objectSetting, type Schema } from './validation';
 import { assetView, clientView, contractView, ticketView, userView } from './views';
 import { findHaloEvent, haloEvents, validateWebhookSettings, type HaloEventKey } from './webhooks';
 
@@ -181,8 +181,6 @@ async function simulateBatch(state: SandboxState, body: Body): Promise<unknown> 
 	return state.webhooks.batch(() => steps.map((step) => step()));
 }
 
-const maxTokenLifetimeSeconds = 10 * 365 * 24 * 3600;
-
 /** Validates a whole config change before applying any of it. */
 function configure(state: SandboxState, raw: unknown): unknown {
 	const body = objectSetting(raw, 'config', ['tokenLifetimeSeconds', 'requireTenant', 'webhooks']);
@@ -261,7 +259,7 @@ async function route(state: SandboxState, req: IncomingMessage, method: string, 
 			const wrapped = !Array.isArray(parsed) && typeof parsed === 'object' && parsed !== null && 'faults' in parsed;
 			const fields = wrapped ? objectSetting(parsed, 'body', ['seed', 'faults']) : { faults: parsed };
 			const rules = validateFaults(fields.faults);
-			const seed = fields.seed === undefined ? undefined : integerSetting(fields.seed, 'seed', 0, 4294967295);
+			const seed = fields.seed === undefined ? undefined : integerSetting(fields.seed, 'seed', 0, maxSeed);
 			state.faults.add(rules, seed);
 			return reply(state.faults.list());
 		}

@@ -3,7 +3,7 @@ import { buildDataset, type DatasetSpec, type GenerateOptions } from './datasets
 import { demoApplications } from './datasets/common';
 import { validateFaults, type FaultRule } from './faults';
 import { validateRateLimit } from './rateLimit';
-import { integerSetting } from './validation';
+import { integerSetting, maxSeed, maxTokenLifetimeSeconds } from './validation';
 import type { OutboundEmail, RequestLogEntry, SandboxStats, SinkEntry } from './state';
 import { SandboxState } from './state';
 import { createSandboxServer } from './server';
@@ -59,10 +59,10 @@ export interface HaloSandbox {
 export async function startHaloSandbox(options: HaloSandboxOptions = {}): Promise<HaloSandbox> {
 	const host = options.host ?? '127.0.0.1';
 	const port = integerSetting(options.port ?? 0, 'port', 0, 65535);
-	const tokenLifetimeSeconds = integerSetting(options.tokenLifetimeSeconds ?? 3600, 'tokenLifetimeSeconds', 1, 10 * 365 * 24 * 3600);
+	const tokenLifetimeSeconds = integerSetting(options.tokenLifetimeSeconds ?? 3600, 'tokenLifetimeSeconds', 1, maxTokenLifetimeSeconds);
 	const webhookSettings = options.webhooks === undefined ? {} : validateWebhookSettings(options.webhooks);
 	const rateLimit = options.rateLimit === undefined ? false : validateRateLimit(options.rateLimit);
-	const faultSeed = integerSetting(options.faultSeed ?? 1, 'faultSeed', 0, 4294967295);
+	const faultSeed = integerSetting(options.faultSeed ?? 1, 'faultSeed', 0, maxSeed);
 	const dataset = buildDataset(options.dataset ?? 'demo', options.referenceTime);
 	const state = new SandboxState(
 		dataset,

@@ -172,3 +172,9 @@ export function objectSetting(value: unknown, name: string, allowed: readonly st
 
 /** setTimeout overflows past 2^31-1 ms; no sandbox delay needs more than ten minutes. */
 export const maxDelayMs = 10 * 60 * 1000;
+
+/** Ten years: the longest token lifetime the sandbox takes. */
+export const maxTokenLifetimeSeconds = 10 * 365 * 24 * 3600;
+
+/** Seeds of the fault RNG and the dataset generator are 32-bit unsigned integers. */
+export const maxSeed = 4294967295;

@@ -2,7 +2,7 @@ import { dayMs, haloDate, startOfDay } from '../dates';
 import { dotNetError } from '../http';
 import { intBetween, pick, seededRandom } from '../random';
 import type { Action, Asset, Contract, Dataset, InvoiceLine, Item, RecurringInvoice, Software, Ticket, User } from '../types';
-import { integerSetting, objectSetting } from '../validation';
+import { integerSetting, maxSeed, objectSetting } from '../validation';
 import { closedStatusId, emptyDataset, humanAgentIds, outcomeNames, outcomesFrom, statuses } from './common';
 
 /** Size knobs of the seeded generator; the same options and reference day give the same data. */
@@ -40,7 +40,7 @@ export const defaultGenerateOptions: Required<GenerateOptions> = {
  * benchmarks use, well short of exhausting memory on a small machine.
  */
 const generateMaxima: Required<GenerateOptions> = {
-	seed: 4294967295,
+	seed: maxSeed,
 	clients: 50000,
 	sitesPerClient: 20,
 	usersPerSite: 100,
