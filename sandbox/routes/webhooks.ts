@@ -89,16 +89,18 @@ function prepareWebhook(context: RouteContext, record: Record<string, unknown>):
 		const webhook = webhooks.get(id.toLowerCase());
 		if (!webhook) throw notFound('Webhook', id);
 		buildWebhook(record, webhook);
+		// Built again on commit: an earlier record of the same POST may have changed this webhook.
 		return {
 			created: false,
 			commit: () => webhookView(Object.assign(webhook, buildWebhook(record, webhook))),
 		};
 	}
-	buildWebhook(record);
+	// A new webhook depends on nothing but its record.
+	const built = buildWebhook(record);
 	return {
 		created: true,
 		commit: () => {
-			const webhook = { ...buildWebhook(record), id: randomUUID() };
+			const webhook = { ...built, id: randomUUID() };
 			webhooks.set(webhook.id, webhook);
 			return webhookView(webhook);
 		},
