@@ -7,6 +7,9 @@ import type { FaultRule, HaloSandbox, RequestLogEntry, SandboxStats } from '../.
 
 export type SandboxStartOptions = NonNullable<Parameters<typeof startHaloSandbox>[0]>;
 
+// The stats' type, for tests that read `control.stats()`.
+export type { SandboxStats };
+
 /** An HTTP answer with its body as text and, when it parses, as JSON. */
 export interface Answer {
 	status: number;
