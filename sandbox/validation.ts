@@ -132,12 +132,21 @@ export function reference<T>(row: T | undefined, field: string, id: unknown): T 
 	return row;
 }
 
-/** Checks each referenced id the record sets (0 = none) exists: 400 `Invalid client_id: 9 does not exist` otherwise. */
-export function checkReferences(record: Record<string, unknown>, lookups: Record<string, (id: number) => unknown>): void {
+/**
+ * Checks each referenced id the record sets (0 = none) exists: 400 `Invalid client_id: 9 does not
+ * exist` otherwise. Then the `notZero` fields (references an update may not clear) must not be 0:
+ * 400 `Invalid client_id: 0 does not exist`.
+ */
+export function checkReferences(
+	record: Record<string, unknown>,
+	lookups: Record<string, (id: number) => unknown>,
+	notZero: readonly string[] = [],
+): void {
 	for (const [field, lookup] of Object.entries(lookups)) {
 		const id = record[field];
 		if (typeof id === 'number' && id !== 0 && lookup(id) === undefined) reference(undefined, field, id);
 	}
+	for (const field of notZero) if (record[field] === 0) reference(undefined, field, 0);
 }
 
 /*

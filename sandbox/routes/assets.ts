@@ -5,14 +5,18 @@ import { assetView } from '../views';
 import { allOf, assignFields, containsText, envelope, pageOf, type ApiRoute, type RouteContext } from './context';
 import { entityRoutes } from './entity';
 
-/** Every id an asset write may reference must exist (checked before anything is written). */
-function checkAssetReferences(record: Record<string, unknown>, { store }: RouteContext): void {
-	checkReferences(record, {
-		client_id: (id) => store.clients.get(id),
-		site_id: (id) => store.sites.get(id),
-		assettype_id: (id) => store.assetTypes.get(id),
-		contract_id: (id) => store.contracts.get(id),
-	});
+/** Every id an asset write may reference must exist (checked before anything is written); `notZero` as in checkReferences. */
+function checkAssetReferences(record: Record<string, unknown>, { store }: RouteContext, notZero?: readonly string[]): void {
+	checkReferences(
+		record,
+		{
+			client_id: (id) => store.clients.get(id),
+			site_id: (id) => store.sites.get(id),
+			assettype_id: (id) => store.assetTypes.get(id),
+			contract_id: (id) => store.contracts.get(id),
+		},
+		notZero,
+	);
 }
 
 /** `contract_id` sets the asset's main contract (0 clears its contracts). */
@@ -88,9 +92,7 @@ const assetRoutes = entityRoutes<Asset>({
 		};
 	},
 	update: (draft, record, context) => {
-		checkAssetReferences(record, context);
-		if (record.client_id === 0) reference(undefined, 'client_id', 0);
-		if (record.assettype_id === 0) reference(undefined, 'assettype_id', 0);
+		checkAssetReferences(record, context, ['client_id', 'assettype_id']);
 		assignFields(draft, record, ['inventory_number', 'key_field', 'client_id', 'site_id', 'assettype_id', 'inactive']);
 		draft.contract_ids = contractIdsFrom(record) ?? draft.contract_ids;
 	},

@@ -9,12 +9,16 @@ import { entityRoutes } from './entity';
 
 /** Contracts, recurring invoices and items: the billing side the deployment policies read. */
 
-function checkContractReferences(record: Record<string, unknown>, { store }: RouteContext): void {
-	checkReferences(record, {
-		client_id: (id) => store.clients.get(id),
-		site_id: (id) => store.sites.get(id),
-		contracttype: (id) => store.contractTypes.get(id),
-	});
+function checkContractReferences(record: Record<string, unknown>, { store }: RouteContext, notZero?: readonly string[]): void {
+	checkReferences(
+		record,
+		{
+			client_id: (id) => store.clients.get(id),
+			site_id: (id) => store.sites.get(id),
+			contracttype: (id) => store.contractTypes.get(id),
+		},
+		notZero,
+	);
 }
 
 const contractRoutes = entityRoutes<Contract>({
@@ -70,9 +74,7 @@ const contractRoutes = entityRoutes<Contract>({
 		};
 	},
 	update: (draft, record, context) => {
-		checkContractReferences(record, context);
-		if (record.client_id === 0) reference(undefined, 'client_id', 0);
-		if (record.contracttype === 0) reference(undefined, 'contracttype', 0);
+		checkContractReferences(record, context, ['client_id', 'contracttype']);
 		assignFields(draft, record, ['client_id', 'site_id', 'ref', 'active', 'contracttype', 'start_date', 'end_date']);
 	},
 	events: { created: 'contractCreated', updated: 'contractUpdated', objectKey: 'contract' },
@@ -124,11 +126,8 @@ function linesFrom(records: ReadonlyArray<Record<string, unknown>>, invoice: Rec
 	});
 }
 
-function checkInvoiceReferences(record: Record<string, unknown>, { store }: RouteContext): void {
-	checkReferences(record, {
-		client_id: (id) => store.clients.get(id),
-		contract_id: (id) => store.contracts.get(id),
-	});
+function checkInvoiceReferences(record: Record<string, unknown>, { store }: RouteContext, notZero?: readonly string[]): void {
+	checkReferences(record, { client_id: (id) => store.clients.get(id), contract_id: (id) => store.contracts.get(id) }, notZero);
 }
 
 type LineRecords = Array<Record<string, unknown>>;
@@ -171,8 +170,7 @@ const invoiceRoutes = entityRoutes<RecurringInvoice>({
 		return invoice;
 	},
 	update: (draft, record, context) => {
-		checkInvoiceReferences(record, context);
-		if (record.client_id === 0) reference(undefined, 'client_id', 0);
+		checkInvoiceReferences(record, context, ['client_id']);
 		assignFields(draft, record, ['client_id', 'contract_id', 'disabled', 'invoice_date']);
 		if (record.lines !== undefined) draft.lines = linesFrom(record.lines as LineRecords, draft, context.store);
 	},

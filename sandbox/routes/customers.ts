@@ -83,8 +83,8 @@ const siteRoutes = entityRoutes<Site>({
 	},
 });
 
-function checkUserReferences(record: Record<string, unknown>, { store }: Pick<RouteContext, 'store'>): void {
-	checkReferences(record, { client_id: (id) => store.clients.get(id), site_id: (id) => store.sites.get(id) });
+function checkUserReferences(record: Record<string, unknown>, { store }: Pick<RouteContext, 'store'>, notZero?: readonly string[]): void {
+	checkReferences(record, { client_id: (id) => store.clients.get(id), site_id: (id) => store.sites.get(id) }, notZero);
 }
 
 function splitName(user: User): void {
@@ -152,8 +152,7 @@ const userRoutes = entityRoutes<User>({
 		return user;
 	},
 	update: (draft, record, context) => {
-		checkUserReferences(record, context);
-		if (record.client_id === 0) reference(undefined, 'client_id', 0);
+		checkUserReferences(record, context, ['client_id']);
 		assignFields(draft, record, ['name', 'firstname', 'surname', 'emailaddress', 'phonenumber', 'client_id', 'site_id', 'inactive']);
 	},
 	events: { created: 'userCreated', updated: 'userUpdated', objectKey: 'user' },

@@ -99,6 +99,29 @@ describe('sandbox writes', () => {
 		expect(await deliveredEvents()).toEqual([]);
 	});
 
+	it('refuses an update that clears a required reference with 0, after checking the ids it names (a create takes 0 as the default)', async () => {
+		const cases: Array<[string, Record<string, unknown>, string]> = [
+			['/Asset', { id: 2, client_id: 0 }, 'Invalid client_id: 0 does not exist'],
+			['/Asset', { id: 2, assettype_id: 0 }, 'Invalid assettype_id: 0 does not exist'],
+			['/Asset', { id: 2, client_id: 0, assettype_id: 0 }, 'Invalid client_id: 0 does not exist'],
+			['/Asset', { id: 2, client_id: 0, contract_id: 99999 }, 'Invalid contract_id: 99999 does not exist'],
+			['/ClientContract', { id: 1, client_id: 0 }, 'Invalid client_id: 0 does not exist'],
+			['/ClientContract', { id: 1, contracttype: 0, site_id: 99999 }, 'Invalid site_id: 99999 does not exist'],
+			['/ClientContract', { id: 1, contracttype: 0 }, 'Invalid contracttype: 0 does not exist'],
+			['/RecurringInvoice', { id: 1, client_id: 0 }, 'Invalid client_id: 0 does not exist'],
+			['/Users', { id: 1, client_id: 0 }, 'Invalid client_id: 0 does not exist'],
+		];
+		for (const [path, record, message] of cases) {
+			const before = await get(`${path}/${String(record.id)}`);
+			const answer = await api(sandbox, token, 'POST', path, [record]);
+			expect([path, record, answer.status, answer.json.Message]).toEqual([path, record, 400, message]);
+			expect(await get(`${path}/${String(record.id)}`)).toEqual(before);
+		}
+		expect(await deliveredEvents()).toEqual([]);
+		const created = await api(sandbox, token, 'POST', '/Asset', [{ client_id: 1, assettype_id: 0, contract_id: 0 }]);
+		expect([created.status, created.json.assettype_id, created.json.contract_id]).toEqual([201, 1, 0]);
+	});
+
 	it('answers 400 naming the field, not 500, for bad invoice line values; good ones bind', async () => {
 		const garbage = await api(sandbox, token, 'POST', '/RecurringInvoice', [{ id: 2, lines: [{ _itemid: 1, startdate: 'garbage', qty_order: 'abc' }] }]);
 		expect(garbage.status).toBe(400);
