@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeParameterResourceLocator } fr
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import type { HaloFunctions } from '../transport';
-import { haloApiRequestAllItems } from '../transport';
+import { haloApiRequestAllItems, memoisedPromise } from '../transport';
 import { toHaloId } from './values';
 
 /** Halo's default outcome names for the three note actions. */
@@ -27,13 +27,7 @@ export function outcomeName(outcome: IDataObject): string {
 
 /** The tenant's outcomes (`GET /Outcome`, a bare array), cached for the current execution. */
 export async function getTenantOutcomes(this: HaloFunctions, itemIndex?: number): Promise<IDataObject[]> {
-	let outcomes = outcomeCache.get(this);
-	if (!outcomes) {
-		outcomes = haloApiRequestAllItems.call(this, '/Outcome', null, { itemIndex });
-		outcomeCache.set(this, outcomes);
-		outcomes.catch(() => outcomeCache.delete(this));
-	}
-	return await outcomes;
+	return await memoisedPromise(outcomeCache, this, async () => await haloApiRequestAllItems.call(this, '/Outcome', null, { itemIndex }));
 }
 
 /** Reads the outcome parameter without asking Halo anything; empty means Halo's default name for the operation. */

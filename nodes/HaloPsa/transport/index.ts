@@ -64,19 +64,34 @@ export const DEFAULT_MAX_RATE_LIMIT_WAIT_SECONDS = 300;
 
 const REQUEST_TIMEOUT_MS = 120_000;
 
+/** Where {@link memoisedPromise} keeps its promises: a Map, or a WeakMap keyed by the execution's context. */
+export interface PromiseCache<K, T> {
+	get(key: K): Promise<T> | undefined;
+	set(key: K, value: Promise<T>): unknown;
+	delete(key: K): unknown;
+}
+
+/**
+ * The promise `cache` holds for `key`, else `load()`'s, kept there so every later caller shares it;
+ * one that rejects is forgotten, so the next call tries again.
+ */
+export async function memoisedPromise<K, T>(cache: PromiseCache<K, T>, key: K, load: () => Promise<T>): Promise<T> {
+	let value = cache.get(key);
+	if (!value) {
+		value = load();
+		cache.set(key, value);
+		value.catch(() => cache.delete(key));
+	}
+	return await value;
+}
+
 // One credential read for the base URL per execution (n8n reads and decrypts the credential on
 // every getCredentials call), not one per request: a 100-page list made 100.
 const baseUrls = new WeakMap<object, Promise<string>>();
 
 /** The credential's Halo URL, normalised to the instance root (`https://x.halopsa.com`). */
 export async function getHaloBaseUrl(this: HaloFunctions): Promise<string> {
-	let baseUrl = baseUrls.get(this);
-	if (!baseUrl) {
-		baseUrl = readHaloBaseUrl.call(this);
-		baseUrls.set(this, baseUrl);
-		baseUrl.catch(() => baseUrls.delete(this));
-	}
-	return await baseUrl;
+	return await memoisedPromise(baseUrls, this, async () => await readHaloBaseUrl.call(this));
 }
 
 async function readHaloBaseUrl(this: HaloFunctions): Promise<string> {
