@@ -2,9 +2,9 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { rateLimitOptions, returnAllAndLimit, simplifyField, ticketLocator } from '../../helpers/descriptions';
-import { ACTION_SIMPLE_FIELDS, simplifyOutput } from '../../helpers/simplify';
+import { ACTION_SIMPLE_FIELDS, simplifier } from '../../helpers/simplify';
 import { requireId } from '../../helpers/values';
-import { haloApiRequestAllItems } from '../../transport';
+import { listRows } from '../common/getMany';
 
 const properties: INodeProperties[] = [
 	ticketLocator(),
@@ -49,24 +49,30 @@ export function toActionQuery(ticketId: number, filters: IDataObject): IDataObje
 	};
 }
 
+/** The same filters as a test of one row, for Halo versions that ignore a query flag. */
+export function actionMatches(filters: IDataObject): (action: IDataObject) => boolean {
+	return (action) =>
+		!(filters.hideSystemActions === true && Number(action.who_type) === SYSTEM_WHO_TYPE) &&
+		!(filters.customerVisibleOnly === true && action.hiddenfromuser === true);
+}
+
 /** The same filters applied to the rows, for Halo versions that ignore a query flag. */
 export function keepMatchingActions(actions: IDataObject[], filters: IDataObject): IDataObject[] {
-	return actions.filter(
-		(action) =>
-			!(filters.hideSystemActions === true && Number(action.who_type) === SYSTEM_WHO_TYPE) &&
-			!(filters.customerVisibleOnly === true && action.hiddenfromuser === true),
-	);
+	return actions.filter(actionMatches(filters));
 }
+
+const ACTION_LIST = { path: '/Actions', envelopeKey: 'actions' };
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject[]> {
 	const ticketId = requireId.call(this, 'ticketId', 'ticket ID', itemIndex);
-	const returnAll = this.getNodeParameter('returnAll', itemIndex) as boolean;
-	const limit = returnAll ? undefined : (this.getNodeParameter('limit', itemIndex) as number);
 	const filters = this.getNodeParameter('filters', itemIndex, {}) as IDataObject;
-	const actions = await haloApiRequestAllItems.call(this, '/Actions', 'actions', {
-		qs: toActionQuery(ticketId, filters),
+	// Always with the row test, so the list is read in full before the limit, as the filters need.
+	return await listRows.call(
+		this,
 		itemIndex,
-	});
-	const matching = keepMatchingActions(actions, filters);
-	return simplifyOutput.call(this, itemIndex, limit === undefined ? matching : matching.slice(0, limit), ACTION_SIMPLE_FIELDS);
+		ACTION_LIST,
+		toActionQuery(ticketId, filters),
+		actionMatches(filters),
+		simplifier.call(this, itemIndex, ACTION_SIMPLE_FIELDS),
+	);
 }
