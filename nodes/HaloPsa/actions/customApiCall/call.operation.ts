@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, IHttpRequestMethods, INodeProperties } from 'n8n-workflow';
 import { jsonParse, NodeOperationError } from 'n8n-workflow';
 
-import { haloApiRequest } from '../../transport';
+import { haloApiRequest, isObject } from '../../transport';
 import { rateLimitOptions } from '../../helpers/descriptions';
 import { showOnlyFor } from '../common/fields';
 
@@ -88,10 +88,8 @@ function readBody(this: IExecuteFunctions, itemIndex: number): IDataObject | IDa
 
 /** Each element of an array answer becomes an item; any other answer is one item. */
 function toRows(response: unknown): IDataObject[] {
-	const isRecord = (value: unknown): value is IDataObject =>
-		typeof value === 'object' && value !== null && !Array.isArray(value);
-	if (Array.isArray(response)) return response.map((entry) => (isRecord(entry) ? entry : { value: entry }));
-	if (isRecord(response)) return [response];
+	if (Array.isArray(response)) return response.map((entry) => (isObject(entry) ? entry : { value: entry }));
+	if (isObject(response)) return [response];
 	return [{ response: response ?? null }];
 }
 
