@@ -17,7 +17,7 @@ export type { AssetFacts, FactName } from './facts';
 export { FACT_CATALOG } from './facts';
 export { ALL_OPERATORS, customOperators, normalizeKey } from './operators';
 export type { ConditionNode, LeafCondition, Policy, PolicyCheck, PolicyEffect, PolicyError } from './policy/schema';
-export { checkPolicies, describePolicyErrors, parsePolicies, PolicyValidationError } from './policy/schema';
+export { checkPolicies, describePolicyErrors, parsePolicies, policyErrorsHeadline, PolicyValidationError } from './policy/schema';
 export type { FormPolicy } from './policy/compile';
 export { compileFormPolicy, splitNamesAndIds } from './policy/compile';
 export type { ReferenceCheckOptions, ReferenceKind, UnknownReference } from './policy/references';

@@ -68,15 +68,15 @@ export function describePolicyErrors(errors: PolicyError[], limit = 10): string 
 	return shown.join('\n');
 }
 
-export class PolicyValidationError extends Error {
-	/** every problem, one per line (see {@link describePolicyErrors}) */
-	readonly details: string;
+/** The headline over {@link describePolicyErrors}: "The policies are not valid (N problems)". */
+export function policyErrorsHeadline(errors: PolicyError[]): string {
+	return `The policies are not valid (${errors.length} problem${errors.length === 1 ? '' : 's'})`;
+}
 
+export class PolicyValidationError extends Error {
 	constructor(readonly errors: PolicyError[]) {
-		const details = describePolicyErrors(errors);
-		super(`The policies are not valid (${errors.length} problem${errors.length === 1 ? '' : 's'}):\n${details}`);
+		super(`${policyErrorsHeadline(errors)}:\n${describePolicyErrors(errors)}`);
 		this.name = 'PolicyValidationError';
-		this.details = details;
 	}
 }
 

@@ -13,6 +13,7 @@ import {
 	PagedHaloDataSource,
 	PlanDateError,
 	planDeployments,
+	policyErrorsHeadline,
 	PolicyValidationError,
 	splitNamesAndIds,
 } from '../../engine';
@@ -53,7 +54,7 @@ function policiesFromJson(this: IExecuteFunctions, itemIndex: number): Policy[] 
 	const document = this.getNodeParameter('policiesJson', itemIndex) as unknown;
 	const { policies, errors } = checkPolicies(document);
 	if (errors.length > 0) {
-		fail.call(this, itemIndex, `The policies are not valid (${errors.length} problem${errors.length === 1 ? '' : 's'})`, describePolicyErrors(errors));
+		fail.call(this, itemIndex, policyErrorsHeadline(errors), describePolicyErrors(errors));
 	}
 	return policies;
 }
