@@ -45,15 +45,16 @@ export function isDuplicateDelivery(staticData: IDataObject, nodeKey: string, de
 }
 
 /**
- * Returns the ids not seen before (each once, in order) and claims them in memory at once.
+ * Returns the deliveries whose ids were not seen before (in order; of several with one id the
+ * first) and claims their ids in memory at once.
  * Must run before the call awaits anything: that is what makes a concurrent retry a duplicate.
  */
-export function claimNewDeliveries(staticData: IDataObject, nodeKey: string, deliveryIds: string[]): string[] {
-	const claimed: string[] = [];
-	for (const deliveryId of deliveryIds) {
-		if (isDuplicateDelivery(staticData, nodeKey, deliveryId)) continue;
-		rememberInMemory(nodeKey, deliveryId);
-		claimed.push(deliveryId);
+export function claimNewDeliveries<T extends { id: string }>(staticData: IDataObject, nodeKey: string, deliveries: T[]): T[] {
+	const claimed: T[] = [];
+	for (const delivery of deliveries) {
+		if (isDuplicateDelivery(staticData, nodeKey, delivery.id)) continue;
+		rememberInMemory(nodeKey, delivery.id);
+		claimed.push(delivery);
 	}
 	return claimed;
 }

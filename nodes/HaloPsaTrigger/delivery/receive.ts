@@ -63,13 +63,13 @@ export async function receiveDeliveries(this: IWebhookFunctions): Promise<IWebho
 	const options = this.getNodeParameter('options', {}) as { completeEventOnly?: boolean; includeRawPayload?: boolean };
 
 	// Claimed before the look-ups await anything: a retry of a delivery still being handled here is a duplicate.
-	const claimedIds = claimNewDeliveries(staticData, nodeKey, deliveries.map((delivery) => delivery.id));
+	const claimed = claimNewDeliveries(staticData, nodeKey, deliveries);
+	const claimedIds = claimed.map((delivery) => delivery.id);
 	const budget = new LookupBudget();
 	const items: IDataObject[] = [];
 	let handled = false;
 	try {
-		for (const id of claimedIds) {
-			const delivery = deliveries.find((candidate) => candidate.id === id)!;
+		for (const delivery of claimed) {
 			if (!wanted.has(delivery.event.trim().toLowerCase())) continue;
 			const event = await resolveEvent.call(this, delivery, findEventByName(delivery.event), {
 				completeEventOnly: options.completeEventOnly !== false,
