@@ -11,4 +11,4 @@ function copyAssets(destination = 'dist') {
 
 task('build:assets', () => copyAssets('dist'));
 
-module.exports = { ASSET_GLOBS, copyAssets };
+module.exports = { copyAssets };

@@ -1,5 +1,5 @@
 import type { HaloDay } from './dates';
-import { isWithin, readHaloDay, resolvePlanDate } from './dates';
+import { isWithin, NO_DATE, readHaloDay, resolvePlanDate } from './dates';
 import { normalizeKey } from './operators';
 import type { HaloAsset, HaloContract, HaloItem, HaloRecurringInvoice, HaloRecurringLine, Snapshot } from './types';
 
@@ -160,8 +160,6 @@ export class CoverageSet {
 
 export const EMPTY_COVERAGE = new CoverageSet();
 
-const NO_DAY: HaloDay = { kind: 'none' };
-
 export interface CoverageOptions {
 	/** the day to plan for: `yyyy-MM-dd`, an ISO timestamp or a Date; today when left out */
 	date?: string | Date;
@@ -219,7 +217,7 @@ export function computeCoverage(snapshot: Snapshot, options: CoverageOptions = {
 	// Halo repeats the same few dates thousands of times; parse each text once.
 	const days = new Map<string, HaloDay>();
 	const dayOf: DayReader = (raw) => {
-		if (raw === null) return NO_DAY;
+		if (raw === null) return NO_DATE;
 		let day = days.get(raw);
 		if (day === undefined) {
 			day = readHaloDay(raw, timeZone);

@@ -24,7 +24,8 @@ function parseDateText(text: string, timeZone: string): DateTime {
 /** What a Halo date field says: no date (empty or Halo's 1900 placeholder), a day, or text that is not a date. */
 export type HaloDay = { kind: 'none' } | { kind: 'day'; day: string } | { kind: 'unreadable'; text: string };
 
-const NO_DATE: HaloDay = { kind: 'none' };
+/** No date: what {@link readHaloDay} reads from an empty field or Halo's 1900 placeholder. */
+export const NO_DATE: HaloDay = { kind: 'none' };
 
 /**
  * The calendar day (`yyyy-MM-dd`) a Halo date falls on in `timeZone`. Timestamps without an offset
