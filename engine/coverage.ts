@@ -64,19 +64,23 @@ export function coveragePath(path: string | undefined): { scope: 'client' | 'ass
 	return { scope: match[1] as 'client' | 'asset', field: match[2] as keyof CoverageKeys };
 }
 
+/**
+ * What an in-force line is known by in each item list of {@link CoverageKeys}: its item id, its codes
+ * and names (the line's and the item's), lower case; `items` holds them all, the id as text.
+ */
+export type LineItemKeys = Record<'items' | 'itemIds' | 'itemCodes' | 'itemNames', Array<string | number>>;
+
 export interface InForceLine {
 	/** position in {@link CoverageFacts.inForceLines}: identifies the line even when Halo sent no line id */
 	index: number;
 	line: HaloRecurringLine;
 	invoice: HaloRecurringInvoice;
 	item: HaloItem | undefined;
+	/** built once when the line is found in force; every coverage set it joins and the reconciliation read it */
+	itemKeys: LineItemKeys;
 }
 
-/**
- * What an in-force line is known by in each item list of {@link CoverageKeys}: its item id, its codes
- * and names (the line's and the item's), lower case; `items` holds them all, the id as text.
- */
-export function lineItemKeys({ line, item }: InForceLine): Record<'items' | 'itemIds' | 'itemCodes' | 'itemNames', Array<string | number>> {
+function lineItemKeys(line: HaloRecurringLine, item: HaloItem | undefined): LineItemKeys {
 	const distinct = (values: Array<string | undefined>) => [...new Set(values.filter((value): value is string => !!value).map((value) => value.toLowerCase()))];
 	const itemIds = line.itemId === null ? [] : [line.itemId];
 	const itemCodes = distinct([line.itemCode, item?.code]);
@@ -140,9 +144,8 @@ export class CoverageSet {
 			quantity: line.quantity,
 			contractId: line.contractId ?? entry.invoice.contractId,
 		};
-		const keys = lineItemKeys(entry);
 		for (const field of ['itemIds', 'itemCodes', 'itemNames', 'items'] as const) {
-			for (const key of keys[field]) this.add(field, key, source);
+			for (const key of entry.itemKeys[field]) this.add(field, key, source);
 		}
 	}
 
@@ -283,12 +286,8 @@ export function computeCoverage(snapshot: Snapshot, options: CoverageOptions = {
 				}
 				return;
 			}
-			const entry: InForceLine = {
-				index: inForceLines.length,
-				line,
-				invoice,
-				item: line.itemId === null ? undefined : itemsById.get(line.itemId),
-			};
+			const item = line.itemId === null ? undefined : itemsById.get(line.itemId);
+			const entry: InForceLine = { index: inForceLines.length, line, invoice, item, itemKeys: lineItemKeys(line, item) };
 			inForceLines.push(entry);
 			clientSet(invoice.clientId).addLine(entry);
 			if (line.assetId !== null) {

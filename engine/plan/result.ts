@@ -1,7 +1,7 @@
 import type { Engine } from 'json-rules-engine';
 
-import type { CoverageKeys, CoverageSource } from '../coverage';
-import { coveragePath, ITEM_FIELDS, lineItemKeys } from '../coverage';
+import type { CoverageKeys, CoverageSource, InForceLine } from '../coverage';
+import { coveragePath, ITEM_FIELDS } from '../coverage';
 import { normalizeKey, POSITIVE_LIST_OPERATORS } from '../operators';
 import { forEachLeaf } from '../policy/compile';
 import type { PolicyEffect } from '../policy/schema';
@@ -390,8 +390,9 @@ export class DeploymentPlan {
 				});
 			}
 			if (items.size === 0) return;
-			const billsTheSoftware = (keys: ReturnType<typeof lineItemKeys>) =>
-				[...wanted].some(([field, values]) => keys[field as keyof typeof keys].some((key) => values.has(normalizeKey(key))));
+			const wantedLists = [...wanted];
+			const billsTheSoftware = ({ itemKeys }: InForceLine) =>
+				wantedLists.some(([field, values]) => itemKeys[field as keyof typeof itemKeys].some((key) => values.has(normalizeKey(key))));
 
 			const perClient = new Map<number, { targeted: number; billed: number; lines: ReconciliationRow['lines'] }>();
 			const entryOf = (clientId: number) => {
@@ -403,7 +404,7 @@ export class DeploymentPlan {
 				return entry;
 			};
 			for (const inForce of prepared.coverage.inForceLines) {
-				if (!billsTheSoftware(lineItemKeys(inForce))) continue;
+				if (!billsTheSoftware(inForce)) continue;
 				const { line, invoice, item } = inForce;
 				const entry = entryOf(invoice.clientId);
 				entry.billed += line.quantity;
