@@ -364,6 +364,34 @@ describe('HaloPSA Trigger deliveries from the sandbox', () => {
 			expect(contractItem).toMatchObject({ record: { id: contract.id, ref: contract.ref }, clientId: contract.client_id });
 			for (const item of trigger.items) expect(item.completionError).toBeNull();
 		});
+
+		it('fetches a ticket once for two event-only action events on it in one batched call', async () => {
+			await removeHaloWebhooks();
+			const { trigger, url } = await manualTrigger({ events: ['actionAdded'] }, { events: ['Action Added'], payloadType: 'EventOnly' });
+			const ticketLookups = async () => (await sandboxControl(sandbox, 'GET', '/stats')).requestsByRoute['GET /api/tickets/:id'] ?? 0;
+			const actionLookups = async () => (await sandboxControl(sandbox, 'GET', '/stats')).requestsByRoute['GET /api/actions/:id'] ?? 0;
+			const [ticketsBefore, actionsBefore] = [await ticketLookups(), await actionLookups()];
+
+			await sandboxControl(sandbox, 'POST', '/simulate/batch', {
+				events: [
+					{ kind: 'agent-note', ticket_id: tickets[3].id, note: 'One of two' },
+					{ kind: 'agent-note', ticket_id: tickets[3].id, note: 'Two of two' },
+				],
+			});
+			await flushDeliveries(sandbox);
+
+			const attempts = await deliveriesTo(url);
+			expect(attempts).toHaveLength(2);
+			expect(attempts[0].batch).not.toBeNull();
+			expect(attempts[1].batch).toBe(attempts[0].batch);
+			expect(trigger.executionsStarted).toBe(1);
+			expect(trigger.items.map((item) => [(item.action as any).note, (item.ticket as any).id, item.completedFromApi])).toEqual([
+				['One of two', tickets[3].id, true],
+				['Two of two', tickets[3].id, true],
+			]);
+			expect((await actionLookups()) - actionsBefore).toBe(2);
+			expect((await ticketLookups()) - ticketsBefore).toBe(1);
+		});
 	});
 
 	describe('slow look-ups and Halo retries', () => {

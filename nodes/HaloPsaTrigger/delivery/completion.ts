@@ -1,8 +1,8 @@
 import type { IDataObject, IWebhookFunctions } from 'n8n-workflow';
-import { sleep } from 'n8n-workflow';
+import { deepCopy, sleep } from 'n8n-workflow';
 
 import type { HaloRequestOptions } from '../../HaloPsa/transport';
-import { haloApiRequest, isObject } from '../../HaloPsa/transport';
+import { haloApiRequest, isObject, memoisedPromise } from '../../HaloPsa/transport';
 import type { HaloEventDefinition, HaloObjectKind } from '../events';
 import type { ResolvedEvent } from './output';
 import type { HaloDelivery } from './payload';
@@ -34,9 +34,19 @@ class LookupBudgetSpent extends Error {
 	}
 }
 
-/** The time left for one webhook call's look-ups. */
+/** The time left for one webhook call's look-ups, and the answers they already got. */
 export class LookupBudget {
 	private readonly deadline = Date.now() + LOOKUP_BUDGET_MS;
+
+	private readonly answers = new Map<string, Promise<IDataObject>>();
+
+	/**
+	 * One look-up per key in this call: two events on one ticket fetch it once (each gets its own
+	 * copy). A look-up that failed is forgotten, so a later event tries again, as it did alone.
+	 */
+	async once(key: string, lookup: () => Promise<IDataObject>): Promise<IDataObject> {
+		return deepCopy(await memoisedPromise(this.answers, key, lookup));
+	}
 
 	/** Runs one look-up, giving up (and leaving it to finish unseen) when the budget runs out. */
 	async run<T>(lookup: (timeoutMs: number) => Promise<T>): Promise<T> {
@@ -53,9 +63,13 @@ export class LookupBudget {
 }
 
 async function lookup(this: IWebhookFunctions, budget: LookupBudget, path: string, qs?: IDataObject): Promise<IDataObject> {
-	return (await budget.run(
-		async (timeoutMs) => await haloApiRequest.call(this, 'GET', path, { ...LOOKUP_REQUEST_OPTIONS, qs, timeoutMs }),
-	)) as IDataObject;
+	return await budget.once(
+		`${path}?${JSON.stringify(qs ?? {})}`,
+		async () =>
+			(await budget.run(
+				async (timeoutMs) => await haloApiRequest.call(this, 'GET', path, { ...LOOKUP_REQUEST_OPTIONS, qs, timeoutMs }),
+			)) as IDataObject,
+	);
 }
 
 function recordFromFullPayload(delivery: HaloDelivery, kind: HaloObjectKind | undefined): IDataObject | undefined {
