@@ -23,6 +23,7 @@ import {
 	type N8nInstanceOptions,
 } from '../scripts/n8n-env';
 import { N8nApi } from '../test/e2e/helpers/n8n';
+import { controlRequest } from '../test/helpers/sandbox';
 import { peerCredentialData, PEER_CREDENTIAL_TYPE, PEER_NODE_TYPE } from './peer-node';
 import { log, mapWithConcurrency } from './support';
 
@@ -431,14 +432,9 @@ export async function deliveryIdsOf(
 
 /** The sandbox's control API over HTTP. */
 async function control<T>(sandbox: SandboxAccess, method: string, route: string, body?: unknown): Promise<T> {
-	const answer = await fetch(`${sandbox.baseUrl}/_sandbox${route}`, {
-		method,
-		headers: body === undefined ? {} : { 'Content-Type': 'application/json' },
-		body: body === undefined ? undefined : JSON.stringify(body),
-	});
-	const text = await answer.text();
-	if (!answer.ok) throw new Error(`sandbox ${method} ${route}: ${answer.status} ${text}`);
-	return JSON.parse(text) as T;
+	const answer = await controlRequest(sandbox.baseUrl, method, route, body);
+	if (answer.status >= 400) throw new Error(`sandbox ${method} ${route}: ${answer.status} ${answer.text}`);
+	return answer.json as T;
 }
 
 export interface DeliveryAttempt {
@@ -455,16 +451,6 @@ export function triggerWebhookId(workflow: WorkflowJson): string {
 	return String(workflow.nodes.find((node) => node.name === TRIGGER_NODE_NAME)?.webhookId);
 }
 
-async function haloToken(sandbox: SandboxAccess): Promise<string> {
-	const answer = await fetch(`${sandbox.baseUrl}/auth/token`, {
-		method: 'POST',
-		headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-		body: new URLSearchParams({ grant_type: 'client_credentials', client_id: sandbox.clientId, client_secret: sandbox.clientSecret, scope: 'all' }),
-	});
-	if (!answer.ok) throw new Error(`sandbox token: ${answer.status} ${await answer.text()}`);
-	return ((await answer.json()) as { access_token: string }).access_token;
-}
-
 export interface HaloWebhook {
 	id: string;
 	url: string;
@@ -472,50 +458,94 @@ export interface HaloWebhook {
 	events: Array<{ name: string; eventno: number; conditions?: unknown[] }>;
 }
 
+/** Halo's own API (the sandbox) as the demo application, with one token fetched on the first call. */
+export class HaloApi {
+	private token = '';
+
+	constructor(private readonly sandbox: SandboxAccess) {}
+
+	private async fetchToken(): Promise<string> {
+		const answer = await fetch(`${this.sandbox.baseUrl}/auth/token`, {
+			method: 'POST',
+			headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+			body: new URLSearchParams({
+				grant_type: 'client_credentials',
+				client_id: this.sandbox.clientId,
+				client_secret: this.sandbox.clientSecret,
+				scope: 'all',
+			}),
+		});
+		if (!answer.ok) throw new Error(`sandbox token: ${answer.status} ${await answer.text()}`);
+		return ((await answer.json()) as { access_token: string }).access_token;
+	}
+
+	/** `/api${route}` with the token; an error status throws with Halo's answer. */
+	async request<T = any>(method: string, route: string, body?: unknown): Promise<T> {
+		if (!this.token) this.token = await this.fetchToken();
+		const answer = await fetch(`${this.sandbox.baseUrl}/api${route}`, {
+			method,
+			headers: { Authorization: `Bearer ${this.token}`, ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },
+			body: body === undefined ? undefined : JSON.stringify(body),
+		});
+		const text = await answer.text();
+		if (!answer.ok) throw new Error(`${method} /api${route}: ${answer.status} ${text}`);
+		return (text ? JSON.parse(text) : undefined) as T;
+	}
+
+	/** Halo's webhooks (GET /api/Webhook). */
+	async webhooks(): Promise<HaloWebhook[]> {
+		return await this.request<HaloWebhook[]>('GET', '/Webhook');
+	}
+
+	/** Halo's webhooks whose URL names this n8n webhook id (production or test URL). */
+	async webhooksFor(webhookId: string): Promise<Array<Record<string, any>>> {
+		return (await this.request<Array<Record<string, any>>>('GET', '/Webhook')).filter((webhook) => String(webhook.url).includes(webhookId));
+	}
+}
+
 /** Halo's webhooks (GET /api/Webhook). */
-export async function haloWebhooks(sandbox: SandboxAccess, token?: string): Promise<HaloWebhook[]> {
-	const answer = await fetch(`${sandbox.baseUrl}/api/Webhook`, { headers: { Authorization: `Bearer ${token ?? (await haloToken(sandbox))}` } });
-	if (!answer.ok) throw new Error(`GET /api/Webhook: ${answer.status} ${await answer.text()}`);
-	return (await answer.json()) as HaloWebhook[];
+export async function haloWebhooks(sandbox: SandboxAccess): Promise<HaloWebhook[]> {
+	return await new HaloApi(sandbox).webhooks();
 }
 
 /**
  * Registers a webhook in Halo as an admin does by hand for n8n's Webhook node (POST /api/Webhook):
- * POST with Basic authentication, full payloads, the given events. Returns Halo's webhook.
+ * POST with Basic authentication, full payloads unless `payloadType` says otherwise, the given
+ * events (Halo looks an event up by name when it has no `eventno`). Returns Halo's webhook.
  */
 export async function registerHaloWebhook(
 	sandbox: SandboxAccess,
-	webhook: { name: string; url: string; username: string; password: string; events: HaloWebhook['events'] },
+	webhook: {
+		name: string;
+		url: string;
+		username: string;
+		password: string;
+		payloadType?: 'Full' | 'EventOnly';
+		events: Array<{ name: string; eventno?: number; conditions?: unknown[] }>;
+	},
 ): Promise<HaloWebhook> {
-	const answer = await fetch(`${sandbox.baseUrl}/api/Webhook`, {
-		method: 'POST',
-		headers: { Authorization: `Bearer ${await haloToken(sandbox)}`, 'Content-Type': 'application/json' },
-		body: JSON.stringify([
-			{
-				name: webhook.name,
-				url: webhook.url,
-				method: 'POST',
-				active: true,
-				authentication_type: 'Basic',
-				basic_username: webhook.username,
-				basic_password: webhook.password,
-				payload_type: 'Full',
-				events: webhook.events,
-			},
-		]),
-	});
-	const text = await answer.text();
-	if (!answer.ok) throw new Error(`POST /api/Webhook: ${answer.status} ${text}`);
-	const created = JSON.parse(text) as HaloWebhook | HaloWebhook[];
+	const created = await new HaloApi(sandbox).request<HaloWebhook | HaloWebhook[]>('POST', '/Webhook', [
+		{
+			name: webhook.name,
+			url: webhook.url,
+			method: 'POST',
+			active: true,
+			authentication_type: 'Basic',
+			basic_username: webhook.username,
+			basic_password: webhook.password,
+			payload_type: webhook.payloadType ?? 'Full',
+			events: webhook.events,
+		},
+	]);
 	return Array.isArray(created) ? created[0] : created;
 }
 
 /** n8n activates published workflows shortly after it reports ready: waits until Halo holds our trigger's webhook. */
 export async function waitForWebhookRegistration(sandbox: SandboxAccess, webhookId: string, timeoutMs = 60_000): Promise<HaloWebhook> {
-	const token = await haloToken(sandbox);
+	const halo = new HaloApi(sandbox);
 	const deadline = Date.now() + timeoutMs;
 	while (Date.now() < deadline) {
-		const registered = (await haloWebhooks(sandbox, token)).find((webhook) => webhook.url?.includes(webhookId));
+		const registered = (await halo.webhooks()).find((webhook) => webhook.url?.includes(webhookId));
 		if (registered) return registered;
 		await new Promise((resolve) => setTimeout(resolve, 500));
 	}

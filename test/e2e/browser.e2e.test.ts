@@ -1,7 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
 
 import { launchChromium, screenshot, signIn } from './helpers/browser';
-import { N8nApi } from './helpers/n8n';
+import { N8nApi, SandboxControl } from './helpers/n8n';
 import { loadState } from './helpers/state';
 
 /** Closes (or, failing that, hides) the "Production Checklist" popover n8n shows on published workflows. */
@@ -21,14 +21,8 @@ async function closeProductionChecklist(page: Page): Promise<void> {
 	});
 }
 
-type SandboxRequest = { method: string; path: string; status: number };
-
 /** The sandbox's log of `GET /api/Outcome` requests, oldest first. */
-async function outcomeListRequests(): Promise<SandboxRequest[]> {
-	const answer = await fetch(`${loadState().sandboxUrl}/_sandbox/requests?route=${encodeURIComponent('GET /api/outcome')}`);
-	if (!answer.ok) throw new Error(`GET /_sandbox/requests: ${answer.status}`);
-	return (await answer.json()) as SandboxRequest[];
-}
+const outcomeListRequests = async () => await new SandboxControl(loadState().sandboxUrl).requests('GET /api/outcome');
 
 /** The editor in Debian's Chromium: sign in, open the samples, add our node from the node panel. */
 describe('n8n editor in Chromium', () => {

@@ -12,7 +12,7 @@ import * as http from 'node:http';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
-import { waitForWebhookRegistration } from '../../bench/real-n8n';
+import { haloWebhooks, waitForWebhookRegistration } from '../../bench/real-n8n';
 import { freePort, REPO_ROOT, startSandbox, type HaloSandboxHandle } from '../../scripts/n8n-env';
 import { until } from './helpers/n8n';
 import { loadState } from './helpers/state';
@@ -147,16 +147,6 @@ async function workflowOf(editor: string, cookie: string, id: string): Promise<R
 	return ((await answer.json()) as { data: Row }).data;
 }
 const isPublished = (workflow: Row) => workflow.active === true || Boolean(workflow.activeVersionId);
-
-async function haloWebhooks(halo: { baseUrl: string; clientId: string; clientSecret: string }): Promise<Row[]> {
-	const token = await fetch(`${halo.baseUrl}/auth/token`, {
-		method: 'POST',
-		headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-		body: new URLSearchParams({ grant_type: 'client_credentials', client_id: halo.clientId, client_secret: halo.clientSecret, scope: 'all' }),
-	});
-	const { access_token: accessToken } = (await token.json()) as { access_token: string };
-	return (await (await fetch(`${halo.baseUrl}/api/Webhook`, { headers: { Authorization: `Bearer ${accessToken}` } })).json()) as Row[];
-}
 
 let n8nPort: number;
 let sandboxPort: number;

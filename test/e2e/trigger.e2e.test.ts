@@ -4,12 +4,12 @@
  * a Halo retry while a look-up is slow, and listening for a test event. Workflows are created
  * here (not the samples), so other files' workflows and data are left as they expect them.
  */
+import { HaloApi, registerHaloWebhook } from '../../bench/real-n8n';
 import { DEFAULT_CREDENTIAL_NAME } from '../../scripts/n8n-env';
+import { basicAuthorization } from '../trigger/support';
 import { N8nApi, queryN8nDatabase, removeWorkflows, SandboxControl, until } from './helpers/n8n';
 import {
-	basicAuthorization,
 	createTriggerWorkflow,
-	HaloApi,
 	nextExecution,
 	nodeOutput,
 	postTo,
@@ -77,19 +77,14 @@ async function simulate(kind: string, body: Row): Promise<Row> {
 
 /** The Halo webhook a user would type into Halo's webhook screen for a manually registered trigger. */
 async function haloWebhookByHand(url: string, basic: { username: string; password: string }, payloadType: 'Full' | 'EventOnly') {
-	const created = await halo.request<Row>('POST', '/Webhook', [
-		{
-			name: `${RUN} typed in by hand`,
-			url,
-			method: 'POST',
-			active: true,
-			authentication_type: 'Basic',
-			basic_username: basic.username,
-			basic_password: basic.password,
-			payload_type: payloadType,
-			events: [{ name: 'Action Added', conditions: [] }],
-		},
-	]);
+	const created = await registerHaloWebhook(access, {
+		name: `${RUN} typed in by hand`,
+		url,
+		username: basic.username,
+		password: basic.password,
+		payloadType,
+		events: [{ name: 'Action Added', conditions: [] }],
+	});
 	handMadeHaloWebhooks.push(String(created.id));
 	return created;
 }

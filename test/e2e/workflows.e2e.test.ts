@@ -5,7 +5,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
-import { waitForTriggerEndpoint, waitForWebhookRegistration } from '../../bench/real-n8n';
+import { HaloApi, waitForTriggerEndpoint, waitForWebhookRegistration } from '../../bench/real-n8n';
 import { AxiosHaloDataSource, compileFormPolicy, planDeployments, type FormPolicy } from '../../engine';
 import { REPO_ROOT } from '../../scripts/n8n-env';
 import { executionError, N8nApi, SandboxControl, until } from './helpers/n8n';
@@ -32,27 +32,9 @@ const TAB_URL = `${state.n8nUrl}/webhook/${tab.node('Tab request').parameters.pa
 const RUN = `e2e-${Date.now().toString(36)}`;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Halo's own API, read with nothing but fetch (one token). */
-let token = '';
-async function halo<T = any>(method: string, route: string, body?: unknown): Promise<T> {
-	if (!token) {
-		const answer = await fetch(`${access.baseUrl}/auth/token`, {
-			method: 'POST',
-			headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-			body: new URLSearchParams({ grant_type: 'client_credentials', client_id: access.clientId, client_secret: access.clientSecret, scope: 'all' }),
-		});
-		token = ((await answer.json()) as { access_token: string }).access_token;
-	}
-	const answer = await fetch(`${access.baseUrl}/api${route}`, {
-		method,
-		headers: { Authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },
-		body: body === undefined ? undefined : JSON.stringify(body),
-	});
-	if (!answer.ok) throw new Error(`${method} /api${route}: ${answer.status} ${await answer.text()}`);
-	return (await answer.json()) as T;
-}
-const actionsOf = async (ticketId: number) => (await halo<{ actions: Row[] }>('GET', `/Actions?ticket_id=${ticketId}`)).actions;
-const outcomeNameOf = async (outcomeId: number) => (await halo<Row[]>('GET', '/Outcome')).find((outcome) => outcome.id === outcomeId)?.outcome;
+const halo = new HaloApi(access);
+const actionsOf = async (ticketId: number) => (await halo.request<{ actions: Row[] }>('GET', `/Actions?ticket_id=${ticketId}`)).actions;
+const outcomeNameOf = async (outcomeId: number) => (await halo.request<Row[]>('GET', '/Outcome')).find((outcome) => outcome.id === outcomeId)?.outcome;
 
 
 /** Waits until n8n routes a production webhook path (anything but 404). */
@@ -122,7 +104,7 @@ describe('Note routing: chat to HaloPSA (note-routing-inbound.json)', () => {
 		expect(await outcomeNameOf(action!.outcome_id)).toBe(outcome);
 		const emails = (await sandbox.call<Row[]>('GET', '/emails')).filter((email) => email.action_id === action!.id);
 		if (kind === 'email') {
-			const ticket = await halo<Row>('GET', `/Tickets/${TICKET}`);
+			const ticket = await halo.request<Row>('GET', `/Tickets/${TICKET}`);
 			expect(ticket.user_email).toMatch(/@/);
 			expect(emails).toEqual([expect.objectContaining({ ticket_id: TICKET, to: ticket.user_email, subject: `Printer fixed (${RUN})` })]);
 			expect(emails[0].body).toContain('the new printer driver is installed');
@@ -211,7 +193,7 @@ describe('Note routing: HaloPSA to chat (note-routing-outbound.json, published t
 	});
 
 	it('unpublishing removes its Halo webhook; publishing again re-creates it', async () => {
-		const ours = async () => (await halo<Row[]>('GET', '/Webhook')).filter((webhook) => String(webhook.url).includes(OUTBOUND_WEBHOOK_ID));
+		const ours = async () => await halo.webhooksFor(OUTBOUND_WEBHOOK_ID);
 		expect(await ours()).toHaveLength(1);
 		await api.unpublish(outbound.id);
 		await until('the Halo webhook to be deleted', async () => (await ours()).length === 0);
@@ -230,7 +212,7 @@ describe('Contract deployments (contract-deployments.json, run from its Manual T
 	const SUMMARY = 'Software deployment plan';
 	const formPolicies = deployments.node('Plan deployments').parameters.formPolicies.policy as FormPolicy[];
 	const planTickets = async () =>
-		(await halo<{ tickets: Row[] }>('GET', `/Tickets?search=${encodeURIComponent(SUMMARY)}`)).tickets.filter((ticket) => ticket.summary === SUMMARY);
+		(await halo.request<{ tickets: Row[] }>('GET', `/Tickets?search=${encodeURIComponent(SUMMARY)}`)).tickets.filter((ticket) => ticket.summary === SUMMARY);
 
 	/** The plan computed here with the engine over a snapshot the test loads itself. */
 	async function expectedPlan() {
@@ -264,8 +246,8 @@ describe('Contract deployments (contract-deployments.json, run from its Manual T
 
 	it('posts each client\'s install/remove plan to the RMM and notes it, with the licence mismatch, on one ticket per client', async () => {
 		// A new Northwind workstation: needs both agents, and SentinelOne is then billed for one machine too few.
-		const template = (await halo<{ assets: Row[] }>('GET', '/Asset?client_id=1')).assets.find((asset) => asset.assettype_name === 'Workstation')!;
-		await halo('POST', '/Asset', [
+		const template = (await halo.request<{ assets: Row[] }>('GET', '/Asset?client_id=1')).assets.find((asset) => asset.assettype_name === 'Workstation')!;
+		await halo.request('POST', '/Asset', [
 			{ inventory_number: `NWD-WS-${RUN}`.toUpperCase(), key_field: 'New reception PC', client_id: 1, site_id: template.site_id, assettype_id: template.assettype_id },
 		]);
 		const expected = await expectedPlan();
@@ -367,13 +349,13 @@ describe('Technician tab (technician-tab.json)', () => {
 		expect(page.html).toMatch(/^<!doctype html>/i);
 		expect(page.html).toContain('Northwind Dental Group');
 		expect(page.html).toContain('Ticket #2');
-		const assets = (await halo<{ assets: Row[] }>('GET', '/Asset?client_id=1')).assets;
+		const assets = (await halo.request<{ assets: Row[] }>('GET', '/Asset?client_id=1')).assets;
 		expect(assets.length).toBeGreaterThan(3);
 		for (const asset of assets) expect(page.html).toContain(asset.inventory_number);
 		const onTicket = assets.find((asset) => asset.id === 5)!;
 		expect(page.html).toContain(`${onTicket.inventory_number}</span> <span class="muted">${onTicket.assettype_name} · on this ticket`);
 		const today = new Date().toISOString().slice(0, 10);
-		const contracts = (await halo<{ contracts: Row[] }>('GET', '/ClientContract?client_id=1')).contracts.filter(
+		const contracts = (await halo.request<{ contracts: Row[] }>('GET', '/ClientContract?client_id=1')).contracts.filter(
 			(contract) => !contract.expired && contract.active !== false && String(contract.start_date).slice(0, 10) <= today && (!contract.end_date || String(contract.end_date).slice(0, 10) >= today),
 		);
 		expect(contracts.length).toBeGreaterThan(0);
@@ -390,7 +372,7 @@ describe('Technician tab (technician-tab.json)', () => {
 		expect(Object.keys(expected).length).toBeGreaterThan(3);
 		expect(targetBadges(page.html)).toEqual(expected);
 		// The ticket's point: the Harrogate reception PC (asset 5) has no SentinelOne agent although S1-CORE is billed.
-		const harrogate = (await halo<Row>('GET', '/Asset/5')).inventory_number as string;
+		const harrogate = (await halo.request<Row>('GET', '/Asset/5')).inventory_number as string;
 		expect(expected[harrogate]).toContain('SentinelOne: to install');
 	});
 

@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
 
+import { controlRequest } from '../../helpers/sandbox';
 import { loadState, type E2eState } from './state';
 
 const BROWSER_ID = 'halopsa-e2e-api-client';
@@ -91,9 +92,12 @@ export class N8nApi {
 	}
 }
 
-/** Polls `probe` every 300 ms until it returns something truthy; fails naming `what` after `timeoutMs`. */
+/**
+ * Polls `probe` every 300 ms until it returns something truthy; fails naming `what` after `timeoutMs`
+ * (a function: read at the timeout, so it can tell what the last probe saw).
+ */
 export async function until<T>(
-	what: string,
+	what: string | (() => string),
 	probe: () => Promise<T | undefined | false> | T | undefined | false,
 	timeoutMs = 30_000,
 ): Promise<T> {
@@ -101,7 +105,7 @@ export async function until<T>(
 	for (;;) {
 		const value = await probe();
 		if (value) return value;
-		if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+		if (Date.now() > deadline) throw new Error(`timed out waiting for ${typeof what === 'function' ? what() : what}`);
 		await new Promise((resolve) => setTimeout(resolve, 300));
 	}
 }
@@ -144,18 +148,17 @@ export class SandboxControl {
 	constructor(readonly baseUrl: string = loadState().sandboxUrl) {}
 
 	async call<T = any>(method: string, route: string, body?: unknown): Promise<T> {
-		const res = await fetch(`${this.baseUrl}/_sandbox${route}`, {
-			method,
-			headers: body === undefined ? {} : { 'content-type': 'application/json' },
-			body: body === undefined ? undefined : JSON.stringify(body),
-		});
-		const text = await res.text();
-		if (!res.ok) throw new Error(`${method} /_sandbox${route}: ${res.status} ${text}`);
-		return (text ? JSON.parse(text) : undefined) as T;
+		const answer = await controlRequest(this.baseUrl, method, route, body);
+		if (answer.status >= 400) throw new Error(`${method} /_sandbox${route}: ${answer.status} ${answer.text}`);
+		return answer.json as T;
 	}
 
-	requests() {
-		return this.call<Array<{ method: string; path: string; query: any; status: number; at: string }>>('GET', '/requests');
+	/** The sandbox's request log, oldest first: every request, or those of one route ("GET /api/outcome"). */
+	requests(route?: string) {
+		return this.call<Array<{ method: string; path: string; query: any; status: number; at: string }>>(
+			'GET',
+			route === undefined ? '/requests' : `/requests?route=${encodeURIComponent(route)}`,
+		);
 	}
 	reset() {
 		return this.call('POST', '/reset');

@@ -1,10 +1,11 @@
 /**
  * Helpers for the trigger's real-n8n tests: workflows holding one HaloPSA Trigger, n8n's
- * publication status, and Halo's own API read with a token of the demo application.
+ * publication status and the executions and calls of the trigger's URLs.
  */
 import { randomUUID } from 'node:crypto';
 
 import { waitForExecutionsToSettle } from '../../../bench/real-n8n';
+import { postToTrigger } from '../../trigger/support';
 import { until, type N8nApi } from './n8n';
 
 export const TRIGGER_TYPE = 'n8n-nodes-halopsa-automation.haloPsaTrigger';
@@ -69,67 +70,21 @@ export interface PublicationStatus {
  * activated. Waits until that publication is settled and returns n8n's status for it.
  */
 export async function settledPublication(api: N8nApi, workflowId: string, timeoutMs = 60_000): Promise<PublicationStatus> {
-	const deadline = Date.now() + timeoutMs;
-	for (;;) {
-		const status = await api.request<PublicationStatus>('GET', `/workflows/${workflowId}/publication-status`);
-		// The publish call records the publication before it returns, so "not in progress" means done.
-		if (status.status !== 'in_progress' && status.pendingVersionId === null) return status;
-		if (Date.now() > deadline) throw new Error(`publication of ${workflowId} did not settle: ${JSON.stringify(status)}`);
-		await new Promise((resolve) => setTimeout(resolve, 300));
-	}
-}
-
-/** Halo's own API (the sandbox), read with the demo application's token. */
-export class HaloApi {
-	private token = '';
-
-	constructor(private readonly access: { baseUrl: string; clientId: string; clientSecret: string }) {}
-
-	async request<T = any>(method: string, route: string, body?: unknown): Promise<T> {
-		if (!this.token) {
-			const answer = await fetch(`${this.access.baseUrl}/auth/token`, {
-				method: 'POST',
-				headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-				body: new URLSearchParams({
-					grant_type: 'client_credentials',
-					client_id: this.access.clientId,
-					client_secret: this.access.clientSecret,
-					scope: 'all',
-				}),
-			});
-			this.token = ((await answer.json()) as { access_token: string }).access_token;
-		}
-		const answer = await fetch(`${this.access.baseUrl}/api${route}`, {
-			method,
-			headers: { Authorization: `Bearer ${this.token}`, ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },
-			body: body === undefined ? undefined : JSON.stringify(body),
-		});
-		const text = await answer.text();
-		if (!answer.ok) throw new Error(`${method} /api${route}: ${answer.status} ${text}`);
-		return (text ? JSON.parse(text) : undefined) as T;
-	}
-
-	/** Halo's webhooks whose URL names this n8n webhook id (production or test URL). */
-	async webhooksFor(webhookId: string): Promise<Array<Record<string, any>>> {
-		return (await this.request<Array<Record<string, any>>>('GET', '/Webhook')).filter((webhook) =>
-			String(webhook.url).includes(webhookId),
-		);
-	}
-}
-
-export function basicAuthorization(username: string, password: string): string {
-	return `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}`;
+	let status: PublicationStatus | undefined;
+	return await until(
+		() => `publication of ${workflowId} to settle: ${JSON.stringify(status)}`,
+		async () => {
+			status = await api.request<PublicationStatus>('GET', `/workflows/${workflowId}/publication-status`);
+			// The publish call records the publication before it returns, so "not in progress" means done.
+			return status.status !== 'in_progress' && status.pendingVersionId === null && status;
+		},
+		timeoutMs,
+	);
 }
 
 /** POSTs a body to a trigger URL as some caller; returns the status. */
 export async function postTo(url: string, body: unknown, authorization?: string): Promise<number> {
-	const answer = await fetch(url, {
-		method: 'POST',
-		headers: { 'Content-Type': 'application/json', ...(authorization ? { Authorization: authorization } : {}) },
-		body: typeof body === 'string' ? body : JSON.stringify(body),
-	});
-	await answer.arrayBuffer();
-	return answer.status;
+	return (await postToTrigger(url, body, authorization)).status;
 }
 
 /** Output items of one node in an execution's run data. */
