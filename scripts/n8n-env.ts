@@ -408,6 +408,11 @@ export function exportWorkflows(options: N8nInstanceOptions): Map<string, Record
 	}
 }
 
+/** Whether a workflow as n8n gives it (REST API, export:workflow) is published: `active`, or an active version. */
+export function isPublished(workflow: { active?: unknown; activeVersionId?: unknown }): boolean {
+	return workflow.active === true || Boolean(workflow.activeVersionId);
+}
+
 export function publishWorkflows(options: N8nInstanceOptions, ids: string[]): void {
 	for (const id of ids) n8nCli(options, ['publish:workflow', `--id=${id}`]);
 	if (ids.length) (options.log ?? defaultLog)(`published ${ids.join(', ')}`);
@@ -601,7 +606,7 @@ function updateSamples(options: N8nInstanceOptions, workflows: SampleWorkflow[],
 	}
 	const stored = exportWorkflows(options);
 	const present = workflows.filter((wf) => stored.has(wf.id));
-	const wasPublished = (id: string) => stored.get(id)?.active === true || Boolean(stored.get(id)?.activeVersionId);
+	const wasPublished = (id: string) => isPublished(stored.get(id) ?? {});
 	// Updating a workflow by import leaves it unpublished.
 	const unpublishedByImport = new Set<string>();
 	if (sinksChanged) {
@@ -618,10 +623,10 @@ function updateSamples(options: N8nInstanceOptions, workflows: SampleWorkflow[],
 		for (const wf of patched) unpublishedByImport.add(wf.id);
 		if (patched.length) log(`pointed the sink URLs of ${patched.map((wf) => wf.name).join(', ')} at ${SINK_NAMES.map((name) => current.sinks[name]).join(', ')}`);
 	}
-	const isPublished = (id: string) => wasPublished(id) && !unpublishedByImport.has(id);
+	const publishedNow = (id: string) => wasPublished(id) && !unpublishedByImport.has(id);
 	// New rules: publish and unpublish as a first start would. Same rules: publish again what the import unpublished.
-	const publish = present.filter((wf) => (policyChanged ? wf.publish : wasPublished(wf.id)) && !isPublished(wf.id));
-	const unpublish = policyChanged ? present.filter((wf) => !wf.publish && isPublished(wf.id)) : [];
+	const publish = present.filter((wf) => (policyChanged ? wf.publish : wasPublished(wf.id)) && !publishedNow(wf.id));
+	const unpublish = policyChanged ? present.filter((wf) => !wf.publish && publishedNow(wf.id)) : [];
 	publishWorkflows(options, publish.map((wf) => wf.id));
 	unpublishWorkflows(options, unpublish.map((wf) => wf.id));
 }

@@ -13,7 +13,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 
 import { haloWebhooks, waitForWebhookRegistration } from '../../bench/real-n8n';
-import { freePort, REPO_ROOT, startSandbox, type HaloSandboxHandle } from '../../scripts/n8n-env';
+import { freePort, isPublished, REPO_ROOT, startSandbox, type HaloSandboxHandle } from '../../scripts/n8n-env';
 import { until } from './helpers/n8n';
 import { loadState } from './helpers/state';
 
@@ -146,7 +146,6 @@ async function workflowOf(editor: string, cookie: string, id: string): Promise<R
 	expect(answer.status).toBe(200);
 	return ((await answer.json()) as { data: Row }).data;
 }
-const isPublished = (workflow: Row) => workflow.active === true || Boolean(workflow.activeVersionId);
 
 let n8nPort: number;
 let sandboxPort: number;

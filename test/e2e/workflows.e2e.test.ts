@@ -7,7 +7,7 @@ import * as path from 'node:path';
 
 import { HaloApi, waitForTriggerEndpoint, waitForWebhookRegistration } from '../../bench/real-n8n';
 import { AxiosHaloDataSource, compileFormPolicy, planDeployments, type FormPolicy } from '../../engine';
-import { REPO_ROOT } from '../../scripts/n8n-env';
+import { isPublished, REPO_ROOT } from '../../scripts/n8n-env';
 import { executionError, N8nApi, SandboxControl, until } from './helpers/n8n';
 
 const api = new N8nApi();
@@ -231,10 +231,7 @@ describe('Contract deployments (contract-deployments.json, run from its Manual T
 	}
 
 	it('is not published in the suite, so its 06:00 UTC schedule cannot add plans to a run (the webhook and trigger samples are)', async () => {
-		const published = async (id: string) => {
-			const workflow = await api.getWorkflow(id);
-			return workflow.active === true || Boolean(workflow.activeVersionId);
-		};
+		const published = async (id: string) => isPublished(await api.getWorkflow(id));
 		expect(deployments.json.nodes.some((node) => node.type === 'n8n-nodes-base.scheduleTrigger')).toBe(true);
 		expect({
 			deployments: await published(deployments.id),
