@@ -285,9 +285,9 @@ export function importCredentials(options: N8nInstanceOptions, credentials: Arra
 
 /** What starts a workflow, for deciding which ones to publish. Manual triggers need no publishing. */
 export type TriggerKind = 'webhook' | 'haloTrigger' | 'schedule' | 'other';
-export const ALL_TRIGGER_KINDS: readonly TriggerKind[] = ['webhook', 'haloTrigger', 'schedule', 'other'];
+const ALL_TRIGGER_KINDS: readonly TriggerKind[] = ['webhook', 'haloTrigger', 'schedule', 'other'];
 
-export function triggerKind(type: string): TriggerKind | undefined {
+function triggerKind(type: string): TriggerKind | undefined {
 	if (/\.manualTrigger$/i.test(type)) return undefined;
 	if (/\.haloPsaTrigger$/i.test(type)) return 'haloTrigger';
 	if (/\.webhook$/i.test(type)) return 'webhook';
@@ -308,13 +308,10 @@ export interface SampleWorkflow {
 }
 
 /** The sandbox sinks the sample workflows post to, with the npm start setting that points each elsewhere. */
-export const SAMPLE_SINKS = { rmm: 'RMM_URL', 'chat-customer': 'CHAT_CUSTOMER_URL', 'chat-internal': 'CHAT_INTERNAL_URL' } as const;
+const SAMPLE_SINKS = { rmm: 'RMM_URL', 'chat-customer': 'CHAT_CUSTOMER_URL', 'chat-internal': 'CHAT_INTERNAL_URL' } as const;
 export type SinkName = keyof typeof SAMPLE_SINKS;
 export type SinkUrls = Record<SinkName, string>;
 const SINK_NAMES = Object.keys(SAMPLE_SINKS) as SinkName[];
-
-/** The URL a sample workflow's JSON uses for a sink (rewritten on import). */
-export const placeholderSinkUrl = (name: SinkName) => `${WORKFLOW_SANDBOX_PLACEHOLDER}/_sandbox/sink/${name}`;
 
 /** Every sink on the given sandbox, unless `overrides` names another URL. */
 export function sandboxSinkUrls(sandboxUrl: string, overrides: Partial<SinkUrls> = {}): SinkUrls {
@@ -354,7 +351,7 @@ export function readSampleWorkflows(
 		.map((f) => {
 			let text = fs.readFileSync(path.join(dir, f), 'utf8');
 			if (sinks) {
-				text = rewriteSinkUrls(text, sinks, Object.fromEntries(SINK_NAMES.map((name) => [name, placeholderSinkUrl(name)])) as SinkUrls);
+				text = rewriteSinkUrls(text, sinks, sandboxSinkUrls(WORKFLOW_SANDBOX_PLACEHOLDER));
 				if (text.includes(WORKFLOW_SANDBOX_PLACEHOLDER)) {
 					throw new Error(
 						`workflows/${f} uses ${WORKFLOW_SANDBOX_PLACEHOLDER} for something other than the sinks ${SINK_NAMES.join(', ')}: ` +
@@ -387,7 +384,7 @@ export function importWorkflows(options: N8nInstanceOptions, workflows: Array<Pi
 }
 
 /** `n8n export:workflow --all`: every workflow in the user folder's database, by id. */
-export function exportWorkflows(options: N8nInstanceOptions): Map<string, Record<string, unknown>> {
+function exportWorkflows(options: N8nInstanceOptions): Map<string, Record<string, unknown>> {
 	const dir = fs.mkdtempSync(path.join(options.userFolder, 'export-workflows-'));
 	try {
 		try {
@@ -418,7 +415,7 @@ export function publishWorkflows(options: N8nInstanceOptions, ids: string[]): vo
 	if (ids.length) (options.log ?? defaultLog)(`published ${ids.join(', ')}`);
 }
 
-export function unpublishWorkflows(options: N8nInstanceOptions, ids: string[]): void {
+function unpublishWorkflows(options: N8nInstanceOptions, ids: string[]): void {
 	for (const id of ids) n8nCli(options, ['unpublish:workflow', `--id=${id}`]);
 	if (ids.length) (options.log ?? defaultLog)(`unpublished ${ids.join(', ')}`);
 }
@@ -691,7 +688,7 @@ function env(name: string, fallback: string): string {
 const START_INHERITS = ['WEBHOOK_URL', 'N8N_LISTEN_ADDRESS', 'N8N_ENCRYPTION_KEY', 'N8N_LOG_LEVEL', 'GENERIC_TIMEZONE'];
 
 /** Halo (anything off this machine) cannot call a webhook URL on the loopback interface. */
-export function isLoopbackUrl(url: string): boolean {
+function isLoopbackUrl(url: string): boolean {
 	const host = new URL(url).hostname.replace(/^\[|\]$/g, '');
 	return host === 'localhost' || host.endsWith('.localhost') || /^127\./.test(host) || host === '::1' || host === '0.0.0.0';
 }
