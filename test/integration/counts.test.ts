@@ -5,6 +5,7 @@
 import { locator, makeCredentials, runNode } from '../helpers/n8n-harness';
 import type { StoredCredential } from '../helpers/n8n-harness';
 import { useHaloSandbox } from '../helpers/sandbox';
+import { apiRequestsByRoute } from './support';
 
 const fixture = useHaloSandbox({ dataset: { tickets: 1234, assets: 2501, clients: 20, softwarePerAsset: 1, actionsPerTicket: 1 } });
 
@@ -39,8 +40,7 @@ describe('token requests', () => {
 		expect(stats.tokensIssued).toBe(1);
 		expect(credentials.tokenFetches).toBe(1);
 		// Two API requests per execution, one read and one write: the note's outcome goes by name, no GET /Outcome.
-		const apiRoutes = Object.entries(stats.requestsByRoute).filter(([route]) => route.includes(' /api/') && !route.endsWith(' /api/authinfo'));
-		expect(Object.fromEntries(apiRoutes)).toEqual({ 'GET /api/tickets/:id': 20, 'POST /api/actions': 20 });
+		expect(apiRequestsByRoute(stats)).toEqual({ 'GET /api/tickets/:id': 20, 'POST /api/actions': 20 });
 	});
 
 	it('fetches exactly one new token when the old one expired', async () => {

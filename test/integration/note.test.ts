@@ -5,6 +5,7 @@ import type { StoredCredential } from '../helpers/n8n-harness';
 import { startVariantProxy } from '../helpers/halo-variant-proxy';
 import type { VariantProxy } from '../helpers/halo-variant-proxy';
 import { useHaloSandbox } from '../helpers/sandbox';
+import { apiRequestsByRoute } from './support';
 
 const fixture = useHaloSandbox();
 let credentials: StoredCredential;
@@ -26,13 +27,8 @@ async function noteOperation(operation: string, parameters: IDataObject, options
 	});
 }
 
-/** The sandbox's API requests by route since the last reset, without the token fetch (`/auth`, `/api/authinfo`). */
-async function apiRequests(): Promise<Record<string, number>> {
-	const { requestsByRoute } = await fixture.control.stats();
-	return Object.fromEntries(
-		Object.entries(requestsByRoute).filter(([route]) => route.includes(' /api/') && !route.endsWith(' /api/authinfo')),
-	);
-}
+/** The sandbox's API requests by route since the last reset, without the token fetch. */
+const apiRequests = async () => apiRequestsByRoute(await fixture.control.stats());
 
 const outcome = (mode: string, value: string) => ({ __rl: true, mode, value });
 
