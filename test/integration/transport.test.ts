@@ -74,39 +74,31 @@ describe('Transport against the sandbox', () => {
 
 	it('rides out 429s and still returns every row, resending only the refused page', async () => {
 		await fixture.control.rateLimit({ limit: 2, windowMs: 1500 });
-		try {
-			const { items, error } = await runNode({ parameters: listAll, credentials });
-			expect(error).toBeUndefined();
-			expect(items).toHaveLength(250);
-			const pages = await ticketPages();
-			expect(pages.some((page) => page.status === 429)).toBe(true);
-			expect(pages.filter((page) => page.status === 200).map((page) => page.page)).toEqual(['1', '2', '3']);
-			// every refused request is followed by the same page again
-			pages.forEach((page, index) => page.status === 429 && expect(pages[index + 1]?.page).toBe(page.page));
-		} finally {
-			await fixture.control.rateLimit({ enabled: false });
-		}
+		const { items, error } = await runNode({ parameters: listAll, credentials });
+		expect(error).toBeUndefined();
+		expect(items).toHaveLength(250);
+		const pages = await ticketPages();
+		expect(pages.some((page) => page.status === 429)).toBe(true);
+		expect(pages.filter((page) => page.status === 200).map((page) => page.page)).toEqual(['1', '2', '3']);
+		// every refused request is followed by the same page again
+		pages.forEach((page, index) => page.status === 429 && expect(pages[index + 1]?.page).toBe(page.page));
 	});
 
 	it('gives up once the bounded rate-limit wait is spent, with an actionable error', async () => {
 		await fixture.control.rateLimit({ limit: 1, windowMs: 60_000 });
-		try {
-			const { items } = await runNode({
-				parameters: { ...listAll, options: { maxRateLimitWaitSeconds: 1 } },
-				credentials,
-				continueOnFail: true,
-			});
-			expect(items[0].json.error).toMatch(/Rate Limit Reached/);
-			expect(items[0].json.details).toMatch(/Max Rate-Limit Wait.*after waiting 1 s in total/);
-			// page 1 passes; page 2 is refused, waits the whole second, is refused again: nothing more is sent
-			expect(await ticketPages()).toEqual([
-				{ status: 200, page: '1' },
-				{ status: 429, page: '2' },
-				{ status: 429, page: '2' },
-			]);
-		} finally {
-			await fixture.control.rateLimit({ enabled: false });
-		}
+		const { items } = await runNode({
+			parameters: { ...listAll, options: { maxRateLimitWaitSeconds: 1 } },
+			credentials,
+			continueOnFail: true,
+		});
+		expect(items[0].json.error).toMatch(/Rate Limit Reached/);
+		expect(items[0].json.details).toMatch(/Max Rate-Limit Wait.*after waiting 1 s in total/);
+		// page 1 passes; page 2 is refused, waits the whole second, is refused again: nothing more is sent
+		expect(await ticketPages()).toEqual([
+			{ status: 200, page: '1' },
+			{ status: 429, page: '2' },
+			{ status: 429, page: '2' },
+		]);
 	});
 
 	it('bounds the rate-limit wait per item across all of its pages, not per request', async () => {
@@ -114,40 +106,32 @@ describe('Transport against the sandbox', () => {
 		// 3 s budget and passes; page 3 then finds the budget spent. A per-request bound would let
 		// page 3 wait another 3 s and the list would "succeed" after 6 s of waiting on a 3 s setting.
 		await fixture.control.rateLimit({ limit: 1, windowMs: 2500 });
-		try {
-			const { items } = await runNode({
-				parameters: { ...listAll, options: { maxRateLimitWaitSeconds: 3 } },
-				credentials,
-				continueOnFail: true,
-			});
-			expect(items).toHaveLength(1);
-			expect(items[0].json.details).toMatch(/after waiting 3 s in total/);
-			expect(await ticketPages()).toEqual([
-				{ status: 200, page: '1' },
-				{ status: 429, page: '2' },
-				{ status: 429, page: '2' },
-				{ status: 200, page: '2' },
-				{ status: 429, page: '3' },
-			]);
-		} finally {
-			await fixture.control.rateLimit({ enabled: false });
-		}
+		const { items } = await runNode({
+			parameters: { ...listAll, options: { maxRateLimitWaitSeconds: 3 } },
+			credentials,
+			continueOnFail: true,
+		});
+		expect(items).toHaveLength(1);
+		expect(items[0].json.details).toMatch(/after waiting 3 s in total/);
+		expect(await ticketPages()).toEqual([
+			{ status: 200, page: '1' },
+			{ status: 429, page: '2' },
+			{ status: 429, page: '2' },
+			{ status: 200, page: '2' },
+			{ status: 429, page: '3' },
+		]);
 	});
 
 	it('lets a Get operation bound its rate-limit wait too', async () => {
 		await fixture.control.rateLimit({ limit: 1, windowMs: 60_000 });
-		try {
-			await runNode({ parameters: { resource: 'agent', operation: 'getMe' }, credentials }); // takes the only slot
-			const { items } = await runNode({
-				parameters: { resource: 'client', operation: 'get', clientId: locator(1), options: { maxRateLimitWaitSeconds: 1 } },
-				credentials,
-				continueOnFail: true,
-			});
-			expect(items[0].json.details).toMatch(/after waiting 1 s in total/);
-			expect(await fixture.control.countRoute('GET /api/client/:id')).toBe(2);
-		} finally {
-			await fixture.control.rateLimit({ enabled: false });
-		}
+		await runNode({ parameters: { resource: 'agent', operation: 'getMe' }, credentials }); // takes the only slot
+		const { items } = await runNode({
+			parameters: { resource: 'client', operation: 'get', clientId: locator(1), options: { maxRateLimitWaitSeconds: 1 } },
+			credentials,
+			continueOnFail: true,
+		});
+		expect(items[0].json.details).toMatch(/after waiting 1 s in total/);
+		expect(await fixture.control.countRoute('GET /api/client/:id')).toBe(2);
 	});
 
 	it('retries GETs through 502/503/504 and dropped connections', async () => {
