@@ -351,10 +351,7 @@ describe('HaloPSA Trigger webhook lifecycle (publish, re-publish, repair, unpubl
 			const trigger = await startTrigger({ registration, filters }, ticketing, webhookAuth);
 			const before = (await remoteWebhooks()).length;
 
-			const failure = await trigger.publish().then(
-				() => undefined,
-				(error: { message: string; description?: string }) => error,
-			);
+			const failure = await publishFailure(trigger);
 
 			expect(failure?.message).toBe(`Filters > ${field}: "${bad}" is not a HaloPSA ID`);
 			expect(failure?.description).toMatch(/numeric IDs separated by commas/);
@@ -370,10 +367,7 @@ describe('HaloPSA Trigger webhook lifecycle (publish, re-publish, repair, unpubl
 	it('explains the missing admin:webhooks scope and how to grant it', async () => {
 		const trigger = await startTrigger({}, noWebhooks);
 
-		const failure = await trigger.publish().then(
-			() => undefined,
-			(error: { message: string; description?: string }) => error,
-		);
+		const failure = await publishFailure(trigger);
 
 		expect(failure?.message).toMatch(/missing the admin:webhooks scope/);
 		expect(failure?.description).toMatch(/Configuration > Integrations > Halo API/);
