@@ -1,5 +1,5 @@
 import { haloDate, parseHaloDate } from '../dates';
-import { addAction, changeTicketStatus, planAction, reassignTicket, resolveOutcome, ticketOrThrow, type NewAction } from '../domain';
+import { addAction, changeTicketStatus, checkStatus, planAction, reassignTicket, resolveOutcome, ticketOrThrow, type NewAction } from '../domain';
 import { dotNetError, modelError, notFound } from '../http';
 import { integerFrom } from '../numbers';
 import type { Action, CustomField, Ticket } from '../types';
@@ -227,6 +227,8 @@ function prepareTicket(context: RouteContext, record: Record<string, unknown>): 
 	if (record.id !== undefined && record.id !== 0) {
 		checkTicketReferences(context, record);
 		const ticket = existing(store.tickets.get(record.id as number), 'Ticket', record.id);
+		// The status move comes after the field write, so 0 (not "none" here) is refused before either.
+		if (record.status_id !== undefined) checkStatus(context.state, record.status_id as number, 'status');
 		store.tickets.preview(ticket, (draft) => applyTicketFields(draft, record, now));
 		return { created: false, commit: () => ticketView(updateTicket(context, record), store) };
 	}

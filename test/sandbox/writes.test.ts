@@ -30,6 +30,15 @@ describe('sandbox writes', () => {
 		expect(await deliveredEvents()).toEqual(['ticket updated', 'ticket reassigned']);
 	});
 
+	it('leaves a ticket untouched and fires nothing when an update moves it to status 0', async () => {
+		const before = await get('/Tickets/1');
+		const answer = await api(sandbox, token, 'POST', '/Tickets', [{ id: 1, summary: 'HALF WRITTEN', status_id: 0 }]);
+		expect(answer.status).toBe(400);
+		expect(answer.json.Message).toBe('Invalid status: 0 does not exist');
+		expect(await get('/Tickets/1')).toEqual(before);
+		expect(await deliveredEvents()).toEqual([]);
+	});
+
 	it('keeps an asset where it was (data and client lists) when its update names an unknown contract', async () => {
 		const before = await get('/Asset/1');
 		const answer = await api(sandbox, token, 'POST', '/Asset', [{ id: 1, client_id: 2, key_field: 'MOVED', contract_id: 99999 }]);
