@@ -289,8 +289,10 @@ export function computeCoverage(snapshot: Snapshot, options: CoverageOptions = {
 			const item = line.itemId === null ? undefined : itemsById.get(line.itemId);
 			const entry: InForceLine = { index: inForceLines.length, line, invoice, item, itemKeys: lineItemKeys(line, item) };
 			inForceLines.push(entry);
-			clientSet(invoice.clientId).addLine(entry);
-			if (line.assetId !== null) {
+			// A line with an asset bills that one machine: it is the asset's coverage, never its client's.
+			if (line.assetId === null) {
+				clientSet(invoice.clientId).addLine(entry);
+			} else {
 				const forAsset = linesByAsset.get(line.assetId) ?? [];
 				forAsset.push(entry);
 				linesByAsset.set(line.assetId, forAsset);
@@ -321,7 +323,8 @@ export function computeCoverage(snapshot: Snapshot, options: CoverageOptions = {
 
 	const assetSets = new Map<string, CoverageSet>();
 	const assetCoverage = (asset: HaloAsset): CoverageSet => {
-		const lines = linesByAsset.get(asset.id);
+		// a line naming an inactive machine covers nothing (and falls back to no other machine)
+		const lines = asset.inactive ? undefined : linesByAsset.get(asset.id);
 		const fromContracts = contractsByAsset.get(asset.id);
 		const linked = asset.contractIds.filter(contractInForce);
 		if (!lines && !fromContracts && linked.length === 0) return EMPTY_COVERAGE;

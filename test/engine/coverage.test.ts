@@ -136,10 +136,10 @@ describe('client-level and asset-level coverage', () => {
 		expect(await targetedAssets(linkedByContract, byContractType('SentinelOne', 'asset'))).toEqual([10]);
 	});
 
-	it('asset-level coverage: in-force lines whose asset_id is the asset', async () => {
+	it('asset-level coverage: in-force lines whose asset_id is the asset; such a line is no client coverage', async () => {
 		const raw = tenant({ invoices: [invoice([line({ asset_id: 20 })], { client_id: 2 })] });
 		expect(await targetedAssets(raw, byItem('SentinelOne', 'asset'))).toEqual([20]);
-		expect(await targetedAssets(raw, byItem('SentinelOne', 'client'))).toEqual([20]);
+		expect(await targetedAssets(raw, byItem('SentinelOne', 'client'))).toEqual([]);
 	});
 
 	it('asset-linked contract that is no longer in force grants nothing', async () => {

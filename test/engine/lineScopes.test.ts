@@ -42,4 +42,19 @@ describe('a line billed to one asset', () => {
 		expect((await targeted(oneMachine, { ...wherever, conditions: { all: [itemAt('client')] } })).ids).toEqual([]);
 		expect((await targeted(oneMachine, { ...wherever, conditions: { all: [itemAt('asset')] } })).ids).toEqual([13]);
 	});
+
+	it('naming an inactive machine covers nothing, not even with inactive assets planned, and no other machine', async () => {
+		const assets = nineMachines().map((asset) => (asset.id === 13 ? { ...asset, inactive: true } : asset));
+		const retired = tenant({ assets, invoices: [invoice([line({ asset_id: 13, qty_order: 1 })])] });
+		const plan = await planDeployments(normalizeSnapshot(retired), [wherever], { date: TODAY, includeInactiveAssets: true });
+		expect(plan.assetCount).toBe(10);
+		expect(plan.summary()[0].targeted).toBe(0);
+		// the licence is still billed: for no machine
+		expect(plan.reconciliation().map((row) => [row.clientId, row.targetedAssets, row.billedQuantity, row.status])).toEqual([[1, 0, 1, 'over-billed']]);
+	});
+
+	it('naming a machine missing from the snapshot covers nothing either', async () => {
+		const gone = tenant({ assets: nineMachines(), invoices: [invoice([line({ asset_id: 99, qty_order: 1 })])] });
+		expect((await targeted(gone, wherever)).ids).toEqual([]);
+	});
 });
