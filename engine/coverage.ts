@@ -21,13 +21,16 @@ export type CoverageSource =
 			itemCode: string;
 			itemName: string;
 			quantity: number;
+			/** the contract the line (or its invoice) names, null for none */
 			contractId: number | null;
+			/** that contract's ref, empty for none */
+			contractRef: string;
 	  };
 
 /**
- * The lists a policy condition can test on `coverage.client` or `coverage.asset`. Names, codes and
- * refs are lower case; `contractTypes` and `items` hold names, codes and ids (as text) together so
- * one condition matches whichever the user wrote.
+ * The lists a policy condition can test on `coverage.client`, `coverage.asset` or `coverage.contract`
+ * (items only). Names, codes and refs are lower case; `contractTypes` and `items` hold names, codes
+ * and ids (as text) together so one condition matches whichever the user wrote.
  */
 export interface CoverageKeys {
 	contractIds: number[];
@@ -53,15 +56,32 @@ export const COVERAGE_FIELDS: Array<keyof CoverageKeys> = [
 	'itemNames',
 ];
 
-export const ITEM_FIELDS = new Set<keyof CoverageKeys>(['items', 'itemIds', 'itemCodes', 'itemNames']);
+const ITEM_FIELD_NAMES: Array<keyof CoverageKeys> = ['items', 'itemIds', 'itemCodes', 'itemNames'];
 
-const COVERAGE_PATH = /^\$\.(client|asset)\.([A-Za-z]+)$/;
+export const ITEM_FIELDS = new Set<keyof CoverageKeys>(ITEM_FIELD_NAMES);
+
+/**
+ * client: what the asset's client has (in-force contracts, lines without an asset); asset: what is
+ * linked to the asset itself (its in-force contracts, lines naming it); contract: lines without an
+ * asset on the invoices of the asset's in-force contracts.
+ */
+export type CoverageScope = 'client' | 'asset' | 'contract';
+
+/** The lists of each scope: contract coverage is items only (the asset's contracts are in `asset`). */
+export const SCOPE_FIELDS: Record<CoverageScope, Array<keyof CoverageKeys>> = {
+	client: COVERAGE_FIELDS,
+	asset: COVERAGE_FIELDS,
+	contract: ITEM_FIELD_NAMES,
+};
+
+const COVERAGE_PATH = /^\$\.(client|asset|contract)\.([A-Za-z]+)$/;
 
 /** `$.client.items` -> { scope: 'client', field: 'items' }; undefined for any other path. */
-export function coveragePath(path: string | undefined): { scope: 'client' | 'asset'; field: keyof CoverageKeys } | undefined {
+export function coveragePath(path: string | undefined): { scope: CoverageScope; field: keyof CoverageKeys } | undefined {
 	const match = COVERAGE_PATH.exec(path ?? '');
-	if (!match || !COVERAGE_FIELDS.includes(match[2] as keyof CoverageKeys)) return undefined;
-	return { scope: match[1] as 'client' | 'asset', field: match[2] as keyof CoverageKeys };
+	const scope = match?.[1] as CoverageScope | undefined;
+	if (!match || !scope || !SCOPE_FIELDS[scope].includes(match[2] as keyof CoverageKeys)) return undefined;
+	return { scope, field: match[2] as keyof CoverageKeys };
 }
 
 /**
@@ -76,6 +96,8 @@ export interface InForceLine {
 	line: HaloRecurringLine;
 	invoice: HaloRecurringInvoice;
 	item: HaloItem | undefined;
+	/** the contracts the invoice and the line name (the invoice's first), all in force since the line is */
+	contracts: HaloContract[];
 	/** built once when the line is found in force; every coverage set it joins and the reconciliation read it */
 	itemKeys: LineItemKeys;
 }
@@ -134,6 +156,7 @@ export class CoverageSet {
 	addLine(entry: InForceLine): void {
 		const { line, item } = entry;
 		this.lines.push(entry);
+		const contractId = line.contractId ?? entry.invoice.contractId;
 		const source: CoverageSource = {
 			type: 'recurringLine',
 			invoiceId: line.invoiceId,
@@ -142,7 +165,8 @@ export class CoverageSet {
 			itemCode: line.itemCode || item?.code || '',
 			itemName: item?.name || line.itemName,
 			quantity: line.quantity,
-			contractId: line.contractId ?? entry.invoice.contractId,
+			contractId,
+			contractRef: entry.contracts.find((contract) => contract.id === contractId)?.ref ?? '',
 		};
 		for (const field of ['itemIds', 'itemCodes', 'itemNames', 'items'] as const) {
 			for (const key of entry.itemKeys[field]) this.add(field, key, source);
@@ -179,6 +203,8 @@ export interface CoverageFacts {
 	clientCoverage(clientId: number): CoverageSet;
 	/** shared between assets with the same in-force links, so equal coverage is one object */
 	assetCoverage(asset: HaloAsset): CoverageSet;
+	/** the contract-linked lines of the asset; shared like {@link assetCoverage} */
+	contractCoverage(asset: HaloAsset): CoverageSet;
 	warnings: string[];
 }
 
@@ -275,6 +301,8 @@ export function computeCoverage(snapshot: Snapshot, options: CoverageOptions = {
 
 	const inForceLines: InForceLine[] = [];
 	const linesByAsset = new Map<number, InForceLine[]>();
+	/** lines without an asset on an invoice (or line) naming a contract, under the first contract named */
+	const contractLines = new Map<number, InForceLine[]>();
 	for (const invoice of snapshot.recurringInvoices) {
 		invoice.lines.forEach((line, position) => {
 			if (!lineInForce(line, invoice)) {
@@ -287,11 +315,19 @@ export function computeCoverage(snapshot: Snapshot, options: CoverageOptions = {
 				return;
 			}
 			const item = line.itemId === null ? undefined : itemsById.get(line.itemId);
-			const entry: InForceLine = { index: inForceLines.length, line, invoice, item, itemKeys: lineItemKeys(line, item) };
+			const contracts = [...new Set([invoice.contractId, line.contractId])]
+				.filter((contractId): contractId is number => contractId !== null)
+				.map((contractId) => contractsById.get(contractId) as HaloContract);
+			const entry: InForceLine = { index: inForceLines.length, line, invoice, item, contracts, itemKeys: lineItemKeys(line, item) };
 			inForceLines.push(entry);
 			// A line with an asset bills that one machine: it is the asset's coverage, never its client's.
 			if (line.assetId === null) {
 				clientSet(invoice.clientId).addLine(entry);
+				if (contracts.length > 0) {
+					const onContract = contractLines.get(contracts[0].id) ?? [];
+					onContract.push(entry);
+					contractLines.set(contracts[0].id, onContract);
+				}
 			} else {
 				const forAsset = linesByAsset.get(line.assetId) ?? [];
 				forAsset.push(entry);
@@ -321,14 +357,19 @@ export function computeCoverage(snapshot: Snapshot, options: CoverageOptions = {
 		}
 	}
 
+	/** The in-force contracts an asset is on (its contract_id and contracts[], or the contract's assets[]), ascending. */
+	const contractsOf = (asset: HaloAsset): number[] => {
+		const linked = asset.contractIds.filter(contractInForce);
+		const fromContracts = contractsByAsset.get(asset.id) ?? [];
+		return [...new Set([...linked, ...fromContracts])].sort((a, b) => a - b);
+	};
+
 	const assetSets = new Map<string, CoverageSet>();
 	const assetCoverage = (asset: HaloAsset): CoverageSet => {
 		// a line naming an inactive machine covers nothing (and falls back to no other machine)
 		const lines = asset.inactive ? undefined : linesByAsset.get(asset.id);
-		const fromContracts = contractsByAsset.get(asset.id);
-		const linked = asset.contractIds.filter(contractInForce);
-		if (!lines && !fromContracts && linked.length === 0) return EMPTY_COVERAGE;
-		const contractIds = [...new Set([...linked, ...(fromContracts ?? [])])].sort((a, b) => a - b);
+		const contractIds = contractsOf(asset);
+		if (!lines && contractIds.length === 0) return EMPTY_COVERAGE;
 		const lineIds = (lines ?? []).map((entry) => entry.index).sort((a, b) => a - b);
 		const key = `${contractIds.join(',')}|${lineIds.join(',')}`;
 		let set = assetSets.get(key);
@@ -341,6 +382,36 @@ export function computeCoverage(snapshot: Snapshot, options: CoverageOptions = {
 		return set;
 	};
 
+	/**
+	 * ImmyBot's preferred rule: the lines without an asset of the recurring invoices of contracts the
+	 * asset is on. A line naming two contracts (its invoice's and its own) needs the asset on both, and
+	 * the invoice must bill the asset's own client.
+	 */
+	const contractSets = new Map<string, CoverageSet>();
+	const contractCoverage = (asset: HaloAsset): CoverageSet => {
+		const contractIds = contractsOf(asset);
+		let lines: InForceLine[] | undefined;
+		for (const contractId of contractIds) {
+			for (const entry of contractLines.get(contractId) ?? []) {
+				if (entry.invoice.clientId !== asset.clientId) continue;
+				if (entry.contracts.some((contract) => !contractIds.includes(contract.id))) continue;
+				(lines ??= []).push(entry);
+			}
+		}
+		if (!lines) return EMPTY_COVERAGE;
+		const key = lines
+			.map((entry) => entry.index)
+			.sort((a, b) => a - b)
+			.join(',');
+		let set = contractSets.get(key);
+		if (!set) {
+			set = new CoverageSet();
+			for (const entry of lines) set.addLine(entry);
+			contractSets.set(key, set);
+		}
+		return set;
+	};
+
 	return {
 		date,
 		timeZone,
@@ -349,6 +420,7 @@ export function computeCoverage(snapshot: Snapshot, options: CoverageOptions = {
 		inForceLines,
 		clientCoverage: (clientId) => clientSets.get(clientId) ?? EMPTY_COVERAGE,
 		assetCoverage,
+		contractCoverage,
 		warnings,
 	};
 }

@@ -1,5 +1,5 @@
-import type { CoverageKeys, CoverageSet } from './coverage';
-import { COVERAGE_FIELDS } from './coverage';
+import type { CoverageKeys, CoverageScope, CoverageSet } from './coverage';
+import { SCOPE_FIELDS } from './coverage';
 import type { HaloAsset, HaloClient } from './types';
 
 /** What a path points at, so the schema can tell list operators from scalar ones. */
@@ -17,6 +17,8 @@ export type AssetFact = HaloAsset;
 export interface CoverageFact {
 	client: CoverageKeys;
 	asset: CoverageKeys;
+	/** only the item lists are readable (see {@link SCOPE_FIELDS}); the others stay empty */
+	contract: CoverageKeys;
 }
 
 export interface SoftwareFact {
@@ -41,8 +43,8 @@ export interface AssetFacts {
 
 export type FactName = keyof AssetFacts;
 
-const coveragePaths = (scope: 'client' | 'asset') =>
-	Object.fromEntries(COVERAGE_FIELDS.map((field) => [`$.${scope}.${field}`, 'list' as FactValueKind]));
+const coveragePaths = (scope: CoverageScope) =>
+	Object.fromEntries(SCOPE_FIELDS[scope].map((field) => [`$.${scope}.${field}`, 'list' as FactValueKind]));
 
 /** Every path a condition may read, by fact. `asset.fields.<name>` is open: Halo assets carry custom fields. */
 export const FACT_CATALOG: Record<FactName, Record<string, FactValueKind>> = {
@@ -57,7 +59,7 @@ export const FACT_CATALOG: Record<FactName, Record<string, FactValueKind>> = {
 		'$.inactive': 'boolean',
 		'$.contractIds': 'list',
 	},
-	coverage: { ...coveragePaths('client'), ...coveragePaths('asset') },
+	coverage: { ...coveragePaths('client'), ...coveragePaths('asset'), ...coveragePaths('contract') },
 	software: { '$.known': 'boolean', '$.names': 'list' },
 	context: { '$.date': 'date', '$.timeZone': 'text' },
 };
@@ -97,6 +99,6 @@ export function clientFact(client: HaloClient | undefined, asset: HaloAsset): Cl
 		: { id: asset.clientId, name: asset.clientName, inactive: false };
 }
 
-export function coverageFact(client: CoverageSet, asset: CoverageSet): CoverageFact {
-	return { client: client.keys, asset: asset.keys };
+export function coverageFact(client: CoverageSet, asset: CoverageSet, contract: CoverageSet): CoverageFact {
+	return { client: client.keys, asset: asset.keys, contract: contract.keys };
 }

@@ -54,11 +54,15 @@ function rowsOf(value: unknown, envelopeKeys: string[]): Row[] {
 	return [];
 }
 
-function idList(value: unknown): number[] {
+/**
+ * The ids in a list of links: bare ids, the linked records (`{ id }`) or link rows, whose own `id` is
+ * not the linked record's (`{ id, contract_id }`), so the named key wins over `id`.
+ */
+function idList(value: unknown, linkedKey: 'contract_id' | 'asset_id'): number[] {
 	if (!Array.isArray(value)) return [];
 	const ids: number[] = [];
 	for (const entry of value) {
-		const id = isRow(entry) ? toId(entry.id ?? entry.contract_id ?? entry.asset_id) : toId(entry);
+		const id = isRow(entry) ? toId(entry[linkedKey] ?? entry.id) : toId(entry);
 		if (id !== null) ids.push(id);
 	}
 	return ids;
@@ -84,7 +88,7 @@ export function normalizeContract(row: Row): HaloContract | null {
 		active: row.active === undefined ? !toFlag(row.inactive) : toFlag(row.active),
 		expired: toFlag(row.expired),
 		siteId: toId(row.site_id),
-		assetIds: idList(row.assets),
+		assetIds: idList(row.assets, 'asset_id'),
 	};
 }
 
@@ -132,7 +136,7 @@ export function normalizeItem(row: Row): HaloItem | null {
 export function normalizeAsset(row: Row): HaloAsset | null {
 	const id = toId(row.id);
 	if (id === null) return null;
-	const contractIds = new Set(idList(row.contracts));
+	const contractIds = new Set(idList(row.contracts, 'contract_id'));
 	const contractId = toId(row.contract_id);
 	if (contractId !== null) contractIds.add(contractId);
 	return {

@@ -1,6 +1,6 @@
 import type { RuleResult } from 'json-rules-engine';
 
-import type { CoverageKeys } from '../coverage';
+import type { CoverageKeys, CoverageScope } from '../coverage';
 import { coveragePath } from '../coverage';
 import type { FactName } from '../facts';
 import { MEMBERSHIP_OPERATORS, POSITIVE_LIST_OPERATORS, normalizeKey } from '../operators';
@@ -8,7 +8,7 @@ import { POLICY_CONDITION, SCOPE_CONDITION } from '../policy/compile';
 
 /** Coverage keys a positive condition found: the values that explain why a policy matched. */
 export interface MatchedKeys {
-	scope: 'client' | 'asset';
+	scope: CoverageScope;
 	field: keyof CoverageKeys;
 	keys: string[];
 }

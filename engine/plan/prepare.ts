@@ -30,6 +30,7 @@ export interface CoverageComponent {
 	fact: CoverageFact;
 	client: CoverageSet;
 	asset: CoverageSet;
+	contract: CoverageSet;
 }
 
 /**
@@ -78,6 +79,8 @@ export class PreparedPlan {
 		const clientIndex = new Map<number, number>();
 		const coverageSetIndex = new Map<CoverageSet, number>();
 		const coverageIndex = new Map<number, number>();
+		/** (asset set, contract set) pairs, numbered so (client set, pair) fits one number too */
+		const linkIndex = new Map<number, number>();
 		const setIndex = (set: CoverageSet) => {
 			let index = coverageSetIndex.get(set);
 			if (index === undefined) {
@@ -86,7 +89,7 @@ export class PreparedPlan {
 			}
 			return index;
 		};
-		// Coverage sets are few (one per client, one per distinct asset link set), so a pair fits one number.
+		// Coverage sets are few (one per client, one per distinct asset or contract link set), so a pair fits one number.
 		const pairBase = 2 ** 26;
 
 		this.assets.forEach((asset, assetIndex) => {
@@ -100,11 +103,23 @@ export class PreparedPlan {
 
 			const clientSet = this.coverage.clientCoverage(asset.clientId);
 			const assetSet = this.coverage.assetCoverage(asset);
-			const pairKey = setIndex(clientSet) * pairBase + setIndex(assetSet);
+			const contractSet = this.coverage.contractCoverage(asset);
+			const linkKey = setIndex(assetSet) * pairBase + setIndex(contractSet);
+			let link = linkIndex.get(linkKey);
+			if (link === undefined) {
+				link = linkIndex.size;
+				linkIndex.set(linkKey, link);
+			}
+			const pairKey = setIndex(clientSet) * pairBase + link;
 			let coverage = coverageIndex.get(pairKey);
 			if (coverage === undefined) {
 				coverage = this.coverages.length;
-				this.coverages.push({ fact: coverageFact(clientSet, assetSet), client: clientSet, asset: assetSet });
+				this.coverages.push({
+					fact: coverageFact(clientSet, assetSet, contractSet),
+					client: clientSet,
+					asset: assetSet,
+					contract: contractSet,
+				});
 				coverageIndex.set(pairKey, coverage);
 			}
 			this.coverageOf[assetIndex] = coverage;

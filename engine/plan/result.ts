@@ -1,6 +1,6 @@
 import type { Engine } from 'json-rules-engine';
 
-import type { CoverageKeys, CoverageSource, InForceLine } from '../coverage';
+import type { CoverageKeys, CoverageScope, CoverageSource, InForceLine } from '../coverage';
 import { coveragePath, ITEM_FIELDS } from '../coverage';
 import { normalizeKey, POSITIVE_LIST_OPERATORS } from '../operators';
 import { forEachLeaf } from '../policy/compile';
@@ -11,7 +11,7 @@ import type { PreparedPlan, SoftwareTarget } from './prepare';
 
 export type DeploymentAction = 'install' | 'remove' | 'compliant' | 'unmanaged' | 'unknown';
 
-export type MatchedSource = CoverageSource & { scope: 'client' | 'asset' };
+export type MatchedSource = CoverageSource & { scope: CoverageScope };
 
 export interface DecisionReason {
 	policyId: string;
@@ -230,7 +230,7 @@ export class DeploymentPlan {
 		const seen = new Set<CoverageSource>();
 		const sources: MatchedSource[] = [];
 		for (const entry of outcome.matched) {
-			const set = entry.scope === 'client' ? coverage.client : coverage.asset;
+			const set = coverage[entry.scope];
 			for (const key of entry.keys) {
 				for (const source of set.sourcesOf(entry.field, key)) {
 					if (seen.has(source)) continue;

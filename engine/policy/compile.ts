@@ -1,7 +1,8 @@
 import type { TopLevelCondition } from 'json-rules-engine';
 
+import type { CoverageScope } from '../coverage';
 import type { ConditionNode, LeafCondition, Literal, Policy, PolicyEffect } from './schema';
-import { parsePolicies } from './schema';
+import { parsePolicies, PolicyValidationError } from './schema';
 
 /** The common cases, as the node's form asks for them. */
 export interface FormPolicy {
@@ -15,8 +16,11 @@ export interface FormPolicy {
 	contractTypes?: Array<string | number>;
 	/** recurring item ids, codes (internal reference) or names (for coverageKind recurringItem) */
 	items?: Array<string | number>;
-	/** client: any in-force coverage of the asset's client; asset: only contracts and lines linked to the asset */
-	coverageScope?: 'client' | 'asset';
+	/**
+	 * client: any in-force coverage of the asset's client; asset: only contracts and lines linked to the
+	 * asset; contract (items only): lines without an asset on the recurring invoices of the asset's contracts
+	 */
+	coverageScope?: CoverageScope;
 	assetTypes?: Array<string | number>;
 	excludedClients?: Array<string | number>;
 	removeWhenCoverageEnds?: boolean;
@@ -43,6 +47,15 @@ export function compileFormPolicy(form: FormPolicy): Policy {
 	const effect = form.effect ?? 'deploy';
 	const scope = form.coverageScope ?? 'client';
 	const byItem = form.coverageKind === 'recurringItem';
+	if (scope === 'contract' && !byItem) {
+		throw new PolicyValidationError([
+			{
+				path: '$.coverageScope',
+				message:
+					'expected Client-Wide or Asset-Linked Only for contract types, got Contract-Linked: it is for recurring items; for the machines on a contract of these types choose Asset-Linked Only',
+			},
+		]);
+	}
 	const values = splitNamesAndIds(byItem ? form.items : form.contractTypes);
 	const policy: Policy = {
 		id: form.id?.trim() || `${slug(form.software) || 'software'}-${effect}`,

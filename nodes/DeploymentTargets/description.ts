@@ -81,8 +81,13 @@ const formPolicyFields: INodeProperties[] = [
 		name: 'coverageScope',
 		type: 'options',
 		options: [
-			{ name: 'Client-Wide', value: 'client', description: "Every asset of a client whose contracts or invoices carry the coverage" },
+			{ name: 'Client-Wide', value: 'client', description: "Every asset of a client whose contracts, or invoice lines without an asset, carry the coverage" },
 			{ name: 'Asset-Linked Only', value: 'asset', description: 'Only assets linked to the contract, or named on the invoice line' },
+			{
+				name: 'Contract-Linked (Machines on a Contract Whose Recurring Invoice Carries the Item)',
+				value: 'contract',
+				description: "Recurring items only: the assets on a contract whose recurring invoice bills the item on a line without an asset",
+			},
 		],
 		default: 'client',
 	},

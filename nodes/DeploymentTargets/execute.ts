@@ -45,7 +45,7 @@ function policiesFromForm(this: IExecuteFunctions, itemIndex: number): Policy[] 
 			return uses > 1 ? { ...policy, id: `${policy.id}-${uses}` } : policy;
 		} catch (error) {
 			const problems = error instanceof PolicyValidationError ? error.errors.map((problem) => problem.message).join('\n') : (error as Error).message;
-			return fail.call(this, itemIndex, `Policy ${index + 1} in the form is not complete`, `Fill in Software and at least one contract type or item.\n${problems}`);
+			return fail.call(this, itemIndex, `Policy ${index + 1} in the form is not valid`, `${problems}\nFill in Software and at least one contract type or item; Contract-Linked is a scope for recurring items.`);
 		}
 	});
 }

@@ -40,7 +40,7 @@ describe('decisions', () => {
 	it('carries the recurring invoice line and item that matched', async () => {
 		const result = await plan(tenant({ invoices: [invoice([line({ asset_id: 10 })])] }), [byItem('SentinelOne', 'asset')]);
 		expect(result.decision(10, 'SentinelOne')?.reasons[0].matched).toEqual([
-			{ type: 'recurringLine', scope: 'asset', invoiceId: 500, lineId: 900, itemId: 100, itemCode: 'S1-COMPLETE', itemName: 'SentinelOne Complete', quantity: 2, contractId: null },
+			{ type: 'recurringLine', scope: 'asset', invoiceId: 500, lineId: 900, itemId: 100, itemCode: 'S1-COMPLETE', itemName: 'SentinelOne Complete', quantity: 2, contractId: null, contractRef: '' },
 		]);
 	});
 
