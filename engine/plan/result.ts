@@ -57,10 +57,25 @@ export interface SoftwareSummary {
 	clientsTargeted: number;
 }
 
+/**
+ * A licence pool: in-force lines billing the software and the targeted machines they pay for.
+ * asset: the lines naming one asset, and that asset if targeted. contract: the lines without an asset
+ * on the recurring invoices of one contract, and the client's targeted machines on that contract that
+ * have no line of their own. client: the client's other lines, and its targeted machines no other
+ * pool counts. A machine counts in one pool only (on several contracts: the lowest contract id).
+ */
 export interface ReconciliationRow {
 	software: string;
+	/** the client billed (a contract or asset pool: the client of its invoices) */
 	clientId: number;
 	clientName: string;
+	scope: CoverageScope;
+	/** the contract of a contract pool, else null and '' */
+	contractId: number | null;
+	contractRef: string;
+	/** the asset of an asset pool, else null and '' */
+	assetId: number | null;
+	assetName: string;
 	/** the recurring items the software's policies are keyed on */
 	items: Array<string | number>;
 	targetedAssets: number;
@@ -104,6 +119,12 @@ export interface WhyNotReport {
 }
 
 const ACTION_CODES: DeploymentAction[] = ['unknown', 'install', 'remove', 'compliant', 'unmanaged'];
+
+/** A {@link ReconciliationRow} while it is counted. */
+type LicencePool = Pick<ReconciliationRow, 'clientId' | 'scope' | 'contractId' | 'contractRef' | 'assetId' | 'assetName' | 'lines'> & {
+	targeted: number;
+	billed: number;
+};
 
 export interface PlanClasses {
 	/** per asset: its class (assets in a class have equal client, coverage and seen facts) */
@@ -365,12 +386,17 @@ export class DeploymentPlan {
 	}
 
 	/**
-	 * For software whose deploy policies are keyed on recurring items: per client, targeted assets
-	 * against the quantity billed on in-force lines of those items.
+	 * For software whose deploy policies are keyed on recurring items: per licence pool (see
+	 * {@link ReconciliationRow}), targeted assets against the quantity billed on in-force lines of those items.
 	 */
 	reconciliation(): ReconciliationRow[] {
 		const rows: ReconciliationRow[] = [];
 		const { prepared } = this;
+		const clientNames = new Map(prepared.clients.map((client) => [client.id, client.name]));
+		for (const client of prepared.snapshot.clients) if (!clientNames.has(client.id)) clientNames.set(client.id, client.name);
+		let assetNames: Map<number, string> | undefined;
+		const assetName = (assetId: number) => (assetNames ??= new Map(prepared.snapshot.assets.map((asset) => [asset.id, asset.name]))).get(assetId) ?? '';
+
 		prepared.software.forEach((target, softwareIndex) => {
 			// the item keys the deploy policies grant the software on, per item list; `not` branches grant nothing
 			const items = new Map<string, string | number>();
@@ -394,46 +420,77 @@ export class DeploymentPlan {
 			const billsTheSoftware = ({ itemKeys }: InForceLine) =>
 				wantedLists.some(([field, values]) => itemKeys[field as keyof typeof itemKeys].some((key) => values.has(normalizeKey(key))));
 
-			const perClient = new Map<number, { targeted: number; billed: number; lines: ReconciliationRow['lines'] }>();
-			const entryOf = (clientId: number) => {
-				let entry = perClient.get(clientId);
-				if (!entry) {
-					entry = { targeted: 0, billed: 0, lines: [] };
-					perClient.set(clientId, entry);
+			const pools = new Map<string, LicencePool>();
+			const poolAt = (key: string, make: () => Omit<LicencePool, 'targeted' | 'billed' | 'lines'>) => {
+				let pool = pools.get(key);
+				if (!pool) {
+					pool = { ...make(), targeted: 0, billed: 0, lines: [] };
+					pools.set(key, pool);
 				}
-				return entry;
+				return pool;
 			};
+			const clientPool = (clientId: number) =>
+				poolAt(`client:${clientId}`, () => ({ clientId, scope: 'client', contractId: null, contractRef: '', assetId: null, assetName: '' }));
+			const contractPoolKey = (clientId: number, contractId: number) => `contract:${clientId}:${contractId}`;
+			const assetPoolKey = (assetId: number) => `asset:${assetId}`;
+
 			for (const inForce of prepared.coverage.inForceLines) {
 				if (!billsTheSoftware(inForce)) continue;
-				const { line, invoice, item } = inForce;
-				const entry = entryOf(invoice.clientId);
-				entry.billed += line.quantity;
-				entry.lines.push({
-					invoiceId: invoice.id,
-					lineId: line.id,
-					itemId: line.itemId,
-					itemName: item?.name || line.itemName,
-					quantity: line.quantity,
-				});
+				const { line, invoice, item, contracts } = inForce;
+				const { clientId } = invoice;
+				const pool =
+					line.assetId !== null
+						? poolAt(assetPoolKey(line.assetId), () => ({ clientId, scope: 'asset', contractId: null, contractRef: '', assetId: line.assetId, assetName: assetName(line.assetId as number) }))
+						: contracts.length > 0
+							? poolAt(contractPoolKey(clientId, contracts[0].id), () => ({ clientId, scope: 'contract', contractId: contracts[0].id, contractRef: contracts[0].ref, assetId: null, assetName: '' }))
+							: clientPool(clientId);
+				pool.billed += line.quantity;
+				pool.lines.push({ invoiceId: invoice.id, lineId: line.id, itemId: line.itemId, itemName: item?.name || line.itemName, quantity: line.quantity });
 			}
+
+			// Where a targeted machine counts, decided once per coverage component (it fixes the client too):
+			// its own line (an asset set holds only lines naming its asset), else its contract's (lowest
+			// contract id), else its client's. The first two pools exist: the same lines made them above.
+			const countsIn = new Map<number, 'asset' | 'client' | string>();
+			const poolOf = (component: number, assetId: number, clientId: number): LicencePool => {
+				let where = countsIn.get(component);
+				if (where === undefined) {
+					const coverage = prepared.coverages[component];
+					const contractIds = coverage.contract.lines.filter(billsTheSoftware).map((entry) => entry.contracts[0].id);
+					where = coverage.asset.lines.some(billsTheSoftware) ? 'asset' : contractIds.length > 0 ? contractPoolKey(clientId, Math.min(...contractIds)) : 'client';
+					countsIn.set(component, where);
+				}
+				if (where === 'client') return clientPool(clientId);
+				return pools.get(where === 'asset' ? assetPoolKey(assetId) : where) as LicencePool;
+			};
 			const targeted = this.targetedByClass[softwareIndex];
 			for (let assetIndex = 0; assetIndex < prepared.assets.length; assetIndex++) {
-				if (targeted[this.classes.classOf[assetIndex]]) entryOf(prepared.clients[prepared.clientOf[assetIndex]].id).targeted++;
+				if (!targeted[this.classes.classOf[assetIndex]]) continue;
+				const clientId = prepared.clients[prepared.clientOf[assetIndex]].id;
+				poolOf(prepared.coverageOf[assetIndex], prepared.assets[assetIndex].id, clientId).targeted++;
 			}
-			const clientNames = new Map(prepared.clients.map((client) => [client.id, client.name]));
-			for (const client of prepared.snapshot.clients) if (!clientNames.has(client.id)) clientNames.set(client.id, client.name);
-			for (const [clientId, entry] of [...perClient].sort((a, b) => a[0] - b[0])) {
-				const difference = entry.targeted - entry.billed;
+
+			const scopeOrder: Record<CoverageScope, number> = { client: 0, contract: 1, asset: 2 };
+			const ordered = [...pools.values()].sort(
+				(a, b) => a.clientId - b.clientId || scopeOrder[a.scope] - scopeOrder[b.scope] || (a.contractId ?? 0) - (b.contractId ?? 0) || (a.assetId ?? 0) - (b.assetId ?? 0),
+			);
+			for (const pool of ordered) {
+				const difference = pool.targeted - pool.billed;
 				rows.push({
 					software: target.name,
-					clientId,
-					clientName: clientNames.get(clientId) ?? '',
+					clientId: pool.clientId,
+					clientName: clientNames.get(pool.clientId) ?? '',
+					scope: pool.scope,
+					contractId: pool.contractId,
+					contractRef: pool.contractRef,
+					assetId: pool.assetId,
+					assetName: pool.assetName,
 					items: [...items.values()],
-					targetedAssets: entry.targeted,
-					billedQuantity: entry.billed,
+					targetedAssets: pool.targeted,
+					billedQuantity: pool.billed,
 					difference,
 					status: difference > 0 ? 'under-billed' : difference < 0 ? 'over-billed' : 'matched',
-					lines: entry.lines,
+					lines: pool.lines,
 				});
 			}
 		});

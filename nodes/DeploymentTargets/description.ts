@@ -204,7 +204,7 @@ export const properties: INodeProperties[] = [
 			{
 				name: 'Licence Reconciliation',
 				value: 'reconciliation',
-				description: 'Per software keyed on a recurring item and client: targeted assets against billed quantity',
+				description: 'Per software keyed on a recurring item and licence pool (client, contract or asset): targeted assets against billed quantity',
 			},
 		],
 		default: 'changes',

@@ -144,3 +144,64 @@ describe('contract-linked coverage: machines on a contract whose recurring invoi
 		);
 	});
 });
+
+describe('licence reconciliation per pool: client, contract, asset', () => {
+	const rowsOf = async (raw: RawSnapshot, policies: unknown[]) =>
+		(await planDeployments(normalizeSnapshot(raw), policies, { date: TODAY }))
+			.reconciliation()
+			.map((row) => [row.clientId, row.scope, row.contractId ?? row.assetId, row.targetedAssets, row.billedQuantity, row.status]);
+	const excludeMachine = (assetId: number) => ({
+		id: `not-${assetId}`,
+		software: 'SentinelOne',
+		effect: 'exclude',
+		conditions: { all: [{ fact: 'asset', path: '$.id', operator: 'equal', value: assetId }] },
+	});
+
+	it("counts a per-asset line against that asset: the client's block cannot hide it", async () => {
+		// 13 is billed on its own line but excluded; the client block pays for 7 of the 8 other machines
+		const raw = tenant({ assets: nineMachines(), invoices: [invoice([line({ qty_order: 7 }), line({ id: 901, asset_id: 13, qty_order: 1 })])] });
+		expect(await rowsOf(raw, [wherever, excludeMachine(13)])).toEqual([
+			[1, 'client', null, 8, 7, 'under-billed'],
+			[1, 'asset', 13, 0, 1, 'over-billed'],
+		]);
+		const named = (await planDeployments(normalizeSnapshot(raw), [wherever], { date: TODAY })).reconciliation()[1];
+		expect(named).toEqual(expect.objectContaining({ scope: 'asset', assetId: 13, assetName: 'ACME-PC4', contractId: null, lines: [expect.objectContaining({ lineId: 901, quantity: 1 })] }));
+	});
+
+	it("counts a contract's machines against its line, and the client's other targeted machines apart", async () => {
+		const raw = tenant({
+			assets: nineMachines().map((asset) => ([10, 11, 12].includes(asset.id as number) ? { ...asset, contract_id: 1 } : asset)),
+			contracts: [contract()],
+			invoices: [invoice([line({ qty_order: 3 })], { contract_id: 1 })],
+		});
+		expect(await rowsOf(raw, [byItem('SentinelOne', 'contract')])).toEqual([[1, 'contract', 1, 3, 3, 'matched']]);
+		expect(await rowsOf(raw, [byItem('SentinelOne', 'client')])).toEqual([
+			[1, 'client', null, 6, 0, 'under-billed'],
+			[1, 'contract', 1, 3, 3, 'matched'],
+		]);
+		const [row] = (await planDeployments(normalizeSnapshot(raw), [byItem('SentinelOne', 'contract')], { date: TODAY })).reconciliation();
+		expect(row).toEqual(expect.objectContaining({ contractRef: 'MS-1', assetId: null, assetName: '', lines: [expect.objectContaining({ invoiceId: 500, lineId: 900 })] }));
+	});
+
+	it('counts a machine once: its own line first, then the lowest of its contracts', async () => {
+		const assets = nineMachines().map((asset) => {
+			if (asset.id === 10) return { ...asset, contracts: [{ id: 1 }, { id: 2 }] };
+			if (asset.id === 11) return { ...asset, contracts: [{ id: 2 }] };
+			if (asset.id === 12) return { ...asset, contracts: [{ id: 1 }] };
+			return asset;
+		});
+		const raw = tenant({
+			assets,
+			contracts: [contract(), contract({ id: 2, ref: 'MS-2' })],
+			invoices: [
+				invoice([line({ qty_order: 1 }), line({ id: 901, asset_id: 12, qty_order: 1 })], { contract_id: 1 }),
+				invoice([line({ id: 902, ihid: 501, qty_order: 2 })], { id: 501, contract_id: 2 }),
+			],
+		});
+		expect(await rowsOf(raw, [byItem('SentinelOne', 'contract'), byItem('SentinelOne', 'asset')].map((policy, index) => ({ ...policy, id: `p${index}` })))).toEqual([
+			[1, 'contract', 1, 1, 1, 'matched'],
+			[1, 'contract', 2, 1, 2, 'over-billed'],
+			[1, 'asset', 12, 1, 1, 'matched'],
+		]);
+	});
+});
