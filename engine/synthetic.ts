@@ -78,8 +78,10 @@ const SOFTWARE = [
 
 /**
  * A Halo-shaped tenant (Halo field names, doubles as ids, day-resolution dates) with contracts that
- * are in force, expired, future or flagged, recurring invoices with client- and asset-linked lines,
- * and assets spread over clients. For benchmarks and property tests.
+ * are in force, expired, future or flagged, recurring invoices with client-, contract- and
+ * asset-linked lines, and assets spread over clients, linked to contracts through `contract_id`,
+ * `contracts[]` (records or link rows) or the contract's `assets[]`, now and then to another client's
+ * contract. For benchmarks and property tests.
  */
 export function generateSyntheticSnapshot(options: SyntheticOptions = {}): RawSnapshot {
 	const random = seededRandom(options.seed ?? 1);
@@ -133,7 +135,7 @@ export function generateSyntheticSnapshot(options: SyntheticOptions = {}): RawSn
 		const typeIndex = Math.floor(random() * SYNTHETIC_ASSET_TYPES.length);
 		const ownContracts = contractsByClient.get(client.id) ?? [];
 		const id = index + 1;
-		assets.push({
+		const asset: Record<string, unknown> = {
 			id,
 			inventory_number: `PC-${id}`,
 			client_id: client.id,
@@ -144,8 +146,18 @@ export function generateSyntheticSnapshot(options: SyntheticOptions = {}): RawSn
 			inactive: random() < 0.01,
 			contract_id: random() < 0.3 ? pick(ownContracts) : 0,
 			warranty_end: pick(warrantyDates),
-		});
+		};
+		const links = random();
+		if (links < 0.15) asset.contracts = ownContracts.filter(() => random() < 0.6).map((contractId) => ({ id: contractId, ref: `C-${contractId}` }));
+		else if (links < 0.2) asset.contracts = [{ id: 100_000 + id, contract_id: pick(ownContracts) }];
+		else if (links < 0.23) asset.contracts = [{ id: 1 + Math.floor(random() * contracts.length) }];
+		assets.push(asset);
 		assetsByClient.set(client.id, [...(assetsByClient.get(client.id) ?? []), id]);
+	}
+	// Some contracts list their assets (as loaded with details).
+	for (const contract of contracts) {
+		const ownAssets = assetsByClient.get(contract.client_id as number) ?? [];
+		if (ownAssets.length > 0 && random() < 0.2) contract.assets = ownAssets.filter(() => random() < 0.3).map((assetId) => ({ id: assetId }));
 	}
 
 	const invoices: Array<Record<string, unknown>> = [];
@@ -153,32 +165,37 @@ export function generateSyntheticSnapshot(options: SyntheticOptions = {}): RawSn
 	for (const client of clients) {
 		const ownContracts = contractsByClient.get(client.id) ?? [];
 		const ownAssets = assetsByClient.get(client.id) ?? [];
-		const id = invoices.length + 1;
-		const lines = Array.from({ length: 1 + Math.floor(random() * 4) }, () => {
-			const item = pick(items);
-			const assetLinked = ownAssets.length > 0 && random() < 0.15;
-			return {
-				id: lineId++,
-				ihid: id,
-				_itemid: item.id,
-				item_code: item.internalreference,
-				item_shortdescription: item.name,
-				qty_order: assetLinked ? 1 : Math.floor(random() * Math.max(2, ownAssets.length * 1.3)),
-				unit_price: 5,
-				asset_id: assetLinked ? pick(ownAssets) : 0,
-				startdate: random() < 0.2 ? `${around()}T00:00:00` : undefined,
-				enddate: random() < 0.2 ? `${around()}T00:00:00` : undefined,
-				isinactive: random() < 0.05,
-			};
-		});
-		invoices.push({
-			id,
-			client_id: client.id,
-			client_name: client.name,
-			contract_id: random() < 0.4 ? pick(ownContracts) : 0,
-			disabled: random() < 0.05,
-			lines,
-		});
+		// one invoice per client, a second one on another contract now and then
+		for (let count = random() < 0.25 ? 2 : 1; count > 0; count--) {
+			const id = invoices.length + 1;
+			const lines = Array.from({ length: 1 + Math.floor(random() * 4) }, () => {
+				const item = pick(items);
+				const assetLinked = ownAssets.length > 0 && random() < 0.15;
+				return {
+					id: lineId++,
+					ihid: id,
+					_itemid: item.id,
+					item_code: item.internalreference,
+					item_shortdescription: item.name,
+					qty_order: assetLinked ? 1 : Math.floor(random() * Math.max(2, ownAssets.length * 1.3)),
+					unit_price: 5,
+					asset_id: assetLinked ? pick(ownAssets) : 0,
+					// a line may name a contract of its own
+					contract_id: random() < 0.08 ? pick(ownContracts) : 0,
+					startdate: random() < 0.2 ? `${around()}T00:00:00` : undefined,
+					enddate: random() < 0.2 ? `${around()}T00:00:00` : undefined,
+					isinactive: random() < 0.05,
+				};
+			});
+			invoices.push({
+				id,
+				client_id: client.id,
+				client_name: client.name,
+				contract_id: random() < 0.5 ? pick(ownContracts) : 0,
+				disabled: random() < 0.05,
+				lines,
+			});
+		}
 	}
 
 	const installedSoftware: Record<string, Array<{ name: string }>> = {};
@@ -190,7 +207,7 @@ export function generateSyntheticSnapshot(options: SyntheticOptions = {}): RawSn
 	return { clients, contracts, invoices, items, assets, installedSoftware };
 }
 
-/** Policies of the kinds MSPs write: by contract type or recurring item, client- or asset-wide, with exclusions. */
+/** Policies of the kinds MSPs write: by contract type or recurring item, client-wide, asset- or contract-linked, with exclusions. */
 export function generateSyntheticPolicies(options: SyntheticOptions = {}): Policy[] {
 	const random = seededRandom((options.seed ?? 1) * 7919);
 	const pick = <T>(list: readonly T[]) => list[Math.floor(random() * list.length)];
@@ -200,6 +217,8 @@ export function generateSyntheticPolicies(options: SyntheticOptions = {}): Polic
 	for (let index = 0; index < count; index++) {
 		const software = SOFTWARE[Math.floor(index / 2) % SOFTWARE.length];
 		const scope = random() < 0.7 ? 'client' : 'asset';
+		// items also by the contract-linked rule; contract coverage has no contract types
+		const itemScope = random() < 0.35 ? 'contract' : scope;
 		const policy: Policy =
 			index % 2 === 0 || random() < 0.5
 				? {
@@ -217,7 +236,7 @@ export function generateSyntheticPolicies(options: SyntheticOptions = {}): Polic
 										}
 									: {
 											fact: 'coverage',
-											path: `$.${scope}.items`,
+											path: `$.${itemScope}.items`,
 											operator: 'containsAny',
 											value: [pick(SYNTHETIC_ITEMS).code],
 										},

@@ -1,7 +1,9 @@
+import type { DeploymentPlan, RawSnapshot } from '../../engine';
 import { checkPolicies, normalizeSnapshot, planDeployments } from '../../engine';
-import { generateSyntheticSnapshot, seededRandom } from '../../engine/testing';
+import { SYNTHETIC_ITEMS } from '../../engine/synthetic';
+import { generateSyntheticSnapshot, planNaive, seededRandom } from '../../engine/testing';
 import { TODAY } from './fixtures';
-import { mutate, randomValidPolicy } from './random';
+import { anyOf, mutate, randomValidPolicy } from './random';
 
 const CLEAR_MESSAGE = /^(expected |unknown property|unknown path )/;
 
@@ -73,5 +75,149 @@ describe('fuzz: random policy documents and snapshots', () => {
 				expect(Array.isArray(asset.contractIds)).toBe(true);
 			}
 		}
+	}, 120000);
+});
+
+describe('properties over random tenants', () => {
+	type Row = Record<string, unknown>;
+	const ROUNDS = 30;
+	const tenantOf = (random: () => number) =>
+		generateSyntheticSnapshot({ seed: Math.floor(random() * 1e6), clients: 6, assets: 90, installedSoftware: random() < 0.5 }) as { invoices: Row[]; assets: Row[] } & RawSnapshot;
+	/** Random policies, and one per coverage scope on the item (by default a random one), so every round reads all three. */
+	const withPolicies = (random: () => number, itemCode = SYNTHETIC_ITEMS[Math.floor(random() * 3)].code) => {
+		const policies = Array.from({ length: 6 }, (_, index) => randomValidPolicy(random, index));
+		for (const scope of ['client', 'asset', 'contract']) {
+			policies.push({
+				id: `by-${scope}`,
+				software: 'SentinelOne',
+				effect: 'deploy',
+				conditions: { all: [{ fact: 'coverage', path: `$.${scope}.itemCodes`, operator: 'containsAny', value: [itemCode] }] },
+			});
+		}
+		return policies;
+	};
+	const options = (random: () => number) => ({ date: TODAY, includeInactiveAssets: random() < 0.3 });
+	const planOf = (raw: RawSnapshot, policies: unknown[], planOptions: ReturnType<typeof options>) => planDeployments(normalizeSnapshot(raw), policies, planOptions);
+	/** Every asset's decisions as text, by asset id. */
+	const decisionsOf = (plan: DeploymentPlan) => {
+		const byAsset = new Map<number, string>();
+		for (const decision of plan.decisions()) byAsset.set(decision.assetId, `${byAsset.get(decision.assetId) ?? ''}${JSON.stringify(decision)}\n`);
+		return byAsset;
+	};
+	/** The asset ids whose decisions differ between two plans of the same assets. */
+	const changedAssets = (before: DeploymentPlan, after: DeploymentPlan) => {
+		const [first, second] = [decisionsOf(before), decisionsOf(after)];
+		expect([...second.keys()]).toEqual([...first.keys()]);
+		return [...first.keys()].filter((assetId) => first.get(assetId) !== second.get(assetId));
+	};
+	const assetLine = (random: () => number, invoiceId: unknown, assetId: number, item: (typeof SYNTHETIC_ITEMS)[number]): Row => ({
+		id: 900_000 + Math.floor(random() * 1e5),
+		ihid: invoiceId,
+		_itemid: 100 + SYNTHETIC_ITEMS.indexOf(item),
+		item_code: item.code,
+		item_shortdescription: item.name,
+		qty_order: 1,
+		asset_id: assetId,
+		isinactive: random() < 0.1,
+	});
+
+	it('a line with asset_id > 0 changes no other asset\'s decision', async () => {
+		const random = seededRandom(301);
+		let ownChanged = 0;
+		for (let round = 0; round < ROUNDS; round++) {
+			const raw = tenantOf(random);
+			const item = SYNTHETIC_ITEMS[Math.floor(random() * SYNTHETIC_ITEMS.length)];
+			const policies = withPolicies(random, random() < 0.7 ? item.code : undefined);
+			const planOptions = options(random);
+			const asset = raw.assets[Math.floor(random() * raw.assets.length)];
+			const added = structuredClone(raw);
+			// on one of the client's invoices (perhaps disabled, or on a contract not in force), on another client's, or on a new one
+			const invoices = added.invoices.filter((invoice) => invoice.client_id === asset.client_id);
+			const roll = random();
+			if (roll < 0.4 && invoices.length > 0) {
+				const invoice = invoices[Math.floor(random() * invoices.length)];
+				invoice.lines = [...(invoice.lines as Row[]), assetLine(random, invoice.id, asset.id as number, item)];
+			} else if (roll < 0.5) {
+				added.invoices[0].lines = [...(added.invoices[0].lines as Row[]), assetLine(random, added.invoices[0].id, asset.id as number, item)];
+			} else {
+				added.invoices.push({ id: 99_999, client_id: asset.client_id, contract_id: 0, lines: [assetLine(random, 99_999, asset.id as number, item)] });
+			}
+			const changed = changedAssets(await planOf(raw, policies, planOptions), await planOf(added, policies, planOptions));
+			expect(changed.filter((assetId) => assetId !== asset.id)).toEqual([]);
+			if (changed.length > 0) ownChanged++;
+		}
+		// the line did change its own asset's decision in some rounds: the comparison can see a change
+		expect(ownChanged).toBeGreaterThan(3);
+	}, 120000);
+
+	it('dropping an asset-linked line changes only that asset', async () => {
+		const random = seededRandom(302);
+		let ownChanged = 0;
+		let rounds = 0;
+		while (rounds < ROUNDS) {
+			const raw = tenantOf(random);
+			const linked = raw.invoices.flatMap((invoice) => (invoice.lines as Row[]).filter((line) => Number(line.asset_id) > 0).map((line) => ({ invoice, line })));
+			if (linked.length === 0) continue;
+			rounds++;
+			const { invoice, line } = linked[Math.floor(random() * linked.length)];
+			const policies = withPolicies(random, random() < 0.7 ? (line.item_code as string) : undefined);
+			const planOptions = options(random);
+			const dropped = structuredClone(raw);
+			const copy = dropped.invoices.find((candidate) => candidate.id === invoice.id)!;
+			copy.lines = (copy.lines as Row[]).filter((candidate) => candidate.id !== line.id);
+			const changed = changedAssets(await planOf(raw, policies, planOptions), await planOf(dropped, policies, planOptions));
+			expect(changed.filter((assetId) => assetId !== line.asset_id)).toEqual([]);
+			if (changed.length > 0) ownChanged++;
+		}
+		expect(ownChanged).toBeGreaterThan(3);
+	}, 120000);
+
+	it('contract-linked targets are a subset of client-wide targets for the same item', async () => {
+		const random = seededRandom(303);
+		let contractTargets = 0;
+		let clientOnlyTargets = 0;
+		for (let round = 0; round < ROUNDS; round++) {
+			const raw = tenantOf(random);
+			const assetTypes = random() < 0.3 ? { assetTypes: ['Workstation', 'Laptop'] } : {};
+			const policies = SYNTHETIC_ITEMS.flatMap((item) =>
+				(['contract', 'client'] as const).map((scope) => ({
+					id: `${scope}-${item.code}`,
+					software: `${scope} ${item.code}`,
+					effect: 'deploy',
+					conditions: { all: [{ fact: 'coverage', path: `$.${scope}.items`, operator: 'containsAny', value: [anyOf(random, [item.code, item.name, 100 + SYNTHETIC_ITEMS.indexOf(item)])] }] },
+					...assetTypes,
+				})),
+			);
+			const plan = await planOf(raw, policies, options(random));
+			for (const item of SYNTHETIC_ITEMS) {
+				const contractLinked = plan.targetedVector(`contract ${item.code}`);
+				const clientWide = plan.targetedVector(`client ${item.code}`);
+				contractLinked.forEach((targeted, index) => {
+					expect(targeted <= clientWide[index]).toBe(true);
+					contractTargets += targeted;
+					clientOnlyTargets += clientWide[index] - targeted;
+				});
+			}
+		}
+		expect(contractTargets).toBeGreaterThan(100);
+		expect(clientOnlyTargets).toBeGreaterThan(100);
+	}, 120000);
+
+	it('the naive per-asset json-rules-engine planner agrees on every flag and decision, contract coverage included', async () => {
+		const random = seededRandom(304);
+		let contractFired = 0;
+		for (let round = 0; round < ROUNDS; round++) {
+			const raw = tenantOf(random);
+			const policies = withPolicies(random);
+			const planOptions = options(random);
+			const snapshot = normalizeSnapshot(raw);
+			const grouped = await planDeployments(snapshot, policies, planOptions);
+			const naive = await planNaive(snapshot, policies, planOptions);
+			for (const software of grouped.software) expect(grouped.targetedVector(software)).toEqual(naive.targetedVector(software));
+			expect([...grouped.decisions()]).toEqual([...naive.decisions()]);
+			expect(grouped.reconciliation()).toEqual(naive.reconciliation());
+			contractFired += [...grouped.decisions()].filter((decision) => decision.reasons.some((reason) => reason.matched.some((source) => source.scope === 'contract'))).length;
+		}
+		expect(contractFired).toBeGreaterThan(20);
 	}, 120000);
 });

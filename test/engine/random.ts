@@ -4,8 +4,15 @@ type Random = () => number;
 
 const pick = <T>(random: Random, list: readonly T[]): T => list[Math.floor(random() * list.length)];
 
+/** One of the values, as a user might write it (texts in any case). */
+export function anyOf(random: Random, values: ReadonlyArray<string | number>): string | number {
+	const value = pick(random, values);
+	return typeof value === 'string' ? anyCase(random, value) : anyId(random, value);
+}
+
 const SOFTWARE = ['SentinelOne', 'Huntress', 'Datto Agent', 'Keeper'];
-const COVERAGE_FIELDS = ['contractTypes', 'contractTypeNames', 'contractTypeIds', 'contractIds', 'items', 'itemIds', 'itemCodes', 'itemNames'];
+const ITEM_FIELDS = ['items', 'itemIds', 'itemCodes', 'itemNames'];
+const COVERAGE_FIELDS = ['contractTypes', 'contractTypeNames', 'contractTypeIds', 'contractIds', ...ITEM_FIELDS];
 
 /** The text as a user might type it: as written, upper, lower or mixed case, sometimes padded. */
 function anyCase(random: Random, text: string): string {
@@ -37,12 +44,15 @@ function coverageValue(random: Random, field: string): string | number {
 function validLeaf(random: Random): Record<string, unknown> {
 	const roll = random();
 	if (roll < 0.45) {
-		const field = pick(random, COVERAGE_FIELDS);
+		const scopeRoll = random();
+		const scope = scopeRoll < 0.45 ? 'client' : scopeRoll < 0.75 ? 'asset' : 'contract';
+		// contract coverage offers the item lists only
+		const field = pick(random, scope === 'contract' ? ITEM_FIELDS : COVERAGE_FIELDS);
 		const operator = pick(random, ['containsAny', 'containsAll', 'containsNone', 'contains', 'doesNotContain']);
 		const values = Array.from({ length: 1 + Math.floor(random() * 3) }, () => coverageValue(random, field));
 		return {
 			fact: 'coverage',
-			path: `$.${random() < 0.6 ? 'client' : 'asset'}.${field}`,
+			path: `$.${scope}.${field}`,
 			operator,
 			value: operator === 'contains' || operator === 'doesNotContain' ? values[0] : values,
 		};
