@@ -5,7 +5,10 @@ import { closedStatusId, emptyDataset, outcomeNames, outcomesFrom } from './comm
 /**
  * "BrightPath IT", a small MSP: five customers (plus one former customer) with sites, contacts,
  * Managed Security / Managed Services / Break Fix contracts in every state, SentinelOne and
- * Huntress recurring items, assets with installed software, and a few live tickets.
+ * Huntress recurring items billed per client, per contract and per asset, assets with installed
+ * software, and a few live tickets. Northwind's Managed Security invoice bills SentinelOne for the
+ * machines on that contract (some, not all, of Northwind's machines), its York reception PC pays it
+ * on a line of its own, and a line still bills it for a retired (inactive) PC.
  * Dates are relative to the day the dataset is loaded, so "expired" and "future" stay true.
  */
 
@@ -157,7 +160,8 @@ export function demoDataset(referenceTime: number): Dataset {
 				{ type: 1, host: 'NWD-SURGERY-01', siteIndex: 0, contracts: [1, 2], software: [...windows11, sentinelOne] },
 				{ type: 3, host: 'NWD-LT-EMMA', siteIndex: 0, contracts: [1, 2], software: [...windows11, sentinelOne] },
 				{ type: 1, host: 'NWD-HGT-RECEPTION', siteIndex: 1, contracts: [1, 2], software: [...windows11] },
-				{ type: 1, host: 'NWD-YRK-RECEPTION', siteIndex: 2, contracts: [1, 2], software: [...windows11, sentinelOne] },
+				// The York clinic joined on Managed Services only: its reception PC pays SentinelOne on a line of its own.
+				{ type: 1, host: 'NWD-YRK-RECEPTION', siteIndex: 2, contracts: [2], software: [...windows11, sentinelOne] },
 				{ type: 4, host: 'NWD-FW01', siteIndex: 0, contracts: [2], software: fortiOs },
 				{ type: 1, host: 'NWD-OLD-XRAY', siteIndex: 0, contracts: [], software: [['Microsoft Windows 10 Pro', '22H2']], inactive: true },
 			],
@@ -256,17 +260,23 @@ export function demoDataset(referenceTime: number): Dataset {
 		invoice_date: date(1 - new Date(today).getUTCDate()),
 		lines,
 	});
+	const assetNamed = (host: string) => data.assets.find((asset) => asset.key_field === host)!.id;
 	data.invoices = [
+		// SentinelOne for the machines on the Managed Security contract (not the firewall, nor York's
+		// reception PC): one line without an asset, the quantity the contract's machines.
 		invoice(1, 1, 1, [
-			...assetsOn(1).map((asset) => line(1, 1, 1, 1, { assetId: asset.id, startDay: -200 })),
+			line(1, 1, assetsOn(1).length, 1, { startDay: -200 }),
 			line(1, 3, 8, 1, { startDay: -200 }),
 			line(1, 8, 8, 1, { startDay: -700, endDay: -200, inactive: true }),
+			// still billed for the retired X-ray PC (inactive asset): a licence for no machine
+			line(1, 1, 1, 1, { assetId: assetNamed('NWD-OLD-XRAY'), startDay: -700 }),
 		]),
 		invoice(2, 1, 2, [
 			line(2, 6, 6, 2, { startDay: -320 }),
 			line(2, 4, 12, 2, { startDay: -320 }),
 			line(2, 5, 1, 2, { assetId: 1, startDay: -320 }),
 			line(2, 9, 1, 2, { assetId: 7, startDay: -320 }),
+			line(2, 1, 1, 2, { assetId: assetNamed('NWD-YRK-RECEPTION'), startDay: -60 }),
 		]),
 		invoice(3, 2, 3, [line(3, 1, 5, 3, { startDay: -400, endDay: -35 })], true),
 		invoice(4, 2, 4, [

@@ -78,8 +78,31 @@ function inForceLines(tenant: Tenant): Array<{ invoice: Row; line: Row }> {
 	return lines;
 }
 
-/** The coverage rules of the issue, written out plainly over Halo's own field names. */
-function expectedTargets(tenant: Tenant, rule: { software: string; contractType?: string; itemCode?: string; assetLinked?: boolean; assetTypes?: string[] }) {
+const idOf = (value: unknown) => Math.trunc(Number(value));
+/** The contracts a line belongs to: its invoice's and its own (0 is none). */
+const lineContracts = (invoice: Row, line: Row) => [...new Set([idOf(invoice.contract_id), idOf(line.contract_id)])].filter((id) => id > 0);
+/** The in-force contracts an asset is on: its contract_id and contracts[]. */
+function assetContracts(tenant: Tenant, asset: Row): number[] {
+	const ids = new Set([idOf(asset.contract_id), ...(asset.contracts ?? []).map((link: Row) => idOf(link.id))]);
+	return tenant.contracts.filter((contract) => ids.has(idOf(contract.id)) && contractInForce(contract)).map((contract) => idOf(contract.id));
+}
+
+type Scope = 'client' | 'asset' | 'contract';
+
+/**
+ * Whether an in-force line covers an asset in a scope, by the rules written out plainly over Halo's own
+ * field names: a line naming an asset covers that asset only; a line without one covers its client, and
+ * the machines on every contract its invoice (and the line) name.
+ */
+function lineCovers(tenant: Tenant, scope: Scope, asset: Row, invoice: Row, line: Row): boolean {
+	if (scope === 'asset') return line.asset_id === asset.id;
+	if (line.asset_id > 0 || invoice.client_id !== asset.client_id) return false;
+	const named = lineContracts(invoice, line);
+	return scope === 'client' || (named.length > 0 && named.every((contractId) => assetContracts(tenant, asset).includes(contractId)));
+}
+
+function expectedTargets(tenant: Tenant, rule: { software: string; contractType?: string; itemCode?: string; scope?: Scope; assetTypes?: string[] }) {
+	const scope = rule.scope ?? 'client';
 	const targeted = new Set<number>();
 	for (const asset of tenant.assets) {
 		if (asset.inactive) continue;
@@ -88,14 +111,12 @@ function expectedTargets(tenant: Tenant, rule: { software: string; contractType?
 		if (rule.contractType) {
 			for (const contract of tenant.contracts) {
 				if (!contractInForce(contract) || String(contract.contracttype_name).toLowerCase() !== rule.contractType.toLowerCase()) continue;
-				const linked = (asset.contracts ?? []).some((link: Row) => Math.trunc(Number(link.id)) === Math.trunc(Number(contract.id)));
-				if (rule.assetLinked ? linked : contract.client_id === asset.client_id) covered = true;
+				if (scope === 'asset' ? assetContracts(tenant, asset).includes(idOf(contract.id)) : contract.client_id === asset.client_id) covered = true;
 			}
 		}
 		if (rule.itemCode) {
 			for (const { invoice, line } of inForceLines(tenant)) {
-				if (line.item_code !== rule.itemCode) continue;
-				if (rule.assetLinked ? line.asset_id === asset.id : invoice.client_id === asset.client_id) covered = true;
+				if (line.item_code === rule.itemCode && lineCovers(tenant, scope, asset, invoice, line)) covered = true;
 			}
 		}
 		if (covered) targeted.add(asset.id);
@@ -104,6 +125,37 @@ function expectedTargets(tenant: Tenant, rule: { software: string; contractType?
 		(tenant.software[assetId] ?? []).some((entry) => String(entry.name).toLowerCase().includes(rule.software.toLowerCase()));
 	const installs = [...targeted].filter((assetId) => !installed(assetId)).sort((a, b) => a - b);
 	return { targeted: [...targeted].sort((a, b) => a - b), installs };
+}
+
+/**
+ * Licence pools for an item, written out: a line naming an asset is that asset's pool, a line without
+ * one on a contract's invoice that contract's, any other its client's. A targeted machine counts in
+ * its own line's pool, else in the pool of the lowest of its contracts with one, else its client's.
+ */
+function expectedPools(tenant: Tenant, itemCode: string, targeted: number[]) {
+	const pools = new Map<string, { clientId: number; scope: Scope; id: number | null; targeted: number; billed: number }>();
+	const pool = (key: string, clientId: number, scope: Scope, id: number | null) =>
+		pools.get(key) ?? pools.set(key, { clientId, scope, id, targeted: 0, billed: 0 }).get(key)!;
+	const billing = inForceLines(tenant).filter(({ line }) => line.item_code === itemCode);
+	for (const { invoice, line } of billing) {
+		const named = lineContracts(invoice, line);
+		const entry = line.asset_id > 0 ? pool(`asset ${line.asset_id}`, invoice.client_id, 'asset', line.asset_id)
+			: named.length > 0 ? pool(`contract ${named[0]}`, invoice.client_id, 'contract', named[0])
+			: pool(`client ${invoice.client_id}`, invoice.client_id, 'client', null);
+		entry.billed += Number(line.qty_order);
+	}
+	for (const assetId of targeted) {
+		const asset = tenant.assets.find((candidate) => candidate.id === assetId)!;
+		const contracts = billing.filter(({ invoice, line }) => lineCovers(tenant, 'contract', asset, invoice, line)).map(({ invoice, line }) => lineContracts(invoice, line)[0]);
+		const entry = billing.some(({ line }) => line.asset_id === assetId) ? pools.get(`asset ${assetId}`)!
+			: contracts.length > 0 ? pools.get(`contract ${Math.min(...contracts)}`)!
+			: pool(`client ${asset.client_id}`, asset.client_id, 'client', null);
+		entry.targeted++;
+	}
+	const order: Scope[] = ['client', 'contract', 'asset'];
+	return [...pools.values()]
+		.sort((a, b) => a.clientId - b.clientId || order.indexOf(a.scope) - order.indexOf(b.scope) || (a.id ?? 0) - (b.id ?? 0))
+		.map((entry) => [entry.clientId, entry.scope, entry.id, entry.targeted, entry.billed, entry.targeted > entry.billed ? 'under-billed' : entry.targeted < entry.billed ? 'over-billed' : 'matched']);
 }
 
 const formPolicy = (values: INodeParameters): INodeParameters => ({ formPolicies: { policy: [values] } });
@@ -139,42 +191,57 @@ describe('Halo Deployment Targets node against the demo tenant', () => {
 		expect(items.every((item) => JSON.stringify(item.pairedItem) === JSON.stringify({ item: 0 }))).toBe(true);
 	});
 
-	it('installs Huntress where the asset is billed on an in-force line, and reconciles licences per client', async () => {
-		const parameters = {
-			...formPolicy({ software: 'Huntress', coverageKind: 'recurringItem', items: 'HUNTRESS-EDR', coverageScope: 'client' }),
-			includeInstalledSoftware: true,
-		};
-		const changes = await run({ ...parameters, output: 'changes' });
-		const expected = expectedTargets(tenant, { software: 'Huntress', itemCode: 'HUNTRESS-EDR' });
+	it.each([
+		['HUNTRESS-EDR', 'Huntress', 'client'],
+		['HUNTRESS-EDR', 'Huntress', 'asset'],
+		['HUNTRESS-EDR', 'Huntress', 'contract'],
+		['S1-CORE', 'SentinelOne', 'client'],
+		['S1-CORE', 'SentinelOne', 'asset'],
+		['S1-CORE', 'SentinelOne', 'contract'],
+	] as const)('by the recurring item %s (%s), %s scope: installs as computed independently, reconciles per licence pool', async (itemCode, software, scope) => {
+		const parameters = { ...formPolicy({ software, coverageKind: 'recurringItem', items: itemCode, coverageScope: scope }), includeInstalledSoftware: true };
+		const assets = await run({ ...parameters, output: 'assets', options: { planDate: PLAN_DAY, includeSummary: false } });
+		const expected = expectedTargets(tenant, { software, itemCode, scope });
 		expect(expected.targeted.length).toBeGreaterThan(0);
+		expect(assets.items.filter((item) => (item.json.targetedSoftware as string[]).includes(software)).map((item) => item.json.assetId)).toEqual(expected.targeted);
+		const changes = await run({ ...parameters, output: 'changes' });
 		const [, ...rows] = changes.items.map((item) => item.json);
 		expect(rows.filter((row) => row.action === 'install').map((row) => row.assetId)).toEqual(expected.installs);
-		for (const row of rows) {
-			expect(row.reasons).toEqual([expect.objectContaining({ policyId: 'huntress-deploy', matched: expect.arrayContaining([expect.objectContaining({ type: 'recurringLine', itemCode: 'HUNTRESS-EDR' })]) })]);
+		for (const row of rows.filter((candidate) => candidate.action === 'install')) {
+			expect(row.reasons).toEqual([expect.objectContaining({ matched: expect.arrayContaining([expect.objectContaining({ type: 'recurringLine', scope, itemCode })]) })]);
 		}
 
 		const reconciliation = await run({ ...parameters, output: 'reconciliation' });
 		const [, ...report] = reconciliation.items.map((item) => item.json);
-		// per client from the raw data: assets targeted above, quantity on the in-force HUNTRESS-EDR lines
-		const billed = new Map<number, number>();
-		for (const { invoice, line } of inForceLines(tenant)) {
-			if (line.item_code === 'HUNTRESS-EDR') billed.set(invoice.client_id, (billed.get(invoice.client_id) ?? 0) + Number(line.qty_order));
-		}
-		const targetedPerClient = new Map<number, number>();
-		for (const assetId of expected.targeted) {
-			const clientId = tenant.assets.find((asset) => asset.id === assetId)?.client_id as number;
-			targetedPerClient.set(clientId, (targetedPerClient.get(clientId) ?? 0) + 1);
-		}
-		const clients = [...new Set([...billed.keys(), ...targetedPerClient.keys()])].sort((a, b) => a - b);
-		const expectedRows = clients.map((clientId) => {
-			const targeted = targetedPerClient.get(clientId) ?? 0;
-			const quantity = billed.get(clientId) ?? 0;
-			return [clientId, targeted, quantity, targeted > quantity ? 'under-billed' : targeted < quantity ? 'over-billed' : 'matched'];
+		expect(report.map((row) => [row.clientId, row.scope, row.contractId ?? row.assetId, row.targetedAssets, row.billedQuantity, row.status])).toEqual(
+			expectedPools(tenant, itemCode, expected.targeted),
+		);
+	});
+
+	it('SentinelOne at Northwind: the contract-linked rule covers the machines on NWD-MSEC-2025, the York PC its own line, the retired X-ray PC nothing', async () => {
+		const names = (ids: number[]) => ids.map((id) => tenant.assets.find((asset) => asset.id === id)?.key_field).sort();
+		const northwind = (ids: number[]) => ids.filter((id) => tenant.assets.find((asset) => asset.id === id)?.client_id === 1);
+		const contractLinked = expectedTargets(tenant, { software: 'SentinelOne', itemCode: 'S1-CORE', scope: 'contract' });
+		expect(names(northwind(contractLinked.targeted))).toEqual(['NWD-DC01', 'NWD-HGT-RECEPTION', 'NWD-LT-EMMA', 'NWD-RECEPTION-01', 'NWD-SURGERY-01']);
+		expect(names(expectedTargets(tenant, { software: 'SentinelOne', itemCode: 'S1-CORE', scope: 'asset' }).targeted)).toEqual(['NWD-YRK-RECEPTION']);
+		expect(names(northwind(expectedTargets(tenant, { software: 'SentinelOne', itemCode: 'S1-CORE', scope: 'client' }).targeted))).toHaveLength(7);
+		const policy = { software: 'SentinelOne', coverageKind: 'recurringItem', items: 'S1-CORE' };
+		const { items } = await run({
+			formPolicies: { policy: [{ ...policy, coverageScope: 'contract' }, { ...policy, coverageScope: 'asset' }] },
+			output: 'reconciliation',
+			options: { planDate: PLAN_DAY, includeSummary: false },
 		});
-		expect(report.map((row) => [row.clientId, row.targetedAssets, row.billedQuantity, row.status])).toEqual(expectedRows);
-		// the demo tenant bills HUNTRESS-EDR both per asset and as a block: not every client matches
-		expect(expectedRows.length).toBeGreaterThan(1);
-		expect(new Set(expectedRows.map((row) => row[3])).size).toBeGreaterThan(1);
+		// the retired PC is not loaded (inactive assets are not planned): its pool has its id, no name
+		const get = await haloGetter(fixture.sandbox.baseUrl, fixture.sandbox.clientId, fixture.sandbox.clientSecret);
+		const assetNamed = async (host: string) => ((await get(`/Asset?client_id=1&includeinactive=true&search=${host}`)).assets as Row[])[0];
+		const [york, xray] = [await assetNamed('NWD-YRK-RECEPTION'), await assetNamed('NWD-OLD-XRAY')];
+		expect(xray.inactive).toBe(true);
+		const rows = items.map((item) => item.json).filter((row) => row.clientId === 1);
+		expect(rows.map((row) => [row.scope, row.contractRef || row.assetId, row.assetName, row.targetedAssets, row.billedQuantity, row.status])).toEqual([
+			['contract', 'NWD-MSEC-2025', '', 5, 5, 'matched'],
+			['asset', york.id, york.inventory_number, 1, 1, 'matched'],
+			['asset', xray.id, '', 0, 1, 'over-billed'],
+		]);
 	});
 
 	it('asset-linked coverage from JSON policies, with an exclusion that wins', async () => {
@@ -183,7 +250,7 @@ describe('Halo Deployment Targets node against the demo tenant', () => {
 			{ id: 'no-servers', software: 'SentinelOne', effect: 'exclude', conditions: { all: [{ fact: 'asset', path: '$.typeName', operator: 'equalsIgnoreCase', value: 'server' }] } },
 		]);
 		const { items } = await run({ policySource: 'json', policiesJson, output: 'assets', options: { planDate: PLAN_DAY, includeSummary: false } });
-		const expected = expectedTargets(tenant, { software: 'SentinelOne', contractType: 'Managed Security', assetLinked: true });
+		const expected = expectedTargets(tenant, { software: 'SentinelOne', contractType: 'Managed Security', scope: 'asset' });
 		const notServers = expected.targeted.filter((assetId) => tenant.assets.find((asset) => asset.id === assetId)?.assettype_name !== 'Server');
 		expect(items.filter((item) => (item.json.targetedSoftware as string[]).includes('SentinelOne')).map((item) => item.json.assetId)).toEqual(notServers);
 		expect(notServers.length).toBeLessThan(expected.targeted.length);
@@ -300,12 +367,39 @@ describe('Halo Deployment Targets node against a generated tenant', () => {
 		expect(error).toBeUndefined();
 		let targetedSomewhere = 0;
 		contractTypes.forEach((contractType, index) => {
-			const expected = expectedTargets(tenant, { software: `Agent ${index}`, contractType, assetLinked: index % 2 === 1 });
+			const expected = expectedTargets(tenant, { software: `Agent ${index}`, contractType, scope: index % 2 === 1 ? 'asset' : 'client' });
 			const actual = items.filter((item) => (item.json.targetedSoftware as string[]).includes(`Agent ${index}`)).map((item) => item.json.assetId);
 			expect(actual).toEqual(expected.targeted);
 			targetedSomewhere += actual.length;
 		});
 		expect(contractTypes.length).toBeGreaterThan(1);
 		expect(targetedSomewhere).toBeGreaterThan(0);
+	});
+
+	it('matches the independent computation for every recurring item in each scope, targets and licence pools', async () => {
+		const tenant = await fetchTenant(fixture.sandbox.baseUrl, fixture.sandbox.clientId, fixture.sandbox.clientSecret);
+		const codes = [...new Set(inForceLines(tenant).map(({ line }) => String(line.item_code)))].sort();
+		const scopes: Scope[] = ['client', 'asset', 'contract'];
+		const rules = codes.flatMap((itemCode) => scopes.map((scope) => ({ software: `${itemCode} ${scope}`, itemCode, scope })));
+		const policy = rules.map((rule) => ({ software: rule.software, coverageKind: 'recurringItem', items: rule.itemCode, coverageScope: rule.scope }));
+		const run = async (output: string) =>
+			(
+				await runNode({
+					nodeType: new DeploymentTargets(),
+					credentials: makeCredentials(fixture.sandbox),
+					parameters: { dataSource: 'halo', formPolicies: { policy }, output, options: { planDate: PLAN_DAY, includeSummary: false } },
+				})
+			).items.map((item) => item.json);
+		const [assets, report] = [await run('assets'), await run('reconciliation')];
+		const targetedIn: Record<Scope, number> = { client: 0, asset: 0, contract: 0 };
+		for (const rule of rules) {
+			const expected = expectedTargets(tenant, rule);
+			expect({ software: rule.software, targeted: assets.filter((asset) => (asset.targetedSoftware as string[]).includes(rule.software)).map((asset) => asset.assetId) }).toEqual({ software: rule.software, targeted: expected.targeted });
+			const rows = report.filter((row) => row.software === rule.software);
+			expect(rows.map((row) => [row.clientId, row.scope, row.contractId ?? row.assetId, row.targetedAssets, row.billedQuantity, row.status])).toEqual(expectedPools(tenant, rule.itemCode, expected.targeted));
+			targetedIn[rule.scope] += expected.targeted.length;
+		}
+		expect(codes.length).toBeGreaterThan(3);
+		for (const scope of scopes) expect({ scope, targeted: targetedIn[scope] > 0 }).toEqual({ scope, targeted: true });
 	});
 });

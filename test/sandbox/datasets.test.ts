@@ -53,6 +53,30 @@ describe('sandbox demo dataset', () => {
 		expect(forContract[0]).toMatchObject({ client_name: 'Harbor Legal LLP', contract_ref: 'HBL-MSEC-2025' });
 	});
 
+	it('bills SentinelOne on Northwind\'s Managed Security contract for the machines on it, some but not all of Northwind\'s', async () => {
+		type Row = Record<string, any>;
+		const [invoice] = (await api(sandbox, token, 'GET', '/RecurringInvoice?contract_id=1&includelines=true')).json.invoices as Row[];
+		expect(invoice).toMatchObject({ client_id: 1, contract_id: 1, contract_ref: 'NWD-MSEC-2025', disabled: false });
+		const s1 = (invoice.lines as Row[]).filter((line) => line.item_code === 'S1-CORE' && line.asset_id === 0);
+		const onContract = (await api(sandbox, token, 'GET', '/Asset?contract_id=1')).json.assets as Row[];
+		expect(s1).toEqual([expect.objectContaining({ qty_order: onContract.length, contract_id: 1, isinactive: false, enddate: null })]);
+		for (const asset of onContract) expect(asset.contracts.map((contract: Row) => contract.id)).toContain(1);
+		const northwind = (await api(sandbox, token, 'GET', '/Asset?client_id=1')).json.assets as Row[];
+		const offContract = northwind.filter((asset) => !onContract.some((on) => on.id === asset.id));
+		expect(offContract.map((asset) => [asset.key_field, asset.assettype_name, asset.contract_id])).toEqual([
+			['NWD-YRK-RECEPTION', 'Workstation', 2],
+			['NWD-FW01', 'Firewall', 2],
+		]);
+		// York's PC pays SentinelOne on a line of its own; the retired X-ray PC (inactive) still has one too
+		const lines = (await api(sandbox, token, 'GET', '/RecurringInvoice?client_id=1&includelines=true')).json.invoices.flatMap((row: Row) => row.lines) as Row[];
+		const perAsset = lines.filter((line) => line.item_code === 'S1-CORE' && line.asset_id > 0).map((line) => line.asset_id);
+		const withInactive = (await api(sandbox, token, 'GET', '/Asset?client_id=1&includeinactive=true')).json.assets as Row[];
+		expect(perAsset.map((assetId) => withInactive.find((asset) => asset.id === assetId)).map((asset) => [asset.key_field, asset.inactive])).toEqual([
+			['NWD-OLD-XRAY', true],
+			['NWD-YRK-RECEPTION', false],
+		]);
+	});
+
 	it('has assets of several types with installed software', async () => {
 		const assets = (await api(sandbox, token, 'GET', '/Asset?includeinactive=true')).json.assets;
 		expect(new Set(assets.map((asset: { assettype_name: string }) => asset.assettype_name))).toEqual(
