@@ -71,7 +71,7 @@ describe('sandbox demo dataset', () => {
 		const lines = (await api(sandbox, token, 'GET', '/RecurringInvoice?client_id=1&includelines=true')).json.invoices.flatMap((row: Row) => row.lines) as Row[];
 		const perAsset = lines.filter((line) => line.item_code === 'S1-CORE' && line.asset_id > 0).map((line) => line.asset_id);
 		const withInactive = (await api(sandbox, token, 'GET', '/Asset?client_id=1&includeinactive=true')).json.assets as Row[];
-		expect(perAsset.map((assetId) => withInactive.find((asset) => asset.id === assetId)).map((asset) => [asset.key_field, asset.inactive])).toEqual([
+		expect(perAsset.map((assetId) => withInactive.find((asset) => asset.id === assetId)!).map((asset) => [asset.key_field, asset.inactive])).toEqual([
 			['NWD-OLD-XRAY', true],
 			['NWD-YRK-RECEPTION', false],
 		]);
