@@ -145,6 +145,20 @@ describe('Recurring invoice lookups', () => {
 		const limited = await run('recurringInvoice', 'getMany', { limit: 1, filters: { itemId: '3' } });
 		expect(itemIds(limited.items)).toEqual(rowIds(expected).slice(0, 1));
 	});
+
+	it("keeps the invoices with a line billing an asset: a machine's own licences", async () => {
+		const invoices = await haloRows(fixture.sandbox, '/RecurringInvoice', 'invoices', { includelines: true });
+		const lineAssets = (invoice: IDataObject) => (invoice.lines as IDataObject[]).map((line) => Number(line.asset_id));
+		const assetId = Number((invoices.flatMap((invoice) => invoice.lines as IDataObject[]).find((line) => line.item_code === 'S1-CORE' && Number(line.asset_id) > 0) as IDataObject).asset_id);
+		const billed = await run('recurringInvoice', 'getMany', { returnAll: true, filters: { assetId: String(assetId), itemId: '1' } });
+		const expected = invoices.filter((invoice) => lineAssets(invoice).includes(assetId) && lineItems(invoice).includes(1));
+		expect(itemIds(billed.items)).toEqual(rowIds(expected));
+		expect(expected.length).toBeGreaterThan(0);
+		const anyItem = await run('recurringInvoice', 'getMany', { returnAll: true, filters: { assetId: String(assetId) } });
+		expect(itemIds(anyItem.items)).toEqual(rowIds(invoices.filter((invoice) => lineAssets(invoice).includes(assetId))));
+		const bad = await run('recurringInvoice', 'getMany', { returnAll: true, filters: { assetId: 'PC-1' } });
+		expect(bad.error?.message).toMatch(/Asset ID/);
+	});
 });
 
 describe('Item lookups', () => {

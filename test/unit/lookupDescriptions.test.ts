@@ -115,7 +115,7 @@ describe('the filters each list offers', () => {
 		['agent', ['includeDisabled', 'search', 'teamId']],
 		['team', ['includeInactive', 'search']],
 		['contract', ['clientId', 'contractTypes', 'inForceOn', 'includeInactive', 'siteId']],
-		['recurringInvoice', ['clientId', 'contractId', 'itemId']],
+		['recurringInvoice', ['assetId', 'clientId', 'contractId', 'itemId']],
 		['item', ['includeInactive', 'recurringOnly', 'search']],
 		['asset', ['assetTypeId', 'clientId', 'contractId', 'includeInactive', 'search', 'siteId']],
 	])('%s', (key, names) => {

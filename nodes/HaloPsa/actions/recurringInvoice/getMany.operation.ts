@@ -24,6 +24,15 @@ const invoiceList = { path: '/RecurringInvoice', envelopeKey: 'invoices', fixedQ
 
 const linesOf = (invoice: IDataObject) => (Array.isArray(invoice.lines) ? (invoice.lines as IDataObject[]) : []);
 
+/** Keeps the invoices with a line whose `key` is the filter's ID. */
+function lineFilter(key: string, field: Pick<INodeProperties, 'displayName' | 'name' | 'placeholder' | 'description'>): ListFilter {
+	return {
+		isId: true,
+		field: { type: 'string', default: '', ...field },
+		rowTest: (id) => (invoice) => linesOf(invoice).some((line) => Number(line[key]) === id),
+	};
+}
+
 const filters: ListFilter[] = [
 	clientFilter('recurring invoices'),
 	idFilter('contract_id', {
@@ -31,19 +40,10 @@ const filters: ListFilter[] = [
 		name: 'contractId',
 		description: 'Only recurring invoices of this contract',
 	}),
-	// Halo's list has no item filter, so the node tests each invoice's lines.
-	{
-		isId: true,
-		field: {
-			displayName: 'Item ID',
-			name: 'itemId',
-			type: 'string',
-			default: '',
-			placeholder: 'e.g. 7',
-			description: 'Only recurring invoices with a line for this item',
-		},
-		rowTest: (itemId) => (invoice) => linesOf(invoice).some((line) => Number(line._itemid) === itemId),
-	},
+	// Halo's list has neither an item nor an asset filter, so the node tests each invoice's lines.
+	lineFilter('_itemid', { displayName: 'Item ID', name: 'itemId', placeholder: 'e.g. 7', description: 'Only recurring invoices with a line for this item' }),
+	// A line with asset_id > 0 bills that one machine: this finds a machine's own licences.
+	lineFilter('asset_id', { displayName: 'Asset ID', name: 'assetId', placeholder: 'e.g. 12', description: 'Only recurring invoices with a line billing this asset' }),
 ];
 
 export const description: INodeProperties[] = getManyFields(
