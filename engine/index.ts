@@ -19,7 +19,7 @@ export { ALL_OPERATORS, customOperators, normalizeKey } from './operators';
 export type { ConditionNode, LeafCondition, Policy, PolicyCheck, PolicyEffect, PolicyError } from './policy/schema';
 export { checkPolicies, describePolicyErrors, parsePolicies, policyErrorsHeadline, PolicyValidationError } from './policy/schema';
 export type { FormPolicy } from './policy/compile';
-export { compileFormPolicy, splitNamesAndIds } from './policy/compile';
+export { compileFormPolicy, splitNamesAndIds, withUniqueIds } from './policy/compile';
 export type { ReferenceCheckOptions, ReferenceKind, UnknownReference } from './policy/references';
 export { describeUnknownReference, findUnknownReferences, isBlockingReference } from './policy/references';
 export { closestMatches } from './suggest';

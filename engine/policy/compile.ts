@@ -80,6 +80,20 @@ export function compileFormPolicy(form: FormPolicy): Policy {
 	return parsePolicies(policy)[0];
 }
 
+/**
+ * The policies with unique ids, in order: the form makes one id per software and effect, so a second
+ * SentinelOne deploy policy becomes "sentinelone-deploy-2".
+ */
+export function withUniqueIds(policies: Policy[]): Policy[] {
+	const taken = new Set<string>();
+	return policies.map((policy) => {
+		let id = policy.id;
+		for (let uses = 2; taken.has(id); uses++) id = `${policy.id}-${uses}`;
+		taken.add(id);
+		return id === policy.id ? policy : { ...policy, id };
+	});
+}
+
 export function isLeaf(node: ConditionNode): node is LeafCondition {
 	return 'fact' in node;
 }

@@ -16,6 +16,7 @@ import {
 	policyErrorsHeadline,
 	PolicyValidationError,
 	splitNamesAndIds,
+	withUniqueIds,
 } from '../../engine';
 import { haloApiRequestAllItems } from '../HaloPsa/transport';
 
@@ -36,18 +37,15 @@ function fail(this: IExecuteFunctions, itemIndex: number, message: string, descr
 function policiesFromForm(this: IExecuteFunctions, itemIndex: number): Policy[] {
 	const entries = this.getNodeParameter('formPolicies.policy', itemIndex, []) as IDataObject[];
 	if (entries.length === 0) fail.call(this, itemIndex, 'No policy is set', 'Add at least one policy under Policies, or switch Policies From to JSON.');
-	const seen = new Map<string, number>();
-	return entries.map((entry, index) => {
+	const compiled = entries.map((entry, index) => {
 		try {
-			const policy = compileFormPolicy(entry as unknown as FormPolicy);
-			const uses = (seen.get(policy.id) ?? 0) + 1;
-			seen.set(policy.id, uses);
-			return uses > 1 ? { ...policy, id: `${policy.id}-${uses}` } : policy;
+			return compileFormPolicy(entry as unknown as FormPolicy);
 		} catch (error) {
 			const problems = error instanceof PolicyValidationError ? error.errors.map((problem) => problem.message).join('\n') : (error as Error).message;
 			return fail.call(this, itemIndex, `Policy ${index + 1} in the form is not valid`, `${problems}\nFill in Software and at least one contract type or item; Contract-Linked is a scope for recurring items.`);
 		}
 	});
+	return withUniqueIds(compiled);
 }
 
 function policiesFromJson(this: IExecuteFunctions, itemIndex: number): Policy[] {

@@ -9,6 +9,7 @@ import {
 	planDeployments,
 	isBlockingReference,
 	PolicyValidationError,
+	withUniqueIds,
 } from '../../engine';
 import { byContractType, contract, invoice, line, tenant, TODAY } from './fixtures';
 
@@ -177,6 +178,17 @@ describe('form policies', () => {
 		expect(compileFormPolicy({ software: 'Huntress', coverageKind: 'recurringItem', items: 'HUNTRESS, 101 ,Huntress EDR' as never }).conditions).toEqual({
 			all: [{ fact: 'coverage', path: '$.client.items', operator: 'containsAny', value: ['HUNTRESS', 101, 'Huntress EDR'] }],
 		});
+	});
+
+	it('two form policies for the same software and effect get unique ids, so they plan together', () => {
+		const s1 = { software: 'SentinelOne', coverageKind: 'recurringItem' as const, items: ['S1-COMPLETE'] };
+		const policies = withUniqueIds([
+			compileFormPolicy({ ...s1, coverageScope: 'contract' }),
+			compileFormPolicy({ ...s1, coverageScope: 'asset' }),
+			compileFormPolicy({ ...s1, id: 'sentinelone-deploy-2' }),
+		]);
+		expect(policies.map((policy) => policy.id)).toEqual(['sentinelone-deploy', 'sentinelone-deploy-2', 'sentinelone-deploy-2-2']);
+		expect(checkPolicies(policies).errors).toEqual([]);
 	});
 });
 
