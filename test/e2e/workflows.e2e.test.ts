@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 
 import { HaloApi, waitForTriggerEndpoint, waitForWebhookRegistration } from '../../bench/real-n8n';
-import { AxiosHaloDataSource, compileFormPolicy, planDeployments, type FormPolicy } from '../../engine';
+import { AxiosHaloDataSource, compileFormPolicy, planDeployments, withUniqueIds, type FormPolicy } from '../../engine';
 import { isPublished, REPO_ROOT } from '../../scripts/n8n-env';
 import { executionError, N8nApi, SandboxControl, until } from './helpers/n8n';
 
@@ -211,6 +211,8 @@ describe('Note routing: HaloPSA to chat (note-routing-outbound.json, published t
 describe('Contract deployments (contract-deployments.json, run from its Manual Trigger)', () => {
 	const SUMMARY = 'Software deployment plan';
 	const formPolicies = deployments.node('Plan deployments').parameters.formPolicies.policy as FormPolicy[];
+	/** Northwind's machines by host name (key_field), inactive ones too. */
+	const northwind = async () => new Map((await halo.request<{ assets: Row[] }>('GET', '/Asset?client_id=1&includeinactive=true')).assets.map((asset) => [asset.key_field as string, asset]));
 	const planTickets = async () =>
 		(await halo.request<{ tickets: Row[] }>('GET', `/Tickets?search=${encodeURIComponent(SUMMARY)}`)).tickets.filter((ticket) => ticket.summary === SUMMARY);
 
@@ -219,13 +221,15 @@ describe('Contract deployments (contract-deployments.json, run from its Manual T
 		const snapshot = await new AxiosHaloDataSource({ url: access.baseUrl, clientId: access.clientId, clientSecret: access.clientSecret }).loadSnapshot({
 			includeInstalledSoftware: true,
 		});
-		const plan = await planDeployments(snapshot, formPolicies.map((policy) => compileFormPolicy(policy)), { timeZone: 'UTC' });
+		const plan = await planDeployments(snapshot, withUniqueIds(formPolicies.map((policy) => compileFormPolicy(policy))), { timeZone: 'UTC' });
 		const byClient = new Map<number, { install: string[]; remove: string[]; mismatch: string[] }>();
 		const entry = (clientId: number) => byClient.get(clientId) ?? byClient.set(clientId, { install: [], remove: [], mismatch: [] }).get(clientId)!;
 		for (const change of plan.changes()) {
 			if (change.action === 'install' || change.action === 'remove') entry(change.clientId)[change.action].push(`${change.assetName}|${change.software}`);
 		}
-		for (const row of plan.reconciliation()) if (row.status !== 'matched') entry(row.clientId).mismatch.push(`${row.software}|${row.status}|${Math.abs(row.difference)}`);
+		for (const row of plan.reconciliation()) {
+			if (row.status !== 'matched') entry(row.clientId).mismatch.push(`${row.software}|${row.scope} ${row.contractRef || row.assetId}|${row.status}|${Math.abs(row.difference)}`);
+		}
 		for (const value of byClient.values()) (['install', 'remove'] as const).forEach((key) => value[key].sort());
 		return byClient;
 	}
@@ -242,14 +246,34 @@ describe('Contract deployments (contract-deployments.json, run from its Manual T
 	});
 
 	it('posts each client\'s install/remove plan to the RMM and notes it, with the licence mismatch, on one ticket per client', async () => {
-		// A new Northwind workstation: needs both agents, and SentinelOne is then billed for one machine too few.
+		// Two new Northwind workstations, one on the Managed Security contract NWD-MSEC-2025 (id 1): both need
+		// Huntress (client-wide), only that one SentinelOne (contract-linked), and its contract then bills one too few.
 		const template = (await halo.request<{ assets: Row[] }>('GET', '/Asset?client_id=1')).assets.find((asset) => asset.assettype_name === 'Workstation')!;
+		const onContract = `NWD-WS-${RUN}-MSEC`.toUpperCase();
+		const offContract = `NWD-WS-${RUN}-MSP`.toUpperCase();
 		await halo.request('POST', '/Asset', [
-			{ inventory_number: `NWD-WS-${RUN}`.toUpperCase(), key_field: 'New reception PC', client_id: 1, site_id: template.site_id, assettype_id: template.assettype_id },
+			{ inventory_number: onContract, key_field: `${RUN} new reception PC`, client_id: 1, site_id: template.site_id, assettype_id: template.assettype_id, contract_id: 1 },
+			{ inventory_number: offContract, key_field: `${RUN} new clinic PC`, client_id: 1, site_id: template.site_id, assettype_id: template.assettype_id, contract_id: 2 },
 		]);
+		const machines = await northwind();
+		const xray = machines.get('NWD-OLD-XRAY')!;
 		const expected = await expectedPlan();
-		expect(expected.get(1)?.mismatch).toEqual(['SentinelOne|under-billed|1']);
+		expect(expected.get(1)?.mismatch).toEqual(['SentinelOne|contract NWD-MSEC-2025|under-billed|1', `SentinelOne|asset ${xray.id}|over-billed|1`]);
 		expect(expected.size).toBeGreaterThanOrEqual(3);
+		// machine by machine at Northwind, written out
+		const name = (host: string) => machines.get(host)!.inventory_number as string;
+		expect(expected.get(1)?.install).toEqual(
+			[
+				`${onContract}|Huntress`,
+				`${onContract}|SentinelOne`,
+				`${offContract}|Huntress`,
+				...['NWD-DC01', 'NWD-RECEPTION-01', 'NWD-SURGERY-01', 'NWD-LT-EMMA', 'NWD-HGT-RECEPTION', 'NWD-YRK-RECEPTION'].map((host) => `${name(host)}|Huntress`),
+				// on NWD-MSEC-2025 without the agent (the ticket "SentinelOne agent missing on Harrogate reception PC")
+				`${name('NWD-HGT-RECEPTION')}|SentinelOne`,
+			].sort(),
+		);
+		// York's PC keeps SentinelOne: not on the contract, but billed on a line of its own
+		expect(expected.get(1)?.remove).toEqual([]);
 		await sandbox.call('DELETE', '/sink/rmm');
 
 		const run = await runManually(deployments.id, 'Run now');
@@ -280,8 +304,14 @@ describe('Contract deployments (contract-deployments.json, run from its Manual T
 			for (const change of [...plan.install, ...plan.remove]) expect(last.note).toContain(change.split('|')[0]);
 			expect(last.note).toContain(`Install (${plan.install.length}):`);
 			expect(last.note).toContain(`Remove (${plan.remove.length}):`);
-			if (plan.mismatch.length) expect(last.note).toContain('UNDER-BILLED by 1');
+			if (plan.mismatch.length) expect(last.note).toContain('Licence mismatch');
 			else expect(last.note).not.toContain('Licence mismatch');
+			if (clientId === 1) {
+				expect(last.note).toContain('- SentinelOne (S1-CORE) on contract NWD-MSEC-2025: 6 machines targeted, 5 billed: UNDER-BILLED by 1');
+				expect(last.note).toContain(`- SentinelOne (S1-CORE) for ${name('NWD-YRK-RECEPTION')}: 1 machines targeted, 1 billed: matched`);
+				expect(last.note).toContain(`- SentinelOne (S1-CORE) for asset ${xray.id} (not planned: inactive or gone): 0 machines targeted, 1 billed: OVER-BILLED by 1`);
+				expect(last.note).not.toContain(`${offContract} (Workstation): SentinelOne`);
+			}
 		}
 
 		// The next run reuses the open plan tickets instead of logging new ones.
@@ -297,7 +327,7 @@ describe('Technician tab (technician-tab.json)', () => {
 		const answer = await fetch(`${TAB_URL}${query}`);
 		return { status: answer.status, type: answer.headers.get('content-type') ?? '', html: await answer.text() };
 	};
-	const policies = (tab.node('Deployment targets').parameters.formPolicies.policy as FormPolicy[]).map((policy) => compileFormPolicy(policy));
+	const policies = withUniqueIds((tab.node('Deployment targets').parameters.formPolicies.policy as FormPolicy[]).map((policy) => compileFormPolicy(policy)));
 
 	/** The HTML between a section's heading and the next one. */
 	const sectionOf = (html: string, title: string) => html.split(`<h2>${title}`)[1]?.split('<h2>')[0] ?? '';
@@ -357,7 +387,14 @@ describe('Technician tab (technician-tab.json)', () => {
 		);
 		expect(contracts.length).toBeGreaterThan(0);
 		for (const contract of contracts) expect(page.html).toContain(contract.ref);
-		expect(sectionOf(page.html, 'Recurring items in force')).toContain('S1-CORE');
+		const items = sectionOf(page.html, 'Recurring items in force');
+		// S1-CORE for the five machines on NWD-MSEC-2025, for York's PC alone, and still for the retired X-ray PC
+		const york = assets.find((asset) => asset.key_field === 'NWD-YRK-RECEPTION')!;
+		const xray = (await halo.request<{ assets: Row[] }>('GET', '/Asset?client_id=1&includeinactive=true')).assets.find((asset) => asset.key_field === 'NWD-OLD-XRAY')!;
+		const s1 = (billed: string, quantity: number) => `SentinelOne Singularity Core <span class="muted">S1-CORE</span><div class="muted">quantity ${quantity} · ${billed}</div>`;
+		expect(items).toContain(s1('for the machines on NWD-MSEC-2025', 5));
+		expect(items).toContain(s1(`for ${york.inventory_number}`, 1));
+		expect(items).toContain(s1(`for asset ${xray.id} (not planned: inactive or gone)`, 1));
 		// Narrow-iframe friendly: no scripts, no external files.
 		expect(page.html).not.toMatch(/<script|<link|src=|https?:\/\//i);
 	});
@@ -368,9 +405,16 @@ describe('Technician tab (technician-tab.json)', () => {
 		const expected = await expectedBadges(1);
 		expect(Object.keys(expected).length).toBeGreaterThan(3);
 		expect(targetBadges(page.html)).toEqual(expected);
-		// The ticket's point: the Harrogate reception PC (asset 5) has no SentinelOne agent although S1-CORE is billed.
-		const harrogate = (await halo.request<Row>('GET', '/Asset/5')).inventory_number as string;
-		expect(expected[harrogate]).toContain('SentinelOne: to install');
+		// Machine by machine: the Harrogate reception PC (asset 5, the ticket's point) is on NWD-MSEC-2025, whose
+		// invoice bills S1-CORE, and has no agent; York's PC is not on it but pays S1-CORE itself; the firewall gets none.
+		const shown = targetBadges(page.html);
+		const machines = new Map((await halo.request<{ assets: Row[] }>('GET', '/Asset?client_id=1')).assets.map((asset) => [asset.key_field as string, asset.inventory_number as string]));
+		const s1 = (host: string) => shown[machines.get(host)!].filter((badge) => badge.startsWith('SentinelOne'));
+		expect(machines.get('NWD-HGT-RECEPTION')).toBe((await halo.request<Row>('GET', '/Asset/5')).inventory_number);
+		expect(s1('NWD-HGT-RECEPTION')).toEqual(['SentinelOne: to install']);
+		for (const host of ['NWD-DC01', 'NWD-RECEPTION-01', 'NWD-SURGERY-01', 'NWD-LT-EMMA']) expect({ host, s1: s1(host) }).toEqual({ host, s1: ['SentinelOne: installed'] });
+		expect(s1('NWD-YRK-RECEPTION')).toEqual(['SentinelOne: installed']);
+		expect(s1('NWD-FW01')).toEqual([]);
 	});
 
 	it('renders the tab for a client without a Managed Security contract or S1-CORE (ticket 5), every machine not targeted', async () => {
