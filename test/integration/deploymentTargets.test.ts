@@ -219,12 +219,21 @@ describe('Halo Deployment Targets node against the demo tenant', () => {
 	});
 
 	it('SentinelOne at Northwind: the contract-linked rule covers the machines on NWD-MSEC-2025, the York PC its own line, the retired X-ray PC nothing', async () => {
-		const names = (ids: number[]) => ids.map((id) => tenant.assets.find((asset) => asset.id === id)?.key_field).sort();
-		const northwind = (ids: number[]) => ids.filter((id) => tenant.assets.find((asset) => asset.id === id)?.client_id === 1);
-		const contractLinked = expectedTargets(tenant, { software: 'SentinelOne', itemCode: 'S1-CORE', scope: 'contract' });
-		expect(names(northwind(contractLinked.targeted))).toEqual(['NWD-DC01', 'NWD-HGT-RECEPTION', 'NWD-LT-EMMA', 'NWD-RECEPTION-01', 'NWD-SURGERY-01']);
-		expect(names(expectedTargets(tenant, { software: 'SentinelOne', itemCode: 'S1-CORE', scope: 'asset' }).targeted)).toEqual(['NWD-YRK-RECEPTION']);
-		expect(names(northwind(expectedTargets(tenant, { software: 'SentinelOne', itemCode: 'S1-CORE', scope: 'client' }).targeted))).toHaveLength(7);
+		// the node's targets per scope, by host name, at Northwind (the only client billed S1-CORE today)
+		const byScope = await run({
+			formPolicies: { policy: (['client', 'asset', 'contract'] as const).map((scope) => ({ software: `S1 ${scope}`, coverageKind: 'recurringItem', items: 'S1-CORE', coverageScope: scope })) },
+			output: 'assets',
+			options: { planDate: PLAN_DAY, includeSummary: false },
+		});
+		const hosts = (software: string) =>
+			byScope.items
+				.filter((item) => (item.json.targetedSoftware as string[]).includes(software))
+				.map((item) => tenant.assets.find((asset) => asset.id === item.json.assetId)!)
+				.map((asset) => `${asset.client_id} ${asset.key_field}`)
+				.sort();
+		expect(hosts('S1 contract')).toEqual(['1 NWD-DC01', '1 NWD-HGT-RECEPTION', '1 NWD-LT-EMMA', '1 NWD-RECEPTION-01', '1 NWD-SURGERY-01']);
+		expect(hosts('S1 asset')).toEqual(['1 NWD-YRK-RECEPTION']);
+		expect(hosts('S1 client')).toEqual([...hosts('S1 contract'), '1 NWD-FW01', '1 NWD-YRK-RECEPTION'].sort());
 		const policy = { software: 'SentinelOne', coverageKind: 'recurringItem', items: 'S1-CORE' };
 		const { items } = await run({
 			formPolicies: { policy: [{ ...policy, coverageScope: 'contract' }, { ...policy, coverageScope: 'asset' }] },
