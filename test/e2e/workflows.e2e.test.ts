@@ -429,6 +429,16 @@ describe('Technician tab (technician-tab.json)', () => {
 		expect(targetBadges(page.html)).toEqual(expected);
 	});
 
+	it('says a recurring item without an asset or contract bills the client as a whole', async () => {
+		// Bluebird Bakery (ticket 6) has no recurring invoice in the demo: one without a contract, for Microsoft 365
+		await halo.request('POST', '/RecurringInvoice', [{ client_id: 4, contract_id: 0, lines: [{ _itemid: 4, qty_order: 3 }] }]);
+		const page = await open('?ticket_id=6');
+		expect(page.status).toBe(200);
+		expect(sectionOf(page.html, 'Recurring items in force')).toContain(
+			'Microsoft 365 Business Premium <span class="muted">M365-BP</span><div class="muted">quantity 3 · client-wide</div>',
+		);
+	});
+
 	it('escapes every value it shows', async () => {
 		const ticket = await sandbox.call<{ id: number }>('POST', '/simulate/ticket-logged', {
 			summary: '<img src=x onerror=alert(1)> & "quotes"',
