@@ -147,7 +147,7 @@ export async function runEngineBench(): Promise<BenchResult> {
 			{ measure: 'changes (install + remove)', value: planner[0].changes, unit: '', peer: naive.changes },
 		],
 		notes: [
-			`Seeded synthetic tenant (engine/synthetic.ts, seed ${TENANT.seed}): contracts in force, expired, future and flagged; recurring invoices with client- and asset-linked lines; installed software on every asset. Policies by contract type and recurring item, client- and asset-wide, with asset-type and client filters and exclusions on a per-asset warranty date.`,
+			`Seeded synthetic tenant (engine/synthetic.ts, seed ${TENANT.seed}): contracts in force, expired, future and flagged; recurring invoices with client-, contract- and asset-linked lines; assets on contracts through contract_id, contracts[] and the contracts' assets[]; installed software on every asset. Policies by contract type and recurring item, client-wide, asset- and contract-linked, with asset-type and client filters and exclusions on a per-asset warranty date.`,
 			`Each run is a fresh child process, JIT warmed on a 1k-asset tenant first. The planner ran ${PLANNER_RUNS} times (medians); the naive planner once, as it takes minutes.`,
 			'Snapshot building and normalising are not timed: both planners take the same normalised snapshot.',
 			`Answer digests (sha256 of every targeted flag, the summary and the reconciliation): planner ${[...new Set(planner.map((outcome) => outcome.answerDigest.slice(0, 16)))].join(', ')}, naive ${naive.answerDigest.slice(0, 16)}.`,
