@@ -358,10 +358,13 @@ export function computeCoverage(snapshot: Snapshot, options: CoverageOptions = {
 	}
 
 	/** The in-force contracts an asset is on (its contract_id and contracts[], or the contract's assets[]), ascending. */
+	const noContracts: number[] = [];
 	const contractsOf = (asset: HaloAsset): number[] => {
+		const fromContracts = contractsByAsset.get(asset.id);
+		// most assets have no link at all: no arrays for them (this runs twice per asset)
+		if (asset.contractIds.length === 0 && !fromContracts) return noContracts;
 		const linked = asset.contractIds.filter(contractInForce);
-		const fromContracts = contractsByAsset.get(asset.id) ?? [];
-		return [...new Set([...linked, ...fromContracts])].sort((a, b) => a - b);
+		return [...new Set([...linked, ...(fromContracts ?? [])])].sort((a, b) => a - b);
 	};
 
 	const assetSets = new Map<string, CoverageSet>();
