@@ -277,6 +277,12 @@ describe('Halo Deployment Targets node against the demo tenant', () => {
 		expect(fromInput.items.map((item) => item.json)).toEqual(fromHalo.items.map((item) => item.json));
 	});
 
+	it('refuses Contract-Linked for a contract-type policy in the form, saying what to choose', async () => {
+		const { error } = await run({ ...formPolicy({ software: 'Huntress', coverageKind: 'contractType', contractTypes: 'Managed Security', coverageScope: 'contract' }), output: 'changes' });
+		expect(error?.message).toBe('Policy 1 in the form is not valid');
+		expect(error?.description).toMatch(/^expected Client-Wide or Asset-Linked Only for contract types, got Contract-Linked: .* choose Asset-Linked Only\n/);
+	});
+
 	it('names unknown contract types with the tenant\'s closest real names', async () => {
 		const { error } = await run({ ...formPolicy({ software: 'SentinelOne', coverageKind: 'contractType', contractTypes: 'Managed Securty' }), output: 'changes' });
 		expect(error?.message).toMatch(/contract type or item that HaloPSA does not have/);
