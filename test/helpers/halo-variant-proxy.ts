@@ -1,6 +1,6 @@
 /**
  * An HTTP proxy in front of the Halo sandbox that makes it answer like another Halo variant
- * (HALO-API.md: shapes differ per tenant and endpoint): it can lower the page-size cap, spell the
+ * (docs/halo-api.md: shapes differ per tenant and endpoint): it can lower the page-size cap, spell the
  * envelope key differently, or leave fields out of list rows. Requests go to the sandbox over
  * real HTTP; only the JSON answers matching a rule are rewritten.
  */

@@ -48,7 +48,7 @@ export function readOutcomeChoice(
 
 /**
  * The action fields naming the outcome: `outcome_id` for an ID, the name in `outcome` otherwise.
- * Halo resolves a name itself, so the common path needs no `GET /Outcome` (HALO-API.md, Actions).
+ * Halo resolves a name itself, so the common path needs no `GET /Outcome` (docs/halo-api.md, Actions).
  */
 export function outcomeFields(choice: OutcomeChoice): IDataObject {
 	return choice.by === 'id' ? { outcome_id: choice.id } : { outcome: choice.name };
