@@ -363,13 +363,18 @@ export function readSampleWorkflows(
 		.map((f) => {
 			let text = fs.readFileSync(path.join(dir, f), 'utf8');
 			if (sinks) {
-				text = rewriteSinkUrls(text, sinks, sandboxSinkUrls(WORKFLOW_SANDBOX_PLACEHOLDER));
-				if (text.includes(WORKFLOW_SANDBOX_PLACEHOLDER)) {
+				const placeholderSinks = sandboxSinkUrls(WORKFLOW_SANDBOX_PLACEHOLDER);
+				// Checked before the rewrite: when the sandbox runs on the placeholder's own port (5680, the
+				// default) the rewritten sink URLs still contain the placeholder.
+				const noSinks = Object.fromEntries(SINK_NAMES.map((name) => [name, ''])) as SinkUrls;
+				const withoutSinks = rewriteSinkUrls(text, noSinks, placeholderSinks);
+				if (withoutSinks.includes(WORKFLOW_SANDBOX_PLACEHOLDER)) {
 					throw new Error(
 						`workflows/${f} uses ${WORKFLOW_SANDBOX_PLACEHOLDER} for something other than the sinks ${SINK_NAMES.join(', ')}: ` +
 							'add it to SAMPLE_SINKS in scripts/n8n-env.ts so it is rewritten on import',
 					);
 				}
+				text = rewriteSinkUrls(text, sinks, placeholderSinks);
 			}
 			const json = JSON.parse(text) as Record<string, unknown>;
 			const nodes = (json.nodes as Array<{ type: string; disabled?: boolean }>) ?? [];
