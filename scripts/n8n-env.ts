@@ -221,6 +221,23 @@ function callerEnvironment(inherit: readonly string[] = []): NodeJS.ProcessEnv {
 	return env;
 }
 
+/**
+ * n8n's own switches for everything that calls n8n's servers (checked in n8n 2.41.1): offline, each
+ * failed call logged a stack trace. Telemetry, version and "what's new" checks, templates, banners and
+ * frontend hooks; the verified community-node catalogue (fetched when the editor lists nodes) and the
+ * MCP server catalogue (a module refreshed at start and every 8 hours).
+ */
+const N8N_OFFLINE = {
+	N8N_DIAGNOSTICS_ENABLED: 'false',
+	N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
+	N8N_VERSION_NOTIFICATIONS_WHATS_NEW_ENABLED: 'false',
+	N8N_TEMPLATES_ENABLED: 'false',
+	N8N_DYNAMIC_BANNERS_ENABLED: 'false',
+	EXTERNAL_FRONTEND_HOOKS_URLS: '',
+	N8N_VERIFIED_PACKAGES_ENABLED: 'false',
+	N8N_DISABLED_MODULES: 'mcp-registry',
+};
+
 export function n8nEnvironment(options: N8nInstanceOptions): NodeJS.ProcessEnv {
 	const { runtime, userFolder, port, owner } = options;
 	const caller = callerEnvironment(options.inherit);
@@ -237,14 +254,11 @@ export function n8nEnvironment(options: N8nInstanceOptions): NodeJS.ProcessEnv {
 		WEBHOOK_URL: caller.WEBHOOK_URL || `http://127.0.0.1:${port}/`,
 		N8N_EDITOR_BASE_URL: `http://127.0.0.1:${port}/`,
 		N8N_ENCRYPTION_KEY: options.encryptionKey ?? (caller.N8N_ENCRYPTION_KEY || DEMO_ENCRYPTION_KEY),
-		N8N_DIAGNOSTICS_ENABLED: 'false',
-		N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
-		N8N_TEMPLATES_ENABLED: 'false',
+		...N8N_OFFLINE,
 		N8N_HIRING_BANNER_ENABLED: 'false',
 		N8N_PERSONALIZATION_ENABLED: 'false',
 		N8N_SECURE_COOKIE: 'false',
 		N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS: 'false',
-		N8N_RUNNERS_ENABLED: 'true',
 		// CLI commands start no broker; the server gets a free port from startN8n.
 		...(options.brokerPort ? { N8N_RUNNERS_BROKER_PORT: String(options.brokerPort) } : {}),
 		N8N_LOG_LEVEL: caller.N8N_LOG_LEVEL || 'info',
@@ -253,9 +267,6 @@ export function n8nEnvironment(options: N8nInstanceOptions): NodeJS.ProcessEnv {
 		N8N_INSTANCE_OWNER_FIRST_NAME: owner.firstName,
 		N8N_INSTANCE_OWNER_LAST_NAME: owner.lastName,
 		N8N_INSTANCE_OWNER_PASSWORD_HASH: hashPassword(runtime, owner.password),
-		// Keep the local instance from phoning home (the machine has no internet anyway).
-		N8N_DYNAMIC_BANNERS_ENABLED: 'false',
-		EXTERNAL_FRONTEND_HOOKS_URLS: '',
 		...options.env,
 	};
 }

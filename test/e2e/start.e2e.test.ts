@@ -237,6 +237,12 @@ describe('npm start as the README types it', () => {
 		const deployments = await workflowOf(shown.Editor, cookie, 'ContractDeploy01');
 		expect(deployments.nodes.find((node: Row) => node.name === 'Send plan to RMM').parameters.url).toBe('http://127.0.0.1:5680/_sandbox/sink/rmm');
 		expect(isPublished(await workflowOf(shown.Editor, cookie, OUTBOUND.id))).toBe(true);
+		// What the editor asks for when it lists nodes: n8n's catalogue of community nodes, from n8n's servers.
+		const nodeTypes = await fetch(`${shown.Editor}rest/community-node-types`, { headers: { cookie, 'browser-id': 'halopsa-start-test' } });
+		expect(nodeTypes.status).toBe(200);
+		// n8n called no server of n8n's (offline, each call logged a stack trace).
+		const n8nLog = fs.readFileSync(path.join(defaultsFolder, 'n8n.log'), 'utf8');
+		expect({ callsHome: n8nLog.match(/.*api\.n8n\.io.*/g), stackTraces: n8nLog.match(/^\s+at .*/gm) }).toEqual({ callsHome: null, stackTraces: null });
 
 		await interruptAndExpectNothingLeft(run, DEFAULT_PORTS, 'SIGINT');
 	}, START_TIMEOUT);
