@@ -33,6 +33,12 @@ export const CHAT_CREDENTIAL_ID = 'ChatWebhookAuth01';
 export const CHAT_CREDENTIAL_NAME = 'Chat webhook secret';
 export const CHAT_SECRET_HEADER = 'X-Chat-Secret';
 export const DEFAULT_CHAT_SECRET = 'sandbox-chat-secret';
+/** HaloPSA Custom Tab Key credential the technician tab checks (`&key=` in the tab's URL). */
+export const TAB_KEY_CREDENTIAL_ID = 'TechnicianTabKey1';
+export const TAB_KEY_CREDENTIAL_NAME = 'Technician tab key';
+export const DEFAULT_TAB_KEY = 'sandbox-technician-tab-key';
+/** The technician tab sample's path and the demo ticket its printed URL opens. */
+const TECHNICIAN_TAB_PATH = 'technician-tab';
 /** Demo encryption key for local/test instances only. Set N8N_ENCRYPTION_KEY for anything else. */
 const DEMO_ENCRYPTION_KEY = 'halopsa-automation-local-demo-key';
 
@@ -672,6 +678,8 @@ export function prepareUserFolder(
 		publishKinds?: readonly TriggerKind[];
 		/** Value of the X-Chat-Secret header the inbound chat webhook requires. */
 		chatSecret?: string;
+		/** The key the technician tab's URL must carry. */
+		tabKey?: string;
 		/** false: import the samples only when this user folder has not had them yet, then only update them. */
 		reimportWorkflows?: boolean;
 	},
@@ -686,7 +694,13 @@ export function prepareUserFolder(
 		type: 'httpHeaderAuth',
 		data: { name: CHAT_SECRET_HEADER, value: options.chatSecret ?? DEFAULT_CHAT_SECRET },
 	};
-	importCredentials(options, [credential, chatCredential]);
+	const tabKeyCredential = {
+		id: TAB_KEY_CREDENTIAL_ID,
+		name: TAB_KEY_CREDENTIAL_NAME,
+		type: 'haloPsaCustomTabKey',
+		data: { secretKey: options.tabKey ?? DEFAULT_TAB_KEY },
+	};
+	importCredentials(options, [credential, chatCredential, tabKeyCredential]);
 	const sinks = options.sinks ?? (options.sandboxUrl ? sandboxSinkUrls(options.sandboxUrl) : undefined);
 	const publishKinds = [...(options.publishKinds ?? ALL_TRIGGER_KINDS)];
 	const workflows = readSampleWorkflows(options.workflowsDir, sinks, publishKinds);
@@ -822,7 +836,8 @@ async function startCommand(): Promise<void> {
 		};
 		const tarball = packPackage(path.join(userFolder, 'pack'), log);
 		const chatSecret = env('CHAT_WEBHOOK_SECRET', DEFAULT_CHAT_SECRET);
-		const prepared = prepareUserFolder({ ...options, tarball, halo, sinks, publishKinds, chatSecret, reimportWorkflows: false });
+		const tabKey = env('TECHNICIAN_TAB_KEY', DEFAULT_TAB_KEY);
+		const prepared = prepareUserFolder({ ...options, tarball, halo, sinks, publishKinds, chatSecret, tabKey, reimportWorkflows: false });
 		if (shuttingDown) return;
 		const instance = await startN8n(options);
 		const unpublished = prepared.workflows.filter((w) => !w.publish && w.triggers.length > 0);
@@ -835,6 +850,7 @@ async function startCommand(): Promise<void> {
 			`  Webhooks:  ${webhookUrl ?? `${instance.url}/`}`,
 			`  Sinks:     ${SINK_NAMES.map((name) => sinks[name]).join(', ')}`,
 			`  Chat webhook header: ${CHAT_SECRET_HEADER}: ${process.env.CHAT_WEBHOOK_SECRET ? '(your CHAT_WEBHOOK_SECRET)' : chatSecret}`,
+			`  Technician tab: ${(webhookUrl ?? instance.url).replace(/\/*$/, '/')}webhook/${TECHNICIAN_TAB_PATH}?ticket_id=${process.env.HALO_URL ? '$FAULTID' : '2'}&key=${process.env.TECHNICIAN_TAB_KEY ? '(your TECHNICIAN_TAB_KEY)' : tabKey}`,
 			`  Workflows: ${prepared.workflows.map((w) => `${w.name}${w.publish ? ' (published)' : ''}`).join(', ') || '(none yet)'}`,
 			...unpublished.map((w) => {
 				const reason = w.triggers.map((kind) => notPublished.get(kind)).find(Boolean);

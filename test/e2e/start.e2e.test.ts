@@ -237,6 +237,15 @@ describe('npm start as the README types it', () => {
 		const deployments = await workflowOf(shown.Editor, cookie, 'ContractDeploy01');
 		expect(deployments.nodes.find((node: Row) => node.name === 'Send plan to RMM').parameters.url).toBe('http://127.0.0.1:5680/_sandbox/sink/rmm');
 		expect(isPublished(await workflowOf(shown.Editor, cookie, OUTBOUND.id))).toBe(true);
+		// The technician tab as printed, with the demo key; without the key, 401 and an empty page.
+		expect(shown['Technician tab']).toBe('http://127.0.0.1:5678/webhook/technician-tab?ticket_id=2&key=sandbox-technician-tab-key');
+		const tabPage = await until('the technician tab to answer', async () => {
+			const answer = await fetch(shown['Technician tab']);
+			return answer.status === 200 ? await answer.text() : undefined;
+		});
+		expect(tabPage).toContain('Northwind Dental Group');
+		const stranger = await fetch(shown['Technician tab'].replace(/&key=.*$/, ''));
+		expect({ status: stranger.status, body: await stranger.text() }).toEqual({ status: 401, body: '' });
 		// What the editor asks for when it lists nodes: n8n's catalogue of community nodes, from n8n's servers.
 		const nodeTypes = await fetch(`${shown.Editor}rest/community-node-types`, { headers: { cookie, 'browser-id': 'halopsa-start-test' } });
 		expect(nodeTypes.status).toBe(200);
