@@ -308,6 +308,20 @@ describe('Technician tab (technician-tab.json)', () => {
 		};
 	};
 	const haloRequests = async () => (await sandbox.call<{ requests: number }>('GET', '/stats')).requests;
+
+	/**
+	 * A workflow of the test's own (unpublished): the sample's tab trigger with `parameters` (and the
+	 * sample's key credential unless `credentials` says otherwise), then `nodes` one after the other.
+	 */
+	async function tabWorkflow(name: string, parameters: Row, nodes: Row[], credentials: Row = tab.node('Tab request').credentials): Promise<string> {
+		const trigger = { name: 'Tab request', type: tab.node('Tab request').type, typeVersion: 1, webhookId: randomUUID(), parameters, credentials };
+		const chain: Row[] = [trigger, ...nodes].map((node, index) => ({ id: randomUUID(), position: [index * 200, 0], ...node }));
+		const connections = Object.fromEntries(
+			chain.slice(1).map((node, index) => [chain[index].name, { main: [[{ node: node.name, type: 'main', index: 0 }]] }]),
+		);
+		const { id } = await api.request<{ id: string }>('POST', '/workflows', { name, active: false, settings: { executionOrder: 'v1' }, nodes: chain, connections });
+		return id;
+	}
 	const policies = (tab.node('Deployment targets').parameters.formPolicies.policy as FormPolicy[]).map((policy) => compileFormPolicy(policy));
 
 	/** The HTML between a section's heading and the next one. */
@@ -443,23 +457,8 @@ describe('Technician tab (technician-tab.json)', () => {
 			type: 'haloPsaCustomTabKey',
 			data: { secretKey: 'short' },
 		});
-		const { id } = await api.request<{ id: string }>('POST', '/workflows', {
-			name: `Tab with a short key ${RUN}`,
-			active: false,
-			settings: { executionOrder: 'v1' },
-			nodes: [
-				{
-					id: randomUUID(),
-					name: 'Tab request',
-					type: tab.node('Tab request').type,
-					typeVersion: 1,
-					position: [0, 0],
-					webhookId: randomUUID(),
-					parameters: { path: `tab-short-key-${RUN}` },
-					credentials: { haloPsaCustomTabKey: { id: credential.id, name: credential.name } },
-				},
-			],
-			connections: {},
+		const id = await tabWorkflow(`Tab with a short key ${RUN}`, { path: `tab-short-key-${RUN}` }, [], {
+			haloPsaCustomTabKey: { id: credential.id, name: credential.name },
 		});
 		try {
 			// n8n may refuse the publish call itself or report the failure in the publication status.
@@ -479,44 +478,16 @@ describe('Technician tab (technician-tab.json)', () => {
 
 	it('past its loads-per-minute bound answers 429 with a page and Retry-After: no execution, no HaloPSA request', async () => {
 		const tabPath = `tab-bound-${RUN}`;
-		const { id } = await api.request<{ id: string }>('POST', '/workflows', {
-			name: `Tab bound ${RUN}`,
-			active: false,
-			settings: { executionOrder: 'v1' },
-			nodes: [
-				{
-					id: randomUUID(),
-					name: 'Tab request',
-					type: tab.node('Tab request').type,
-					typeVersion: 1,
-					position: [0, 0],
-					webhookId: randomUUID(),
-					parameters: { path: tabPath, maxLoadsPerMinute: 3 },
-					credentials: tab.node('Tab request').credentials,
-				},
-				{
-					id: randomUUID(),
-					name: 'Get ticket',
-					type: tab.node('Get ticket').type,
-					typeVersion: 1,
-					position: [200, 0],
-					parameters: { resource: 'ticket', operation: 'get', ticketId: { __rl: true, mode: 'id', value: '={{ $json.ticketId }}' } },
-					credentials: tab.node('Get ticket').credentials,
-				},
-				{
-					id: randomUUID(),
-					name: 'Page',
-					type: 'n8n-nodes-base.code',
-					typeVersion: 2,
-					position: [400, 0],
-					parameters: { jsCode: 'return [{ json: { html: `<p>Ticket ${$json.id}</p>` } }];' },
-				},
-			],
-			connections: {
-				'Tab request': { main: [[{ node: 'Get ticket', type: 'main', index: 0 }]] },
-				'Get ticket': { main: [[{ node: 'Page', type: 'main', index: 0 }]] },
+		const id = await tabWorkflow(`Tab bound ${RUN}`, { path: tabPath, maxLoadsPerMinute: 3 }, [
+			{
+				name: 'Get ticket',
+				type: tab.node('Get ticket').type,
+				typeVersion: 1,
+				parameters: { resource: 'ticket', operation: 'get', ticketId: { __rl: true, mode: 'id', value: '={{ $json.ticketId }}' } },
+				credentials: tab.node('Get ticket').credentials,
 			},
-		});
+			{ name: 'Page', type: 'n8n-nodes-base.code', typeVersion: 2, parameters: { jsCode: 'return [{ json: { html: `<p>Ticket ${$json.id}</p>` } }];' } },
+		]);
 		try {
 			await api.publish(id);
 			const url = `${state.n8nUrl}/webhook/${tabPath}`;
