@@ -16,10 +16,13 @@ export function removeN8nUserFolder(folder: string | undefined): void {
 	if (folder?.startsWith(path.join(os.tmpdir(), 'n8n-harness-'))) fs.rmSync(folder, { recursive: true, force: true });
 }
 
-/** A folder of the process's own when none is set, removed when the process exits. */
+/**
+ * A folder of the process's own when none is set (n8n-core creates it when it first needs it, so a
+ * process that loads a harness without running a node leaves nothing), removed when the process exits.
+ */
 export function ensureN8nUserFolder(): void {
 	if (process.env.N8N_USER_FOLDER) return;
-	const folder = createN8nUserFolder();
+	const folder = path.join(os.tmpdir(), `n8n-harness-${process.pid}`);
 	process.env.N8N_USER_FOLDER = folder;
 	process.once('exit', () => removeN8nUserFolder(folder));
 }
