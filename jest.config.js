@@ -5,5 +5,7 @@ module.exports = {
 	testMatch: ['**/*.test.ts'],
 	testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/e2e/'],
 	transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.jest.json' }] },
+	globalSetup: '<rootDir>/test/helpers/jest-global-setup.ts',
+	globalTeardown: '<rootDir>/test/helpers/jest-global-teardown.ts',
 	testTimeout: 30000,
 };

@@ -291,6 +291,7 @@ export async function startBenchN8n(options: {
 		credentialId: BENCH_OUR_CREDENTIAL.id,
 		chatSecretHeader: '',
 		chatSecret: '',
+		tabKey: '',
 		workflows: workflows.map((json) => ({ id: json.id, name: json.name, file: `${json.id}.json`, publish: true })),
 		screenshotsDir: path.join(tmp, 'screenshots'),
 	});

@@ -33,7 +33,7 @@ export interface HaloConnection {
 	/** default `all` */
 	scope?: string;
 	retryPolicy?: Partial<RetryPolicy>;
-	/** per request; default 120 s */
+	/** per request; default the retry policy's (120 s) */
 	timeoutMs?: number;
 }
 
@@ -53,11 +53,13 @@ const sleep = async (ms: number) => await new Promise((resolve) => setTimeout(re
 export class HaloAxiosClient {
 	private readonly baseUrl: string;
 	private readonly policy: RetryPolicy;
+	private readonly timeoutMs: number;
 	private token?: { value: string; expiresAt: number };
 
 	constructor(private readonly connection: HaloConnection) {
 		this.baseUrl = normalizeHaloBaseUrl(connection.url);
 		this.policy = { ...DEFAULT_RETRY_POLICY, ...connection.retryPolicy };
+		this.timeoutMs = connection.timeoutMs ?? this.policy.requestTimeoutMs;
 	}
 
 	private redact(text: string): string {
@@ -68,7 +70,7 @@ export class HaloAxiosClient {
 		if (this.token && this.token.expiresAt > Date.now()) return this.token.value;
 		let discovered: string | undefined;
 		if (!this.connection.authUrl?.trim()) {
-			const info = await axios.get(authInfoUrl(this.baseUrl), { validateStatus: () => true, timeout: this.connection.timeoutMs ?? 120_000 }).catch(() => undefined);
+			const info = await axios.get(authInfoUrl(this.baseUrl), { validateStatus: () => true, timeout: this.timeoutMs }).catch(() => undefined);
 			discovered = info && info.status < 300 ? authUrlFromAuthInfo(info.data) : undefined;
 		}
 		const authUrl = resolveAuthUrl({ baseUrl: this.baseUrl, authUrl: this.connection.authUrl, discoveredAuthUrl: discovered });
@@ -81,7 +83,7 @@ export class HaloAxiosClient {
 		const response = await axios.post(resolveTokenUrl(authUrl, this.connection.tenant), form.toString(), {
 			headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
 			validateStatus: () => true,
-			timeout: this.connection.timeoutMs ?? 120_000,
+			timeout: this.timeoutMs,
 		});
 		const body = response.data as Record<string, unknown> | undefined;
 		if (response.status >= 300 || typeof body?.access_token !== 'string') {
@@ -106,7 +108,7 @@ export class HaloAxiosClient {
 					params: qs,
 					headers: { Authorization: `Bearer ${await this.accessToken()}` },
 					validateStatus: () => true,
-					timeout: this.connection.timeoutMs ?? 120_000,
+					timeout: this.timeoutMs,
 				});
 			} catch (error) {
 				if (error instanceof HaloRequestError) throw error;

@@ -2,15 +2,23 @@ import { dotNetError } from './http';
 import { seededRandom, type Random } from './random';
 import { integerSetting, maxDelayMs, objectSetting } from './validation';
 
-export type FaultKind = 'status' | 'slow' | 'drop' | 'processed-then-fail';
+/**
+ * - `status`: an error status (500 .NET body, 502/503/504 a gateway's HTML page), nothing processed
+ * - `slow`: a delay, then the normal answer
+ * - `drop`: the connection is reset (TCP RST) before anything is processed
+ * - `timeout`: no answer at all, nothing processed, until the client gives up (or `delayMs` passes,
+ *   then the connection is reset)
+ * - `processed-then-fail`: the write happens, then an error status or (`failWith: "drop"`) a reset
+ */
+export type FaultKind = 'status' | 'slow' | 'drop' | 'timeout' | 'processed-then-fail';
 
 /** A fault on the routes matching `route` ("POST /api/actions"; `*` matches anything). */
 export interface FaultRule {
 	route: string;
 	kind: FaultKind;
-	/** Status answered by `status` and `processed-then-fail` faults: 500, 502 or 503 (default 500). */
+	/** Status answered by `status` and `processed-then-fail` faults: 500, 502, 503 or 504 (default 500). */
 	status?: number;
-	/** Delay of a `slow` fault (default 2000 ms). */
+	/** Delay of a `slow` fault (default 2000 ms); how long a `timeout` fault holds the request (default 120000 ms). */
 	delayMs?: number;
 	/** Chance that a matching request is hit (default 1). */
 	probability?: number;
@@ -24,9 +32,11 @@ interface ActiveRule {
 	rule: FaultRule;
 	matcher: RegExp;
 	remaining: number;
+	/** requests this rule hit */
+	fired: number;
 }
 
-const kinds: readonly FaultKind[] = ['status', 'slow', 'drop', 'processed-then-fail'];
+const kinds: readonly FaultKind[] = ['status', 'slow', 'drop', 'timeout', 'processed-then-fail'];
 
 function matcherFor(route: string): RegExp {
 	const pattern = route
@@ -39,7 +49,7 @@ function matcherFor(route: string): RegExp {
 }
 
 const ruleFields = ['route', 'kind', 'status', 'delayMs', 'probability', 'count', 'failWith'];
-const statuses = [500, 502, 503];
+const statuses = [500, 502, 503, 504];
 const failures = ['status', 'drop'];
 
 /** Checks a fault list (control API or code), answering 400 with what is wrong in which rule. */
@@ -54,7 +64,7 @@ export function validateFaults(input: unknown): FaultRule[] {
 		}
 		const rule: FaultRule = { route, kind: kind as FaultKind };
 		if (status !== undefined) {
-			if (!statuses.includes(status as number)) throw dotNetError(400, `${name}: status must be 500, 502 or 503`);
+			if (!statuses.includes(status as number)) throw dotNetError(400, `${name}: status must be 500, 502, 503 or 504`);
 			rule.status = status as number;
 		}
 		if (delayMs !== undefined) rule.delayMs = integerSetting(delayMs, `${name}: delayMs`, 0, maxDelayMs);
@@ -77,7 +87,7 @@ export function validateFaults(input: unknown): FaultRule[] {
 export class FaultInjector {
 	private rules: ActiveRule[] = [];
 	private random: Random;
-	/** How many requests each rule has hit, for tests. */
+	/** How many requests the rules have hit in all, for tests. */
 	fired = 0;
 
 	constructor(seed: number) {
@@ -87,7 +97,7 @@ export class FaultInjector {
 	add(rules: FaultRule[], seed?: number): void {
 		if (seed !== undefined) this.random = seededRandom(seed);
 		for (const rule of rules) {
-			this.rules.push({ rule, matcher: matcherFor(rule.route), remaining: rule.count ?? Number.POSITIVE_INFINITY });
+			this.rules.push({ rule, matcher: matcherFor(rule.route), remaining: rule.count ?? Number.POSITIVE_INFINITY, fired: 0 });
 		}
 	}
 
@@ -96,8 +106,9 @@ export class FaultInjector {
 		this.fired = 0;
 	}
 
-	list(): Array<FaultRule & { remaining: number | null }> {
-		return this.rules.map(({ rule, remaining }) => ({ ...rule, remaining: Number.isFinite(remaining) ? remaining : null }));
+	/** The rules still in force, with how many requests each has hit and may still hit (null: no limit). */
+	list(): Array<FaultRule & { remaining: number | null; fired: number }> {
+		return this.rules.map(({ rule, remaining, fired }) => ({ ...rule, remaining: Number.isFinite(remaining) ? remaining : null, fired }));
 	}
 
 	/** The fault for this request, consuming one of its count. */
@@ -107,6 +118,7 @@ export class FaultInjector {
 			if (!active.matcher.test(key)) continue;
 			if (active.rule.probability !== undefined && this.random() >= active.rule.probability) continue;
 			active.remaining -= 1;
+			active.fired += 1;
 			if (active.remaining <= 0) this.rules = this.rules.filter((other) => other !== active);
 			this.fired += 1;
 			return active.rule;

@@ -28,7 +28,7 @@ function faultStatus(res: ServerResponse, status: number): void {
 		writeJson(res, 500, { ClassName: 'System.Exception', Message: 'An unexpected error occurred (injected fault)' });
 		return;
 	}
-	const reason = status === 502 ? 'Bad Gateway' : 'Service Unavailable';
+	const reason = { 502: 'Bad Gateway', 503: 'Service Unavailable', 504: 'Gateway Timeout' }[status] ?? 'Error';
 	writeText(res, status, `<html><body><h1>${status} ${reason}</h1></body></html>`, 'text/html');
 }
 
@@ -109,7 +109,13 @@ async function handleApi(state: SandboxState, req: IncomingMessage, res: ServerR
 	}
 	const fault: FaultRule | undefined = state.faults.pick(route);
 	if (fault?.kind === 'drop') {
-		req.socket.destroy();
+		req.socket.resetAndDestroy();
+		return;
+	}
+	if (fault?.kind === 'timeout') {
+		// Held unanswered until the client gives up; a client without a timeout is cut off after delayMs.
+		const timer = setTimeout(() => req.socket.resetAndDestroy(), fault.delayMs ?? 120_000);
+		req.socket.once('close', () => clearTimeout(timer));
 		return;
 	}
 	if (fault?.kind === 'status') {
@@ -125,7 +131,7 @@ async function handleApi(state: SandboxState, req: IncomingMessage, res: ServerR
 		failure = error;
 	}
 	if (fault?.kind === 'processed-then-fail') {
-		if (fault.failWith === 'drop') req.socket.destroy();
+		if (fault.failWith === 'drop') req.socket.resetAndDestroy();
 		else faultStatus(res, fault.status ?? 500);
 		return;
 	}

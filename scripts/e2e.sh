@@ -17,16 +17,9 @@ say "runtime ready after $(( $(date +%s) - started )) s: $N8N_RUNTIME_DIR"
 
 CHROMIUM="${CHROMIUM_PATH:-/usr/bin/chromium}"
 if [ ! -x "$CHROMIUM" ]; then
-  if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null; then
-    say "Chromium is missing: installing Debian's chromium package with apt-get (a few minutes)"
-    export DEBIAN_FRONTEND=noninteractive
-    apt-get update -qq >&2 && apt-get install -y -qq chromium >&2 \
-      || { say "ERROR: apt-get could not install chromium"; exit 1; }
-  else
-    say "ERROR: $CHROMIUM not found. Install Debian's chromium (sudo apt-get install -y chromium) or set CHROMIUM_PATH."
-    say "       (Do not use 'npx playwright install': the browser tests use the system Chromium.)"
-    exit 1
-  fi
+  [ -n "${CHROMIUM_PATH:-}" ] && { say "ERROR: CHROMIUM_PATH=$CHROMIUM_PATH is not an executable"; exit 1; }
+  bash scripts/system-packages.sh chromium \
+    || { say "       (or set CHROMIUM_PATH; do not use 'npx playwright install': the browser tests use the system Chromium)"; exit 1; }
 fi
 export CHROMIUM_PATH="$CHROMIUM"
 

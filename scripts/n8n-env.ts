@@ -33,6 +33,12 @@ export const CHAT_CREDENTIAL_ID = 'ChatWebhookAuth01';
 export const CHAT_CREDENTIAL_NAME = 'Chat webhook secret';
 export const CHAT_SECRET_HEADER = 'X-Chat-Secret';
 export const DEFAULT_CHAT_SECRET = 'sandbox-chat-secret';
+/** HaloPSA Custom Tab Key credential the technician tab checks (`&key=` in the tab's URL). */
+export const TAB_KEY_CREDENTIAL_ID = 'TechnicianTabKey1';
+export const TAB_KEY_CREDENTIAL_NAME = 'Technician tab key';
+export const DEFAULT_TAB_KEY = 'sandbox-technician-tab-key';
+/** The technician tab sample's path and the demo ticket its printed URL opens. */
+const TECHNICIAN_TAB_PATH = 'technician-tab';
 /** Demo encryption key for local/test instances only. Set N8N_ENCRYPTION_KEY for anything else. */
 const DEMO_ENCRYPTION_KEY = 'halopsa-automation-local-demo-key';
 
@@ -221,6 +227,23 @@ function callerEnvironment(inherit: readonly string[] = []): NodeJS.ProcessEnv {
 	return env;
 }
 
+/**
+ * n8n's own switches for everything that calls n8n's servers (checked in n8n 2.41.1): offline, each
+ * failed call logged a stack trace. Telemetry, version and "what's new" checks, templates, banners and
+ * frontend hooks; the verified community-node catalogue (fetched when the editor lists nodes) and the
+ * MCP server catalogue (a module refreshed at start and every 8 hours).
+ */
+const N8N_OFFLINE = {
+	N8N_DIAGNOSTICS_ENABLED: 'false',
+	N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
+	N8N_VERSION_NOTIFICATIONS_WHATS_NEW_ENABLED: 'false',
+	N8N_TEMPLATES_ENABLED: 'false',
+	N8N_DYNAMIC_BANNERS_ENABLED: 'false',
+	EXTERNAL_FRONTEND_HOOKS_URLS: '',
+	N8N_VERIFIED_PACKAGES_ENABLED: 'false',
+	N8N_DISABLED_MODULES: 'mcp-registry',
+};
+
 export function n8nEnvironment(options: N8nInstanceOptions): NodeJS.ProcessEnv {
 	const { runtime, userFolder, port, owner } = options;
 	const caller = callerEnvironment(options.inherit);
@@ -237,14 +260,11 @@ export function n8nEnvironment(options: N8nInstanceOptions): NodeJS.ProcessEnv {
 		WEBHOOK_URL: caller.WEBHOOK_URL || `http://127.0.0.1:${port}/`,
 		N8N_EDITOR_BASE_URL: `http://127.0.0.1:${port}/`,
 		N8N_ENCRYPTION_KEY: options.encryptionKey ?? (caller.N8N_ENCRYPTION_KEY || DEMO_ENCRYPTION_KEY),
-		N8N_DIAGNOSTICS_ENABLED: 'false',
-		N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
-		N8N_TEMPLATES_ENABLED: 'false',
+		...N8N_OFFLINE,
 		N8N_HIRING_BANNER_ENABLED: 'false',
 		N8N_PERSONALIZATION_ENABLED: 'false',
 		N8N_SECURE_COOKIE: 'false',
 		N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS: 'false',
-		N8N_RUNNERS_ENABLED: 'true',
 		// CLI commands start no broker; the server gets a free port from startN8n.
 		...(options.brokerPort ? { N8N_RUNNERS_BROKER_PORT: String(options.brokerPort) } : {}),
 		N8N_LOG_LEVEL: caller.N8N_LOG_LEVEL || 'info',
@@ -253,9 +273,6 @@ export function n8nEnvironment(options: N8nInstanceOptions): NodeJS.ProcessEnv {
 		N8N_INSTANCE_OWNER_FIRST_NAME: owner.firstName,
 		N8N_INSTANCE_OWNER_LAST_NAME: owner.lastName,
 		N8N_INSTANCE_OWNER_PASSWORD_HASH: hashPassword(runtime, owner.password),
-		// Keep the local instance from phoning home (the machine has no internet anyway).
-		N8N_DYNAMIC_BANNERS_ENABLED: 'false',
-		EXTERNAL_FRONTEND_HOOKS_URLS: '',
 		...options.env,
 	};
 }
@@ -363,13 +380,18 @@ export function readSampleWorkflows(
 		.map((f) => {
 			let text = fs.readFileSync(path.join(dir, f), 'utf8');
 			if (sinks) {
-				text = rewriteSinkUrls(text, sinks, sandboxSinkUrls(WORKFLOW_SANDBOX_PLACEHOLDER));
-				if (text.includes(WORKFLOW_SANDBOX_PLACEHOLDER)) {
+				const placeholderSinks = sandboxSinkUrls(WORKFLOW_SANDBOX_PLACEHOLDER);
+				// Checked before the rewrite: when the sandbox runs on the placeholder's own port (5680, the
+				// default) the rewritten sink URLs still contain the placeholder.
+				const noSinks = Object.fromEntries(SINK_NAMES.map((name) => [name, ''])) as SinkUrls;
+				const withoutSinks = rewriteSinkUrls(text, noSinks, placeholderSinks);
+				if (withoutSinks.includes(WORKFLOW_SANDBOX_PLACEHOLDER)) {
 					throw new Error(
 						`workflows/${f} uses ${WORKFLOW_SANDBOX_PLACEHOLDER} for something other than the sinks ${SINK_NAMES.join(', ')}: ` +
 							'add it to SAMPLE_SINKS in scripts/n8n-env.ts so it is rewritten on import',
 					);
 				}
+				text = rewriteSinkUrls(text, sinks, placeholderSinks);
 			}
 			const json = JSON.parse(text) as Record<string, unknown>;
 			const nodes = (json.nodes as Array<{ type: string; disabled?: boolean }>) ?? [];
@@ -656,6 +678,8 @@ export function prepareUserFolder(
 		publishKinds?: readonly TriggerKind[];
 		/** Value of the X-Chat-Secret header the inbound chat webhook requires. */
 		chatSecret?: string;
+		/** The key the technician tab's URL must carry. */
+		tabKey?: string;
 		/** false: import the samples only when this user folder has not had them yet, then only update them. */
 		reimportWorkflows?: boolean;
 	},
@@ -670,7 +694,13 @@ export function prepareUserFolder(
 		type: 'httpHeaderAuth',
 		data: { name: CHAT_SECRET_HEADER, value: options.chatSecret ?? DEFAULT_CHAT_SECRET },
 	};
-	importCredentials(options, [credential, chatCredential]);
+	const tabKeyCredential = {
+		id: TAB_KEY_CREDENTIAL_ID,
+		name: TAB_KEY_CREDENTIAL_NAME,
+		type: 'haloPsaCustomTabKey',
+		data: { secretKey: options.tabKey ?? DEFAULT_TAB_KEY },
+	};
+	importCredentials(options, [credential, chatCredential, tabKeyCredential]);
 	const sinks = options.sinks ?? (options.sandboxUrl ? sandboxSinkUrls(options.sandboxUrl) : undefined);
 	const publishKinds = [...(options.publishKinds ?? ALL_TRIGGER_KINDS)];
 	const workflows = readSampleWorkflows(options.workflowsDir, sinks, publishKinds);
@@ -806,7 +836,8 @@ async function startCommand(): Promise<void> {
 		};
 		const tarball = packPackage(path.join(userFolder, 'pack'), log);
 		const chatSecret = env('CHAT_WEBHOOK_SECRET', DEFAULT_CHAT_SECRET);
-		const prepared = prepareUserFolder({ ...options, tarball, halo, sinks, publishKinds, chatSecret, reimportWorkflows: false });
+		const tabKey = env('TECHNICIAN_TAB_KEY', DEFAULT_TAB_KEY);
+		const prepared = prepareUserFolder({ ...options, tarball, halo, sinks, publishKinds, chatSecret, tabKey, reimportWorkflows: false });
 		if (shuttingDown) return;
 		const instance = await startN8n(options);
 		const unpublished = prepared.workflows.filter((w) => !w.publish && w.triggers.length > 0);
@@ -819,6 +850,7 @@ async function startCommand(): Promise<void> {
 			`  Webhooks:  ${webhookUrl ?? `${instance.url}/`}`,
 			`  Sinks:     ${SINK_NAMES.map((name) => sinks[name]).join(', ')}`,
 			`  Chat webhook header: ${CHAT_SECRET_HEADER}: ${process.env.CHAT_WEBHOOK_SECRET ? '(your CHAT_WEBHOOK_SECRET)' : chatSecret}`,
+			`  Technician tab: ${(webhookUrl ?? instance.url).replace(/\/*$/, '/')}webhook/${TECHNICIAN_TAB_PATH}?ticket_id=${process.env.HALO_URL ? '$FAULTID' : '2'}&key=${process.env.TECHNICIAN_TAB_KEY ? '(your TECHNICIAN_TAB_KEY)' : tabKey}`,
 			`  Workflows: ${prepared.workflows.map((w) => `${w.name}${w.publish ? ' (published)' : ''}`).join(', ') || '(none yet)'}`,
 			...unpublished.map((w) => {
 				const reason = w.triggers.map((kind) => notPublished.get(kind)).find(Boolean);

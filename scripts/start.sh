@@ -16,6 +16,7 @@
 #   WEBHOOK_URL, N8N_LISTEN_ADDRESS   n8n's public webhook address and the interface it listens on
 #   CHAT_CUSTOMER_URL, CHAT_INTERNAL_URL, RMM_URL   where the samples post (default: the sandbox's sinks)
 #   CHAT_WEBHOOK_SECRET   the X-Chat-Secret the inbound chat webhook requires
+#   TECHNICIAN_TAB_KEY    the key the technician tab's URL must carry (&key=...; 16+ of A-Z a-z 0-9 - . _ ~)
 # Any other n8n settings in your environment (DB_*, EXECUTIONS_*, QUEUE_*, other N8N_*) are not passed to this n8n.
 # Ctrl-C (or SIGTERM/SIGHUP) stops n8n and the sandbox, also while n8n is still starting.
 set -euo pipefail

@@ -26,18 +26,25 @@ export interface RetryPolicy {
 	rateLimitBaseDelayMs: number;
 	/** cap for one 429 wait */
 	rateLimitMaxDelayMs: number;
-	/** retries for 502/503/504, dropped and refused connections */
+	/**
+	 * retries for 502/503/504, dropped, timed-out and refused connections, and for writes that failed
+	 * with a 500 and were then found not saved
+	 */
 	maxTransientRetries: number;
 	/** first wait before a transient retry; it doubles each time */
 	transientBaseDelayMs: number;
+	/** how long one attempt may take; a request still unanswered then counts as a dropped connection */
+	requestTimeoutMs: number;
 }
 
 export const DEFAULT_RETRY_POLICY: RetryPolicy = {
 	maxRateLimitWaitMs: 120_000,
 	rateLimitBaseDelayMs: 2_000,
 	rateLimitMaxDelayMs: 60_000,
-	maxTransientRetries: 3,
+	// Six attempts: a write that meets a fault on 1 request in 5 still fails on only 1 in 15,625 writes.
+	maxTransientRetries: 5,
 	transientBaseDelayMs: 500,
+	requestTimeoutMs: 120_000,
 };
 
 export interface RetryState {
@@ -46,7 +53,7 @@ export interface RetryState {
 	transientRetries: number;
 	/** milliseconds already spent waiting for the rate limit */
 	rateLimitWaitedMs: number;
-	/** earlier attempts that failed after possibly reaching Halo (502/503/504, dropped connection, 500) */
+	/** earlier attempts that failed after possibly reaching Halo (502/503/504, dropped or timed-out connection, 500) */
 	ambiguousFailures: number;
 }
 
@@ -61,8 +68,11 @@ export const initialRetryState = (rateLimitWaitedMs = 0): RetryState => ({
 export type RetryDecision =
 	/** send the request again after `delayMs` */
 	| { action: 'retry'; delayMs: number; kind: FailureKind }
-	/** a write may have landed: ask the caller's verification first, retry only if it did not */
-	| { action: 'verify'; delayMs: number; kind: FailureKind; retryIfNotLanded: boolean }
+	/**
+	 * a write may have landed: after `delayMs` ask the caller's verification; when it did not land, send
+	 * it again (`retryIfNotLanded`) or, with the retries spent, fail with `reason`
+	 */
+	| { action: 'verify'; delayMs: number; kind: FailureKind; retryIfNotLanded: boolean; reason: string }
 	| { action: 'fail'; kind: FailureKind; reason: string };
 
 const DROPPED_CODES = new Set(['ECONNRESET', 'EPIPE', 'ECONNABORTED', 'ETIMEDOUT', 'ESOCKETTIMEDOUT', 'UND_ERR_SOCKET']);
@@ -70,6 +80,7 @@ const REFUSED_CODES = new Set(['ECONNREFUSED', 'EAI_AGAIN']);
 // Halo's API writes with POST; a PUT is not known to be safe to repeat, so it is treated like a POST.
 const IDEMPOTENT = new Set<HttpMethod>(['GET', 'HEAD', 'OPTIONS', 'DELETE']);
 const AMBIGUOUS = new Set<FailureKind>(['gateway', 'connectionDropped', 'serverError']);
+const WRITE_NOT_SAVED = 'Halo failed on every attempt, and the checks after the failures did not find the write in Halo: nothing was saved, so it is safe to run again';
 
 export function classifyFailure(failure: HaloFailure): FailureKind {
 	if (failure.status === 429) return 'rateLimited';
@@ -97,11 +108,14 @@ export function parseRetryAfter(value: string | number | undefined, now = Date.n
  * - 429: every method (Halo rejected it unprocessed), growing delays or Retry-After, within
  *   `maxRateLimitWaitMs` in total.
  * - refused connection: every method (nothing reached Halo).
- * - 502/503/504 and dropped connections: GET/DELETE retry (a DELETE answered 404 on the retry
- *   was done by the first attempt, see `isDeleteAlreadyDone`); a POST (or PUT) may have been
- *   processed, so it is retried only after the caller's verification says the write did not land.
- * - 500 on a POST: verified (a processed-then-failed write must not be reported as failed),
- *   never retried blindly.
+ * - 502/503/504 and dropped or timed-out connections: GET/DELETE retry (a DELETE answered 404 on
+ *   the retry was done by the first attempt, see `isDeleteAlreadyDone`).
+ * - The same and a 500 on a POST (or PUT): it may have been processed, so the caller's verification
+ *   is asked first; a write it finds is the answer, a write it proves absent is sent again, the same
+ *   request with the same marker. When the retries are spent the last attempt is still verified, so
+ *   a write fails only when it is proven absent every time, or when the verification itself fails.
+ *   Without a verification a write is never sent again.
+ * - 500 on a read: not retried (Halo failed on the request itself).
  */
 export function decideRetry(
 	method: string,
@@ -132,18 +146,18 @@ export function decideRetry(
 			: { action: 'fail', kind, reason: 'Halo refused the connection on every attempt' };
 	}
 
-	if (kind === 'gateway' || kind === 'connectionDropped') {
-		if (!transientLeft) return { action: 'fail', kind, reason: 'Halo did not answer on any attempt' };
-		if (IDEMPOTENT.has(upperMethod)) return { action: 'retry', kind, delayMs: transientDelay };
-		if (options.canVerifyWrite) return { action: 'verify', kind, delayMs: transientDelay, retryIfNotLanded: true };
+	if (IDEMPOTENT.has(upperMethod)) {
+		if (kind !== 'gateway' && kind !== 'connectionDropped') return { action: 'fail', kind, reason: 'not a temporary failure' };
+		return transientLeft
+			? { action: 'retry', kind, delayMs: transientDelay }
+			: { action: 'fail', kind, reason: 'Halo did not answer on any attempt' };
+	}
+
+	if (!AMBIGUOUS.has(kind)) return { action: 'fail', kind, reason: 'not a temporary failure' };
+	if (!options.canVerifyWrite) {
 		return { action: 'fail', kind, reason: 'the write may or may not have been saved by Halo, so it was not sent again' };
 	}
-
-	if (kind === 'serverError' && !IDEMPOTENT.has(upperMethod) && options.canVerifyWrite && state.transientRetries === 0) {
-		return { action: 'verify', kind, delayMs: 0, retryIfNotLanded: false };
-	}
-
-	return { action: 'fail', kind, reason: 'not a temporary failure' };
+	return { action: 'verify', kind, delayMs: transientDelay, retryIfNotLanded: transientLeft, reason: WRITE_NOT_SAVED };
 }
 
 /** Updates the state after waiting `delayMs` for a decision of `kind`. */

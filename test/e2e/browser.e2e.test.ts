@@ -70,7 +70,7 @@ describe('n8n editor in Chromium', () => {
 	it('screenshots the technician tab page at a Halo custom-tab width', async () => {
 		const tab = await browser.newPage({ viewport: { width: 420, height: 900 } });
 		try {
-			const answer = await tab.goto(`${state.n8nUrl}/webhook/technician-tab?ticket_id=2`);
+			const answer = await tab.goto(`${state.n8nUrl}/webhook/technician-tab?ticket_id=2&key=${state.tabKey}`);
 			expect(answer?.status()).toBe(200);
 			await tab.getByText('Deployment targets').first().waitFor({ timeout: 30_000 });
 			await screenshot(tab, state, 'technician-tab-page');

@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import {
 	CHAT_SECRET_HEADER,
 	DEFAULT_CHAT_SECRET,
+	DEFAULT_TAB_KEY,
 	REPO_ROOT,
 	freePort,
 	installedRuntime,
@@ -76,6 +77,7 @@ async function setUp(): Promise<void> {
 		credentialId: prepared.credentialId,
 		chatSecretHeader: CHAT_SECRET_HEADER,
 		chatSecret: DEFAULT_CHAT_SECRET,
+		tabKey: DEFAULT_TAB_KEY,
 		workflows: prepared.workflows.map(({ id, name, file, publish }) => ({ id, name, file, publish })),
 		// The README's screenshots are rewritten only when asked: UPDATE_SCREENSHOTS=1 npm run test:e2e.
 		screenshotsDir:

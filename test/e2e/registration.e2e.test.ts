@@ -41,6 +41,7 @@ describe('package loaded into n8n 2.41.1 as a community package', () => {
 			expect.arrayContaining([
 				'n8n-nodes-halopsa-automation.deploymentTargets',
 				'n8n-nodes-halopsa-automation.haloPsa',
+				'n8n-nodes-halopsa-automation.haloPsaCustomTabTrigger',
 				'n8n-nodes-halopsa-automation.haloPsaTrigger',
 			]),
 		);
@@ -76,6 +77,18 @@ describe('package loaded into n8n 2.41.1 as a community package', () => {
 			clientId: api.state.sandboxClientId,
 			clientSecret: api.state.sandboxClientSecret,
 		});
+	});
+
+	it('keeps the technician tab\'s key out of the workflow and encrypted at rest', () => {
+		const [workflow] = queryN8nDatabase<{ nodes: string }>(api.state, 'SELECT nodes FROM workflow_entity WHERE id = ?', 'TechnicianTab001');
+		expect(JSON.parse(workflow.nodes).find((node: { name: string }) => node.name === 'Tab request').credentials).toEqual({
+			haloPsaCustomTabKey: { id: 'TechnicianTabKey1', name: 'Technician tab key' },
+		});
+		expect(workflow.nodes).not.toContain(api.state.tabKey);
+		const [credential] = queryN8nDatabase<{ type: string; data: string }>(api.state, 'SELECT type, data FROM credentials_entity WHERE id = ?', 'TechnicianTabKey1');
+		expect(credential.type).toBe('haloPsaCustomTabKey');
+		expect(credential.data).not.toContain(api.state.tabKey);
+		expect(JSON.parse(decryptWithInstanceKey(credential.data, api.state.encryptionKey))).toEqual({ secretKey: api.state.tabKey });
 	});
 
 	it('tests the imported credential against the sandbox (token + GET /api/Agent/me)', async () => {

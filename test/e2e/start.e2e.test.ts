@@ -1,10 +1,12 @@
 /**
- * `npm start` as a user runs it (scripts/start.sh builds, then runs `node dist/scripts/n8n-env.js start`,
- * which is what this file starts), in a user folder, sandbox and ports of its own beside the suite's n8n.
- * The runs share the user folder in order, like a user starting it again: Ctrl-C while n8n starts; a
- * full start with the editor, the login, and a note added in the sandbox reaching the chat sink through
- * the published trigger; HALO_URL without and with a public WEBHOOK_URL. After each Ctrl-C nothing may
- * be left running.
+ * `npm start` as a user runs it. First the README's command itself, `npm start` on the default ports
+ * (5678 for n8n, 5680 for the sandbox: the one test of the suite that uses fixed ports, because the
+ * defaults are what it checks) in a fresh user folder. Then `node dist/scripts/n8n-env.js start` (what
+ * scripts/start.sh runs after building) in a user folder, sandbox and ports of its own beside the suite's
+ * n8n; those runs share the user folder in order, like a user starting it again: Ctrl-C while n8n starts;
+ * a full start with the editor, the login, and a note added in the sandbox reaching the chat sink through
+ * the published trigger; HALO_URL without and with a public WEBHOOK_URL. Ctrl-C goes to the command's
+ * whole process group, as a terminal sends it; after each one nothing may be left running.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -52,7 +54,8 @@ interface StartRun {
 	child: ChildProcess;
 	stdout: () => string;
 	output: () => string;
-	exited: Promise<number | null>;
+	/** The exit code, or the signal that ended the command. */
+	exited: Promise<number | NodeJS.Signals | null>;
 	/** The first match of `pattern` in everything the command printed so far or later. */
 	waitFor(pattern: RegExp, timeoutMs: number): Promise<RegExpMatchArray>;
 	/** n8n's pid (its own process group), once printed. */
@@ -63,12 +66,14 @@ const userFolder = fs.mkdtempSync(path.join(os.tmpdir(), 'halopsa-start-'));
 const n8nGroups = new Set<number>();
 const runs: StartRun[] = [];
 
+/** `node dist/scripts/n8n-env.js start` in this file's user folder, n8n's own log not echoed. */
 function npmStart(env: NodeJS.ProcessEnv): StartRun {
-	const child = spawn(process.execPath, [ENTRY, 'start'], {
-		cwd: REPO_ROOT,
-		env: { ...process.env, N8N_START_USER_FOLDER: userFolder, N8N_START_QUIET: '1', ...env },
-		stdio: ['ignore', 'pipe', 'pipe'],
-	});
+	return startCommand(process.execPath, [ENTRY, 'start'], { ...process.env, N8N_START_USER_FOLDER: userFolder, N8N_START_QUIET: '1', ...env });
+}
+
+/** A command in a process group of its own (its pid is the group's id), so Ctrl-C can go to the whole group. */
+function startCommand(command: string, args: string[], env: NodeJS.ProcessEnv): StartRun {
+	const child = spawn(command, args, { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
 	let stdout = '';
 	let all = '';
 	child.stdout!.on('data', (chunk: Buffer) => {
@@ -78,7 +83,7 @@ function npmStart(env: NodeJS.ProcessEnv): StartRun {
 	child.stderr!.on('data', (chunk: Buffer) => {
 		all += chunk.toString();
 	});
-	const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+	const exited = new Promise<number | NodeJS.Signals | null>((resolve) => child.once('exit', (code, signal) => resolve(code ?? signal)));
 	let done = false;
 	void exited.then(() => (done = true));
 	const n8nPid = () => {
@@ -109,12 +114,16 @@ function npmStart(env: NodeJS.ProcessEnv): StartRun {
 	return run;
 }
 
-/** Ctrl-C, then: the command ends by itself and leaves no n8n, task runner or sandbox behind. */
-async function interruptAndExpectNothingLeft(run: StartRun, ports: number[]): Promise<void> {
+/**
+ * Ctrl-C, then: the command ends by itself (`ending`: our script exits 0; npm, like other node CLIs, ends
+ * by the SIGINT it got once its script is done) and leaves no n8n, task runner or sandbox behind.
+ */
+async function interruptAndExpectNothingLeft(run: StartRun, ports: number[], ending: number | NodeJS.Signals = 0): Promise<void> {
 	const pid = run.n8nPid();
 	expect(pid).toBeDefined();
-	run.child.kill('SIGINT');
-	expect(await run.exited).toBe(0);
+	// What a terminal's Ctrl-C does: SIGINT to every process of the foreground group.
+	process.kill(-run.child.pid!, 'SIGINT');
+	expect(await run.exited).toBe(ending);
 	await until('the n8n process group to end', () => liveProcessesOfGroup(pid!).length === 0, 30_000).catch(() => undefined);
 	expect({ n8nProcessesLeft: liveProcessesOfGroup(pid!) }).toEqual({ n8nProcessesLeft: [] });
 	for (const port of ports) expect({ port, listening: await listening(port) }).toEqual({ port, listening: false });
@@ -159,7 +168,13 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-	for (const run of runs) if (run.child.exitCode === null) run.child.kill('SIGKILL');
+	for (const run of runs) {
+		try {
+			if (run.child.exitCode === null) process.kill(-run.child.pid!, 'SIGKILL');
+		} catch {
+			/* gone */
+		}
+	}
 	// Only if a test failed: an n8n that outlived its npm start.
 	for (const group of n8nGroups) {
 		try {
@@ -170,7 +185,76 @@ afterAll(async () => {
 	}
 	squatter?.close();
 	await userHalo?.stop();
-	if (process.env.E2E_KEEP !== '1') fs.rmSync(userFolder, { recursive: true, force: true });
+	if (process.env.E2E_KEEP !== '1') {
+		fs.rmSync(userFolder, { recursive: true, force: true });
+		fs.rmSync(defaultsFolder, { recursive: true, force: true });
+	}
+});
+
+/** The README's defaults: n8n on 5678, the sandbox on 5680. */
+const DEFAULT_PORTS = [5678, 5680];
+/** A fresh user folder, like a first start (not the developer's own demo folder in ~/.cache). */
+const defaultsFolder = fs.mkdtempSync(path.join(os.tmpdir(), 'halopsa-start-defaults-'));
+
+/** Every setting scripts/start.sh reads, so the run gets the defaults as a user who set nothing does. */
+const START_SETTINGS = /^(N8N_PORT|HALO_SANDBOX_PORT|N8N_START_\w+|N8N_OWNER_\w+|N8N_ENCRYPTION_KEY|N8N_LISTEN_ADDRESS|WEBHOOK_URL|HALO_\w+|CHAT_\w+|RMM_URL)$/;
+
+function asTyped(): NodeJS.ProcessEnv {
+	const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !START_SETTINGS.test(name)));
+	return { ...env, N8N_START_USER_FOLDER: defaultsFolder };
+}
+
+/** Waits (up to 2 minutes) for the default ports to be free, and names them when they stay taken. */
+async function waitForFreePorts(ports: number[], timeoutMs = 120_000): Promise<void> {
+	const deadline = Date.now() + timeoutMs;
+	for (;;) {
+		const busy: number[] = [];
+		for (const port of ports) if (await listening(port)) busy.push(port);
+		if (busy.length === 0) return;
+		if (Date.now() > deadline) {
+			throw new Error(
+				`port ${busy.join(' and ')} is still in use after ${timeoutMs / 1000} s: this test runs npm start on its default ports ` +
+					`(${ports.join(', ')}); stop what holds them (ss -ltnp | grep -E ':${ports.join('|:')}') and run it again`,
+			);
+		}
+		await sleep(1000);
+	}
+}
+
+describe('npm start as the README types it', () => {
+	it('runs on the default ports: n8n on 5678, the sandbox on 5680 with the samples pointed at it; Ctrl-C leaves nothing', async () => {
+		await waitForFreePorts(DEFAULT_PORTS);
+		const run = startCommand('npm', ['start'], asTyped());
+		await run.waitFor(/Press Ctrl-C to stop everything/, 360_000);
+		expect(run.output()).not.toContain('[start] ERROR');
+		const shown = banner(run);
+		expect(shown.Editor).toBe('http://127.0.0.1:5678/');
+		expect(shown.Halo).toBe('http://127.0.0.1:5680 (sandbox, demo dataset)');
+		expect(shown.Sinks).toBe(['rmm', 'chat-customer', 'chat-internal'].map((name) => `http://127.0.0.1:5680/_sandbox/sink/${name}`).join(', '));
+
+		expect(await (await fetch('http://127.0.0.1:5678/healthz')).json()).toEqual({ status: 'ok' });
+		const cookie = await login(shown.Editor, 'admin@example.com', 'HaloDemo-2024!');
+		const deployments = await workflowOf(shown.Editor, cookie, 'ContractDeploy01');
+		expect(deployments.nodes.find((node: Row) => node.name === 'Send plan to RMM').parameters.url).toBe('http://127.0.0.1:5680/_sandbox/sink/rmm');
+		expect(isPublished(await workflowOf(shown.Editor, cookie, OUTBOUND.id))).toBe(true);
+		// The technician tab as printed, with the demo key; without the key, 401 and an empty page.
+		expect(shown['Technician tab']).toBe('http://127.0.0.1:5678/webhook/technician-tab?ticket_id=2&key=sandbox-technician-tab-key');
+		const tabPage = await until('the technician tab to answer', async () => {
+			const answer = await fetch(shown['Technician tab']);
+			return answer.status === 200 ? await answer.text() : undefined;
+		});
+		expect(tabPage).toContain('Northwind Dental Group');
+		const stranger = await fetch(shown['Technician tab'].replace(/&key=.*$/, ''));
+		expect({ status: stranger.status, body: await stranger.text() }).toEqual({ status: 401, body: '' });
+		// What the editor asks for when it lists nodes: n8n's catalogue of community nodes, from n8n's servers.
+		const nodeTypes = await fetch(`${shown.Editor}rest/community-node-types`, { headers: { cookie, 'browser-id': 'halopsa-start-test' } });
+		expect(nodeTypes.status).toBe(200);
+		// n8n called no server of n8n's (offline, each call logged a stack trace).
+		const n8nLog = fs.readFileSync(path.join(defaultsFolder, 'n8n.log'), 'utf8');
+		expect({ callsHome: n8nLog.match(/.*api\.n8n\.io.*/g), stackTraces: n8nLog.match(/^\s+at .*/gm) }).toEqual({ callsHome: null, stackTraces: null });
+
+		await interruptAndExpectNothingLeft(run, DEFAULT_PORTS, 'SIGINT');
+	}, START_TIMEOUT);
 });
 
 describe('npm start (node dist/scripts/n8n-env.js start)', () => {

@@ -2,13 +2,15 @@
  * The sample workflows (workflows/*.json) as `npm start` imports them, driven end to end in the
  * suite's real n8n 2.41.1 against the shared Halo sandbox (demo dataset "BrightPath IT").
  */
+import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
 import { HaloApi, waitForTriggerEndpoint, waitForWebhookRegistration } from '../../bench/real-n8n';
 import { AxiosHaloDataSource, compileFormPolicy, planDeployments, withUniqueIds, type FormPolicy } from '../../engine';
 import { isPublished, REPO_ROOT } from '../../scripts/n8n-env';
-import { executionError, N8nApi, SandboxControl, until } from './helpers/n8n';
+import { executionError, N8nApi, removeWorkflows, SandboxControl, until } from './helpers/n8n';
+import { settledPublication } from './helpers/trigger';
 
 const api = new N8nApi();
 const sandbox = new SandboxControl();
@@ -323,10 +325,33 @@ describe('Contract deployments (contract-deployments.json, run from its Manual T
 });
 
 describe('Technician tab (technician-tab.json)', () => {
-	const open = async (query: string) => {
-		const answer = await fetch(`${TAB_URL}${query}`);
-		return { status: answer.status, type: answer.headers.get('content-type') ?? '', html: await answer.text() };
+	/** The tab as Halo loads it: `?ticket_id=<id>&key=<key>` (the id left out when undefined, the key when null). */
+	const open = async (ticketId?: number | string, key: string | null = state.tabKey) => {
+		const query = new URLSearchParams({ ...(ticketId === undefined ? {} : { ticket_id: String(ticketId) }), ...(key === null ? {} : { key }) });
+		const answer = await fetch(`${TAB_URL}?${query}`);
+		return {
+			status: answer.status,
+			type: answer.headers.get('content-type') ?? '',
+			cache: answer.headers.get('cache-control'),
+			retryAfter: answer.headers.get('retry-after'),
+			html: await answer.text(),
+		};
 	};
+	const haloRequests = async () => (await sandbox.call<{ requests: number }>('GET', '/stats')).requests;
+
+	/**
+	 * A workflow of the test's own (unpublished): the sample's tab trigger with `parameters` (and the
+	 * sample's key credential unless `credentials` says otherwise), then `nodes` one after the other.
+	 */
+	async function tabWorkflow(name: string, parameters: Row, nodes: Row[], credentials: Row = tab.node('Tab request').credentials): Promise<string> {
+		const trigger = { name: 'Tab request', type: tab.node('Tab request').type, typeVersion: 1, webhookId: randomUUID(), parameters, credentials };
+		const chain: Row[] = [trigger, ...nodes].map((node, index) => ({ id: randomUUID(), position: [index * 200, 0], ...node }));
+		const connections = Object.fromEntries(
+			chain.slice(1).map((node, index) => [chain[index].name, { main: [[{ node: node.name, type: 'main', index: 0 }]] }]),
+		);
+		const { id } = await api.request<{ id: string }>('POST', '/workflows', { name, active: false, settings: { executionOrder: 'v1' }, nodes: chain, connections });
+		return id;
+	}
 	const policies = withUniqueIds((tab.node('Deployment targets').parameters.formPolicies.policy as FormPolicy[]).map((policy) => compileFormPolicy(policy)));
 
 	/** The HTML between a section's heading and the next one. */
@@ -370,7 +395,7 @@ describe('Technician tab (technician-tab.json)', () => {
 	}
 
 	it('answers a ticket with an HTML page naming its client, contracts and items in force and every machine of the client', async () => {
-		const page = await open('?ticket_id=2'); // Northwind Dental Group, asset 5 on the ticket
+		const page = await open(2); // Northwind Dental Group, asset 5 on the ticket
 		expect(page.status).toBe(200);
 		expect(page.type).toMatch(/^text\/html/);
 		expect(page.html).toMatch(/^<!doctype html>/i);
@@ -400,7 +425,7 @@ describe('Technician tab (technician-tab.json)', () => {
 	});
 
 	it('shows each machine\'s Huntress and SentinelOne decisions as the engine plans them for the client', async () => {
-		const page = await open('?ticket_id=2');
+		const page = await open(2);
 		expect(page.status).toBe(200);
 		const expected = await expectedBadges(1);
 		expect(Object.keys(expected).length).toBeGreaterThan(3);
@@ -418,7 +443,7 @@ describe('Technician tab (technician-tab.json)', () => {
 	});
 
 	it('renders the tab for a client without a Managed Security contract or S1-CORE (ticket 5), every machine not targeted', async () => {
-		const page = await open('?ticket_id=5'); // Summit Engineering Ltd: Managed Services and Break Fix only
+		const page = await open(5); // Summit Engineering Ltd: Managed Services and Break Fix only
 		expect({ status: page.status, title: /<title>([^<]*)<\/title>/.exec(page.html)?.[1] }).toEqual({
 			status: 200,
 			title: expect.stringContaining('Summit Engineering Ltd'),
@@ -432,7 +457,7 @@ describe('Technician tab (technician-tab.json)', () => {
 	it('says a recurring item without an asset or contract bills the client as a whole', async () => {
 		// Bluebird Bakery (ticket 6) has no recurring invoice in the demo: one without a contract, for Microsoft 365
 		await halo.request('POST', '/RecurringInvoice', [{ client_id: 4, contract_id: 0, lines: [{ _itemid: 4, qty_order: 3 }] }]);
-		const page = await open('?ticket_id=6');
+		const page = await open(6);
 		expect(page.status).toBe(200);
 		expect(sectionOf(page.html, 'Recurring items in force')).toContain(
 			'Microsoft 365 Business Premium <span class="muted">M365-BP</span><div class="muted">quantity 3 · client-wide</div>',
@@ -444,20 +469,111 @@ describe('Technician tab (technician-tab.json)', () => {
 			summary: '<img src=x onerror=alert(1)> & "quotes"',
 			client_id: 4,
 		});
-		const page = await open(`?ticket_id=${ticket.id}`);
+		const page = await open(ticket.id);
 		expect(page.status).toBe(200);
 		expect(page.html).toContain('&lt;img src=x onerror=alert(1)&gt; &amp; &quot;quotes&quot;');
 		expect(page.html).not.toContain('<img');
 	});
 
 	it('answers an unknown ticket or a missing id with a readable HTML error page', async () => {
-		const unknown = await open('?ticket_id=987654');
-		expect(unknown.status).toBe(404);
+		const unknown = await open(987654);
+		expect(unknown.status).toBe(200);
 		expect(unknown.type).toMatch(/^text\/html/);
 		expect(unknown.html).toContain('Ticket 987654 not found');
-		const missing = await open('');
-		expect(missing.status).toBe(400);
+		const missing = await open();
+		expect(missing.status).toBe(200);
 		expect(missing.html).toContain('No ticket id');
 		expect(missing.html).toContain('?ticket_id=$FAULTID');
+	});
+
+	it('answers a load without the key or with a wrong one with 401 and an empty page; no execution, no HaloPSA request', async () => {
+		const executions = await executionCount(tab.id);
+		const requests = await haloRequests();
+		for (const key of [null, '', 'not-the-key', `${state.tabKey}x`, state.tabKey.slice(0, -1), state.tabKey.toUpperCase()]) {
+			expect({ key, ...(await open(2, key)) }).toEqual({ key, status: 401, type: 'text/html; charset=utf-8', cache: 'no-store', retryAfter: null, html: '' });
+		}
+		expect(await haloRequests()).toBe(requests);
+		expect(await executionCount(tab.id)).toBe(executions);
+		const page = await open(2);
+		expect(page).toMatchObject({ status: 200, type: 'text/html; charset=utf-8', cache: 'no-store' });
+		expect(page.html).toContain('Northwind Dental Group');
+		process.stderr.write(`[e2e] one tab load made ${(await haloRequests()) - requests} HaloPSA requests\n`);
+		expect(await until('the execution of the load with the key', async () => (await executionCount(tab.id)) === executions + 1)).toBe(true);
+		// The key stays out of the workflow's data, and so out of the execution n8n saves.
+		const [latest] = await api.executions(tab.id);
+		const started = (await api.execution(latest.id)).data.resultData.runData['Tab request'][0].data.main[0];
+		expect(started.map((item: Row) => item.json)).toEqual([{ ticketId: 2, query: { ticket_id: '2' } }]);
+	});
+
+	it('refuses to publish a tab whose key credential is unusable, saying what to fix', async () => {
+		const credential = await api.request<{ id: string; name: string }>('POST', '/credentials', {
+			name: `Short tab key ${RUN}`,
+			type: 'haloPsaCustomTabKey',
+			data: { secretKey: 'short' },
+		});
+		const id = await tabWorkflow(`Tab with a short key ${RUN}`, { path: `tab-short-key-${RUN}` }, [], {
+			haloPsaCustomTabKey: { id: credential.id, name: credential.name },
+		});
+		try {
+			// n8n may refuse the publish call itself or report the failure in the publication status.
+			const refusal = await api.publish(id).then(
+				() => undefined,
+				(error: Error) => error.message,
+			);
+			const reason = refusal ?? (await settledPublication(api, id)).triggers.map((trigger) => trigger.errorMessage).join('; ');
+			expect(reason).toMatch(/Key has 5 characters: enter a random key of at least 16/);
+			// Nothing answers on its path: a load gets n8n's 404 for an unknown webhook.
+			expect((await fetch(`${state.n8nUrl}/webhook/tab-short-key-${RUN}?ticket_id=2&key=short`)).status).toBe(404);
+		} finally {
+			await removeWorkflows(api, [id]);
+			await api.request('DELETE', `/credentials/${credential.id}`).catch(() => undefined);
+		}
+	});
+
+	it('past its loads-per-minute bound answers 429 with a page and Retry-After: no execution, no HaloPSA request', async () => {
+		const tabPath = `tab-bound-${RUN}`;
+		const id = await tabWorkflow(`Tab bound ${RUN}`, { path: tabPath, maxLoadsPerMinute: 3 }, [
+			{
+				name: 'Get ticket',
+				type: tab.node('Get ticket').type,
+				typeVersion: 1,
+				parameters: { resource: 'ticket', operation: 'get', ticketId: { __rl: true, mode: 'id', value: '={{ $json.ticketId }}' } },
+				credentials: tab.node('Get ticket').credentials,
+			},
+			{ name: 'Page', type: 'n8n-nodes-base.code', typeVersion: 2, parameters: { jsCode: 'return [{ json: { html: `<p>Ticket ${$json.id}</p>` } }];' } },
+		]);
+		try {
+			await api.publish(id);
+			const url = `${state.n8nUrl}/webhook/${tabPath}`;
+			await waitForRoute(url);
+			const ticketReads = async () =>
+				(await sandbox.call<{ requestsByRoute: Record<string, number> }>('GET', '/stats')).requestsByRoute['GET /api/tickets/:id'] ?? 0;
+			const reads = await ticketReads();
+			const loads = [];
+			for (let load = 0; load < 5; load++) {
+				const answer = await fetch(`${url}?ticket_id=2&key=${state.tabKey}`);
+				loads.push({ status: answer.status, retryAfter: Number(answer.headers.get('retry-after') ?? 0), html: await answer.text() });
+			}
+			expect(loads.slice(0, 3)).toEqual(Array.from({ length: 3 }, () => ({ status: 200, retryAfter: 0, html: '<p>Ticket 2</p>' })));
+			for (const refused of loads.slice(3)) {
+				expect(refused.status).toBe(429);
+				expect(refused.retryAfter).toBeGreaterThanOrEqual(1);
+				expect(refused.retryAfter).toBeLessThanOrEqual(60);
+				expect(refused.html).toContain('This tab was loaded 3 times in the last minute, as many as it may be.');
+			}
+			expect(await ticketReads()).toBe(reads + 3);
+			expect(await until('the three executions', async () => (await executionCount(id)) === 3)).toBe(true);
+		} finally {
+			await removeWorkflows(api, [id]);
+		}
+	});
+
+	it('a burst of 100 wrong-key loads makes no HaloPSA request and starts no execution', async () => {
+		const executions = await executionCount(tab.id);
+		const requests = await haloRequests();
+		const answers = await Promise.all(Array.from({ length: 100 }, (_, index) => open(index + 1, `wrong-key-${index}`)));
+		expect(answers.map((answer) => answer.status)).toEqual(Array.from({ length: 100 }, () => 401));
+		expect(await haloRequests()).toBe(requests);
+		expect(await executionCount(tab.id)).toBe(executions);
 	});
 });

@@ -9,8 +9,6 @@
  * the refreshed token is written back to the stored credential, as n8n's CredentialsHelper does.
  */
 import { randomUUID } from 'node:crypto';
-import os from 'node:os';
-import path from 'node:path';
 
 import { ExecuteContext, ExecutionLifecycleHooks, LoadOptionsContext, RoutingNode, WorkflowExecute } from 'n8n-core';
 import type {
@@ -41,9 +39,9 @@ import { createEmptyRunExecutionData, createRunExecutionData, ICredentialsHelper
 import { HaloPsaAutomationApi } from '../../credentials/HaloPsaAutomationApi.credentials';
 import { HaloPsaAutomationWebhookAuth } from '../../credentials/HaloPsaAutomationWebhookAuth.credentials';
 import { HaloPsa } from '../../nodes/HaloPsa/HaloPsa.node';
+import { ensureN8nUserFolder } from './n8n-user-folder';
 
-// n8n-core reads its instance settings from the user folder the first time a context is built.
-process.env.N8N_USER_FOLDER ??= path.join(os.tmpdir(), `n8n-harness-${process.pid}`);
+ensureN8nUserFolder();
 
 export const PACKAGE_NAME = 'n8n-nodes-halopsa-automation';
 export const HALO_NODE_TYPE = `${PACKAGE_NAME}.haloPsa`;

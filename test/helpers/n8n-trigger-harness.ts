@@ -15,8 +15,6 @@
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import os from 'node:os';
-import path from 'node:path';
 
 import { HookContext, WebhookContext } from 'n8n-core';
 import type {
@@ -40,9 +38,6 @@ import {
 	StoredCredential,
 	WEBHOOK_AUTH_CREDENTIAL_TYPE,
 } from './n8n-harness';
-
-// n8n-core reads its instance settings from the user folder the first time a context is built.
-process.env.N8N_USER_FOLDER ??= path.join(os.tmpdir(), `n8n-trigger-harness-${process.pid}`);
 
 export const TRIGGER_NODE_TYPE = 'n8n-nodes-halopsa-automation.haloPsaTrigger';
 

@@ -5,6 +5,7 @@ import { locator, makeCredentials, runNode, runNodeMethod } from '../helpers/n8n
 import type { StoredCredential } from '../helpers/n8n-harness';
 import { pickFields, TICKET_SIMPLE_FIELDS } from '../../nodes/HaloPsa/helpers/simplify';
 import { startVariantProxy } from '../helpers/halo-variant-proxy';
+import { withRetryPolicy } from '../helpers/faults';
 import { useHaloSandbox } from '../helpers/sandbox';
 
 const fixture = useHaloSandbox({ dataset: { tickets: 250, clients: 3 } });
@@ -134,15 +135,28 @@ describe('Transport against the sandbox', () => {
 		expect(await fixture.control.countRoute('GET /api/client/:id')).toBe(2);
 	});
 
-	it('retries GETs through 502/503/504 and dropped connections', async () => {
+	it('retries GETs through 502/503/504, reset and timed-out connections', async () => {
 		await fixture.control.addFaults([
 			{ route: 'GET /api/tickets/:id', kind: 'status', status: 502, count: 1 },
+			{ route: 'GET /api/tickets/:id', kind: 'status', status: 504, count: 1 },
 			{ route: 'GET /api/tickets/:id', kind: 'drop', count: 1 },
+			{ route: 'GET /api/tickets/:id', kind: 'timeout', count: 1 },
 		]);
-		const { items, error } = await runNode({ parameters: { resource: 'ticket', operation: 'get', ticketId: locator(7) }, credentials });
+		const { items, error } = await withRetryPolicy({ transientBaseDelayMs: 2, requestTimeoutMs: 300 }, async () =>
+			await runNode({ parameters: { resource: 'ticket', operation: 'get', ticketId: locator(7) }, credentials }),
+		);
 		expect(error).toBeUndefined();
 		expect(items[0].json.id).toBe(7);
-		expect(await fixture.control.countRoute('GET /api/tickets/:id')).toBe(3);
+		expect(await fixture.control.countRoute('GET /api/tickets/:id')).toBe(5);
+	});
+
+	it('gives up a GET after 5 retries and says Halo did not answer', async () => {
+		await fixture.control.addFaults([{ route: 'GET /api/tickets/:id', kind: 'status', status: 503 }]);
+		const { items } = await withRetryPolicy({ transientBaseDelayMs: 2 }, async () =>
+			await runNode({ parameters: { resource: 'ticket', operation: 'get', ticketId: locator(7) }, credentials, continueOnFail: true }),
+		);
+		expect(items[0].json).toMatchObject({ error: 'Halo answered HTTP 503', details: expect.stringContaining('Halo did not answer on any attempt') });
+		expect(await fixture.control.countRoute('GET /api/tickets/:id')).toBe(6);
 	});
 
 	it('does not resend a ticket update blindly: it checks whether it landed', async () => {

@@ -56,6 +56,40 @@ describe('sandbox rate limit and faults', () => {
 		expect((await control(sandbox, 'GET', '/stats')).json.faultsFired).toBe(2);
 	});
 
+	it('answers 504 the way a gateway does, and counts the requests each rule hit', async () => {
+		await control(sandbox, 'POST', '/faults', [{ route: 'GET /api/status', kind: 'status', status: 504, count: 3 }]);
+		const answer = await api(sandbox, token, 'GET', '/Status');
+		expect(answer.status).toBe(504);
+		expect(answer.text).toContain('504 Gateway Timeout');
+		expect((await control(sandbox, 'GET', '/faults')).json).toEqual([
+			{ route: 'GET /api/status', kind: 'status', status: 504, count: 3, remaining: 2, fired: 1 },
+		]);
+	});
+
+	it('holds a timeout fault unanswered, nothing written, until the client gives up', async () => {
+		const before = sandbox.state.store.actions.size;
+		await control(sandbox, 'POST', '/faults', [{ route: 'POST /api/actions', kind: 'timeout', count: 1 }]);
+		const started = Date.now();
+		await expect(
+			fetch(`${sandbox.baseUrl}/api/Actions`, {
+				method: 'POST',
+				headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+				body: JSON.stringify([{ ticket_id: 1, outcome: 'Note', note: 'never processed' }]),
+				signal: AbortSignal.timeout(400),
+			}),
+		).rejects.toThrow(/aborted/i);
+		expect(Date.now() - started).toBeGreaterThanOrEqual(390);
+		expect(sandbox.state.store.actions.size).toBe(before);
+		// a client that never gives up is cut off after delayMs
+		await control(sandbox, 'POST', '/faults', [{ route: 'GET /api/status', kind: 'timeout', delayMs: 200, count: 1 }]);
+		await expect(fetch(`${sandbox.baseUrl}/api/Status`, { headers: { Authorization: `Bearer ${token}` } })).rejects.toThrow();
+		const logged = (await control(sandbox, 'GET', '/requests')).json.filter((entry: { route: string }) => entry.route !== 'POST /auth/token');
+		expect(logged.slice(-2).map((entry: { route: string; status: number }) => [entry.route, entry.status])).toEqual([
+			['POST /api/actions', 0],
+			['GET /api/status', 0],
+		]);
+	});
+
 	it('fires probabilistic faults reproducibly from a seed', async () => {
 		const run = async () => {
 			await control(sandbox, 'POST', '/faults', { seed: 42, faults: [{ route: 'GET /api/status', kind: 'status', status: 500, probability: 0.3 }] });
@@ -72,12 +106,13 @@ describe('sandbox rate limit and faults', () => {
 		expect(failures).toBeLessThan(35);
 	});
 
-	it('drops the connection and slows answers down', async () => {
+	it('resets the connection and slows answers down', async () => {
 		await control(sandbox, 'POST', '/faults', [
 			{ route: 'GET /api/client', kind: 'drop', count: 1 },
 			{ route: 'GET /api/site', kind: 'slow', delayMs: 300, count: 1 },
 		]);
-		await expect(fetch(`${sandbox.baseUrl}/api/Client`, { headers: { Authorization: `Bearer ${token}` } })).rejects.toThrow();
+		const reset = await fetch(`${sandbox.baseUrl}/api/Client`, { headers: { Authorization: `Bearer ${token}` } }).catch((error: Error) => error);
+		expect((reset as Error & { cause?: { code?: string } }).cause?.code).toBe('ECONNRESET');
 		const started = Date.now();
 		expect((await api(sandbox, token, 'GET', '/Site')).status).toBe(200);
 		expect(Date.now() - started).toBeGreaterThanOrEqual(290);

@@ -19,8 +19,8 @@ describe('build assets (gulp build:assets)', () => {
 	});
 	afterAll(() => rmSync(out, { recursive: true, force: true }));
 
-	it('covers the three nodes of the package', () => {
-		expect(nodeFolders.sort()).toEqual(['DeploymentTargets', 'HaloPsa', 'HaloPsaTrigger']);
+	it('covers the four nodes of the package', () => {
+		expect(nodeFolders.sort()).toEqual(['DeploymentTargets', 'HaloPsa', 'HaloPsaCustomTabTrigger', 'HaloPsaTrigger']);
 	});
 
 	it.each(nodeFolders)('copies the codex of %s next to its compiled node, unchanged', (folder) => {

@@ -167,8 +167,8 @@ describe('decideRetry', () => {
 		expect(parseRetryAfter(new Date(Date.now() + 5000).toUTCString())).toBeGreaterThan(3000);
 	});
 
-	it('retries gateway errors and dropped connections for GET and DELETE only', () => {
-		for (const failure of [{ status: 502 }, { status: 503 }, { status: 504 }, { code: 'ECONNRESET' }]) {
+	it('retries gateway errors and dropped or timed-out connections for GET and DELETE; a POST only after its verification', () => {
+		for (const failure of [{ status: 502 }, { status: 503 }, { status: 504 }, { code: 'ECONNRESET' }, { code: 'ECONNABORTED' }, { code: 'ETIMEDOUT' }]) {
 			expect(decideRetry('GET', failure, initialRetryState(), policy).action).toBe('retry');
 			expect(decideRetry('DELETE', failure, initialRetryState(), policy).action).toBe('retry');
 			expect(decideRetry('POST', failure, initialRetryState(), policy).action).toBe('fail');
@@ -211,14 +211,41 @@ describe('decideRetry', () => {
 		expect(decideRetry('POST', { code: 'ECONNREFUSED' }, state, policy).action).toBe('fail');
 	});
 
-	it('never retries client errors; verifies a POST that answered 500 without resending it', () => {
-		for (const status of [400, 401, 403, 404]) expect(decideRetry('GET', { status }, initialRetryState(), policy).action).toBe('fail');
+	it('never retries client errors or a read answered 500; a POST answered 500 is verified, never resent blindly', () => {
+		for (const status of [400, 401, 403, 404]) {
+			expect(decideRetry('GET', { status }, initialRetryState(), policy).action).toBe('fail');
+			expect(decideRetry('POST', { status }, initialRetryState(), policy, { canVerifyWrite: true }).action).toBe('fail');
+		}
 		expect(decideRetry('GET', { status: 500 }, initialRetryState(), policy).action).toBe('fail');
+		expect(decideRetry('POST', { status: 500 }, initialRetryState(), policy).action).toBe('fail');
 		expect(decideRetry('POST', { status: 500 }, initialRetryState(), policy, { canVerifyWrite: true })).toMatchObject({
 			action: 'verify',
-			retryIfNotLanded: false,
+			retryIfNotLanded: true,
 		});
 	});
+
+	it.each([{ status: 500 }, { status: 503 }, { code: 'ECONNRESET' }])(
+		'a write failing with %p is verified after every attempt, resent with growing delays, and verified once more when the retries are spent',
+		(failure) => {
+			let state = initialRetryState();
+			const decisions: Array<{ delayMs: number; retryIfNotLanded: boolean }> = [];
+			for (;;) {
+				const decision = decideRetry('POST', failure, state, policy, { canVerifyWrite: true });
+				if (decision.action !== 'verify') throw new Error(`expected verify, got ${decision.action}`);
+				decisions.push({ delayMs: decision.delayMs, retryIfNotLanded: decision.retryIfNotLanded });
+				if (!decision.retryIfNotLanded) {
+					expect(decision.reason).toMatch(/nothing was saved, so it is safe to run again/);
+					break;
+				}
+				state = recordWait(state, decision.kind, decision.delayMs);
+			}
+			expect(decisions).toEqual([
+				...[500, 1000, 2000, 4000, 8000].map((delayMs) => ({ delayMs, retryIfNotLanded: true })),
+				{ delayMs: 16_000, retryIfNotLanded: false },
+			]);
+			expect(policy.maxTransientRetries).toBe(5);
+		},
+	);
 });
 
 describe('extractHaloError', () => {

@@ -37,16 +37,17 @@ export interface HaloRequestOptions {
 	/** for error context */
 	itemIndex?: number;
 	/**
-	 * For POSTs: how to tell after an ambiguous failure whether Halo processed the write. Returns
-	 * the created object when it did (then no retry happens), undefined when it did not (then it
-	 * is retried).
+	 * For POSTs: how to tell after an ambiguous failure (500, 502/503/504, a dropped or timed-out
+	 * connection) whether Halo processed the write. Returns the created object when it did (then no
+	 * retry happens), undefined when it did not (then the same request is sent again, within the
+	 * retry policy's bound). Without it a POST is never sent twice.
 	 */
 	verifyWrite?: () => Promise<IDataObject | undefined>;
 	/** total seconds to wait for Halo's rate limit to clear; defaults to the node option or 300 */
 	maxRateLimitWaitSeconds?: number;
 	/** fine-tuning of the retry delays (tests use shorter ones) */
 	retryPolicy?: Partial<RetryPolicy>;
-	/** per-attempt timeout in milliseconds (default 120 s); the trigger's webhook-time look-ups use a short one */
+	/** per-attempt timeout in milliseconds (default: the retry policy's, 120 s); the trigger's webhook-time look-ups use a short one */
 	timeoutMs?: number;
 }
 
@@ -61,8 +62,6 @@ export interface HaloListOptions extends HaloRequestOptions {
 
 /** The default total wait for the rate limit: a full Halo window (300 requests per 5 minutes). */
 export const DEFAULT_MAX_RATE_LIMIT_WAIT_SECONDS = 300;
-
-const REQUEST_TIMEOUT_MS = 120_000;
 
 /** Where {@link memoisedPromise} keeps its promises: a Map, or a WeakMap keyed by the execution's context. */
 export interface PromiseCache<K, T> {
@@ -162,9 +161,12 @@ const STATUS_DESCRIPTIONS: Record<number, string> = {
 	504: 'Halo did not answer in time. Try again later.',
 };
 
+const GATEWAY_STATUSES = new Set([502, 503, 504]);
+
 function describeFailure(failure: RawFailure, reason?: string): { message: string; description: string } {
 	const info = extractHaloError(failure.body);
-	if (info.shape === 'html') {
+	// A gateway's own error page (502/503/504) says nothing about the URL: Halo's proxy answered.
+	if (info.shape === 'html' && !GATEWAY_STATUSES.has(failure.status ?? 0)) {
 		return {
 			message: NOT_A_HALO_API_MESSAGE,
 			description:
@@ -174,7 +176,7 @@ function describeFailure(failure: RawFailure, reason?: string): { message: strin
 	if (failure.status) {
 		const fallback = STATUS_DESCRIPTIONS[failure.status] ?? `Halo answered HTTP ${failure.status}.`;
 		return {
-			message: info.message || `Halo answered HTTP ${failure.status}`,
+			message: (info.shape !== 'html' && info.message) || `Halo answered HTTP ${failure.status}`,
 			description: reason ? `${fallback} (${reason})` : fallback,
 		};
 	}
@@ -293,17 +295,17 @@ export async function haloApiRequest(
 	options: HaloRequestOptions = {},
 ): Promise<any> {
 	const baseUrl = await getHaloBaseUrl.call(this);
+	const policy = retryPolicyFor.call(this, options);
 	const body = method === 'POST' && isObject(options.body) ? [options.body] : options.body;
 	const requestOptions: IHttpRequestOptions = {
 		method,
 		url: `${baseUrl}/api${path.startsWith('/') ? path : `/${path}`}`,
 		headers: { Accept: 'application/json' },
 		json: true,
-		timeout: options.timeoutMs ?? REQUEST_TIMEOUT_MS,
+		timeout: options.timeoutMs ?? policy.requestTimeoutMs,
 		...(options.qs && Object.keys(options.qs).length ? { qs: options.qs } : {}),
 		...(body !== undefined ? { body } : {}),
 	};
-	const policy = retryPolicyFor.call(this, options);
 	const budget = rateLimitBudget(this, options.itemIndex);
 
 	let state = initialRetryState(budget.waitedMs);
@@ -328,7 +330,7 @@ export async function haloApiRequest(
 				const landed = await verifyOrExplain.call(this, options.verifyWrite, error, options.itemIndex);
 				if (landed) return landed;
 				if (!decision.retryIfNotLanded) {
-					throw await toHaloApiError.call(this, error, { itemIndex: options.itemIndex });
+					throw await toHaloApiError.call(this, error, { itemIndex: options.itemIndex, reason: decision.reason });
 				}
 			}
 			continue;

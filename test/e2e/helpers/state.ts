@@ -15,6 +15,8 @@ export interface E2eState {
 	credentialId: string;
 	chatSecretHeader: string;
 	chatSecret: string;
+	/** The key the technician tab's URL carries (`&key=`). */
+	tabKey: string;
 	workflows: Array<{ id: string; name: string; file: string; publish: boolean }>;
 	screenshotsDir: string;
 }
