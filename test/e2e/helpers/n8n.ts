@@ -25,15 +25,24 @@ export class N8nApi {
 	}
 
 	async request<T = any>(method: string, route: string, body?: unknown): Promise<T> {
-		const res = await fetch(`${this.state.n8nUrl}/rest${route}`, {
-			method,
-			headers: { 'content-type': 'application/json', 'browser-id': BROWSER_ID, cookie: this.cookie },
-			body: body === undefined ? undefined : JSON.stringify(body),
-		});
-		const text = await res.text();
-		if (!res.ok) throw new Error(`${method} /rest${route}: ${res.status} ${text}`);
-		const json = text ? JSON.parse(text) : {};
-		return (json && typeof json === 'object' && 'data' in json ? json.data : json) as T;
+		// n8n answers every call 503 "Database is not ready!" from a database ping that timed out (5 s,
+		// seen on a loaded 2-core machine) until its next ping 2 s later succeeds: wait that out.
+		const deadline = Date.now() + 30_000;
+		for (;;) {
+			const res = await fetch(`${this.state.n8nUrl}/rest${route}`, {
+				method,
+				headers: { 'content-type': 'application/json', 'browser-id': BROWSER_ID, cookie: this.cookie },
+				body: body === undefined ? undefined : JSON.stringify(body),
+			});
+			const text = await res.text();
+			if (res.status === 503 && text.includes('Database is not ready') && Date.now() < deadline) {
+				await new Promise((resolve) => setTimeout(resolve, 500));
+				continue;
+			}
+			if (!res.ok) throw new Error(`${method} /rest${route}: ${res.status} ${text}`);
+			const json = text ? JSON.parse(text) : {};
+			return (json && typeof json === 'object' && 'data' in json ? json.data : json) as T;
+		}
 	}
 
 	getWorkflow(id: string) {
