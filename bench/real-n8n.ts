@@ -216,9 +216,12 @@ export function peerCredentialJson(sandbox: SandboxAccess, ref: CredentialRef): 
 
 export interface BenchN8n {
 	api: N8nApi;
-	instance: N8nInstance;
+	/** the running n8n (a new one after `restart`) */
+	readonly instance: N8nInstance;
 	/** the port n8n listens on (webhooks may be announced elsewhere, see `announcedWebhookBase`) */
 	port: number;
+	/** Stops n8n and starts it again on the same user folder and port, as an operator restarts it; logs in again. */
+	restart(): Promise<void>;
 	stop(): Promise<void>;
 }
 
@@ -302,8 +305,15 @@ export async function startBenchN8n(options: {
 	}
 	return {
 		api,
-		instance,
+		get instance() {
+			return instance;
+		},
 		port,
+		restart: async () => {
+			await instance.stop();
+			instance = await startN8n(instanceOptions);
+			await api.login();
+		},
 		stop: async () => {
 			await instance.stop();
 			fs.rmSync(tmp, { recursive: true, force: true });

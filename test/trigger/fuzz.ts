@@ -39,8 +39,11 @@ export class FuzzPayloads {
 
 	constructor(
 		seed: number,
-		/** The registered webhook's id: Halo events carry it. */
-		private readonly webhookId: string,
+		/**
+		 * The registered webhook's id, which Halo events carry and the receiver checks (automatic
+		 * registration); undefined for a manual trigger, which takes any webhook_id string.
+		 */
+		private readonly webhookId: string | undefined,
 		private readonly ticketId: number,
 	) {
 		this.random = seededRandom(seed);
@@ -56,7 +59,7 @@ export class FuzzPayloads {
 		const event = this.pick(EVENT_NAMES);
 		const delivery: Record<string, unknown> = {
 			id: `fuzz-${this.serial}-${Math.floor(this.random() * 1e9).toString(36)}`,
-			webhook_id: this.webhookId,
+			webhook_id: this.webhookId ?? 'typed-in-by-hand',
 			event,
 			object_id: this.ticketId,
 			agent_id: this.pick([0, 1, 12]),
@@ -99,7 +102,7 @@ export class FuzzPayloads {
 				return `agent_id ${JSON.stringify(copy.agent_id)}`;
 			},
 			() => {
-				const value = this.pick<unknown>([undefined, 'another-webhook', 17, '']);
+				const value = this.pick<unknown>(this.webhookId === undefined ? [17, {}, ['w']] : [undefined, 'another-webhook', 17, '']);
 				if (value === undefined) delete copy.webhook_id;
 				else copy.webhook_id = value;
 				return `webhook_id ${JSON.stringify(value)}`;
@@ -141,9 +144,14 @@ export class FuzzPayloads {
 			return { body: JSON.stringify(value), contentType: 'application/json', halo: true, defect: '' };
 		}
 		if (roll < 0.13) {
-			const form = new URLSearchParams({ id: `form-${this.serial}`, event: 'ticket closed', webhook_id: this.webhookId }).toString();
+			const fields = { id: `form-${this.serial}`, event: 'ticket closed' };
 			const contentType = this.pick(['application/x-www-form-urlencoded', 'multipart/form-data; boundary=fuzz', 'text/plain']);
-			return { body: form, contentType, halo: false, defect: `content type ${contentType}` };
+			const body = contentType.startsWith('multipart/')
+				? `${Object.entries(fields)
+						.map(([name, value]) => `--fuzz\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`)
+						.join('')}--fuzz--\r\n`
+				: new URLSearchParams(fields).toString();
+			return { body, contentType, halo: false, defect: `content type ${contentType}` };
 		}
 		if (roll < 0.2) {
 			const { value, defect } = this.junkBody();

@@ -28,11 +28,13 @@ function reject(this: IWebhookFunctions, status: 400 | 401 | 415, message: strin
 	return { noWebhookResponse: true };
 }
 
-/** Halo POSTs JSON; n8n would parse a form or a multipart body into fields the node must not take for an event. */
+/**
+ * Halo POSTs `application/json`, the one JSON type n8n parses; n8n would hand the node a form or a
+ * multipart body as fields, which the node must not take for an event.
+ */
 function isJson(this: IWebhookFunctions): boolean {
 	const contentType = String(this.getHeaderData()['content-type'] ?? '');
-	const mediaType = contentType.split(';')[0].trim().toLowerCase();
-	return mediaType === 'application/json' || mediaType.endsWith('+json');
+	return contentType.split(';')[0].trim().toLowerCase() === 'application/json';
 }
 
 /**
