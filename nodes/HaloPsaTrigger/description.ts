@@ -33,7 +33,7 @@ export const triggerProperties: INodeProperties[] = [
 	},
 	{
 		displayName:
-			'In HaloPSA (Configuration > Integrations > Webhooks) create a webhook with the Production URL above (with Use Path Secret on, replace <b>:secret</b> with the Path Secret), method POST, Basic authentication with the username and password of the Webhook Auth credential, and the same events.',
+			'In HaloPSA (Configuration > Integrations > Webhooks) create a webhook with the Production URL above (with Use Path Secret on, replace <b>:secret</b> with the Path Secret), method POST, Basic authentication with the username and password of the Webhook Auth credential, and the events you want (Events below, when chosen, keep only those).',
 		name: 'manualNotice',
 		type: 'notice',
 		default: '',

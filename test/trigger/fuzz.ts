@@ -3,6 +3,7 @@
  * because of one defect each (a wrong type, a junk id, a missing field, another webhook, a form).
  * Whether a payload is a Halo event is decided here, by construction, never by the receiver.
  */
+import { seededRandom } from '../../engine/synthetic';
 
 export interface FuzzPayload {
 	/** The body as sent (JSON text, or a form for the non-JSON content types). */
@@ -12,18 +13,6 @@ export interface FuzzPayload {
 	halo: boolean;
 	/** What was wrong with it (for failure messages); empty for Halo events. */
 	defect: string;
-}
-
-/** mulberry32: a small seeded generator, so a failing payload can be made again. */
-export function seededRandom(seed: number): () => number {
-	let state = seed >>> 0;
-	return () => {
-		state = (state + 0x6d2b79f5) >>> 0;
-		let t = state;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
 }
 
 const EVENT_NAMES = ['New Ticket Logged', 'ticket status changed', 'TICKET CLOSED', 'New Action Added', 'ticket updated by user', 'Something Halo added later'];
