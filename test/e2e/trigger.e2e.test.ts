@@ -5,6 +5,7 @@
  * here (not the samples), so other files' workflows and data are left as they expect them.
  */
 import * as fs from 'node:fs';
+import http from 'node:http';
 
 import { HaloApi, registerHaloWebhook } from '../../bench/real-n8n';
 import { DEFAULT_CREDENTIAL_NAME } from '../../scripts/n8n-env';
@@ -462,6 +463,24 @@ describe('payload checks in n8n (a manual trigger, so the test holds the Basic c
 		authorization = basicAuthorization(basic.username, basic.password);
 	});
 
+	/**
+	 * n8n stops reading a body over its limit and closes the connection: sent over fetch's shared
+	 * pool, the closed socket would fail the next request of a later test file.
+	 */
+	const postOnItsOwnConnection = async (body: string) =>
+		await new Promise<number>((resolve, reject) => {
+			const request = http.request(
+				workflow.productionUrl,
+				{ method: 'POST', agent: false, headers: { 'Content-Type': 'application/json', Authorization: authorization } },
+				(answer) => {
+					answer.resume();
+					resolve(answer.statusCode ?? 0);
+				},
+			);
+			request.on('error', reject);
+			request.end(body);
+		});
+
 	const post = async (body: string, contentType: string) => {
 		const answer = await fetch(workflow.productionUrl, { method: 'POST', headers: { 'Content-Type': contentType, Authorization: authorization }, body });
 		await answer.arrayBuffer();
@@ -489,7 +508,7 @@ describe('payload checks in n8n (a manual trigger, so the test holds the Basic c
 		const oversized = JSON.stringify({ id: 'too-big', event: 'ticket closed', padding: 'x'.repeat(17 * 1024 * 1024) });
 
 		expect(await post('{"id": "cut', 'application/json')).toBe(422);
-		expect(await post(oversized, 'application/json')).toBe(500);
+		expect(await postOnItsOwnConnection(oversized)).toBe(500);
 		expect(await settledExecutions(api, workflow.id)).toHaveLength(before);
 	});
 });
