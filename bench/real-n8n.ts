@@ -148,11 +148,11 @@ export function peerReadAndUpdateWorkflow(webhookPath: string, credential: Crede
 	};
 }
 
-/** Our trigger alone, self-registering in Halo for "Ticket Updated" (full payloads: no API look-ups). */
+/** Our trigger alone, self-registering in Halo for "Ticket Status Changed" (full payloads: no API look-ups). */
 export function triggerWorkflow(credential: CredentialRef, id?: string): WorkflowJson {
 	return {
 		...(id ? { id } : {}),
-		name: 'Bench: Ticket Updated trigger',
+		name: 'Bench: Ticket Status Changed trigger',
 		nodes: [
 			{
 				id: randomUUID(),
@@ -162,7 +162,7 @@ export function triggerWorkflow(credential: CredentialRef, id?: string): Workflo
 				position: [0, 0],
 				webhookId: randomUUID(),
 				credentials: { [OUR_CREDENTIAL_TYPE]: credential },
-				parameters: { registration: 'automatic', events: ['ticketUpdated'], options: {} },
+				parameters: { registration: 'automatic', events: ['ticketStatusChanged'], options: {} },
 			},
 		],
 		connections: {},
@@ -216,9 +216,12 @@ export function peerCredentialJson(sandbox: SandboxAccess, ref: CredentialRef): 
 
 export interface BenchN8n {
 	api: N8nApi;
-	instance: N8nInstance;
+	/** the running n8n (a new one after `restart`) */
+	readonly instance: N8nInstance;
 	/** the port n8n listens on (webhooks may be announced elsewhere, see `announcedWebhookBase`) */
 	port: number;
+	/** Stops n8n and starts it again on the same user folder and port, as an operator restarts it; logs in again. */
+	restart(): Promise<void>;
 	stop(): Promise<void>;
 }
 
@@ -303,8 +306,15 @@ export async function startBenchN8n(options: {
 	}
 	return {
 		api,
-		instance,
+		get instance() {
+			return instance;
+		},
 		port,
+		restart: async () => {
+			await instance.stop();
+			instance = await startN8n(instanceOptions);
+			await api.login();
+		},
 		stop: async () => {
 			await instance.stop();
 			fs.rmSync(tmp, { recursive: true, force: true });
@@ -455,7 +465,7 @@ export function triggerWebhookId(workflow: WorkflowJson): string {
 export interface HaloWebhook {
 	id: string;
 	url: string;
-	payload_type: string;
+	payload_type: number;
 	events: Array<{ name: string; eventno: number; conditions?: unknown[] }>;
 }
 
@@ -510,9 +520,10 @@ export async function haloWebhooks(sandbox: SandboxAccess): Promise<HaloWebhook[
 }
 
 /**
- * Registers a webhook in Halo as an admin does by hand for n8n's Webhook node (POST /api/Webhook):
- * POST with Basic authentication, full payloads unless `payloadType` says otherwise, the given
- * events (Halo looks an event up by name when it has no `eventno`). Returns Halo's webhook.
+ * Registers a webhook in Halo as an admin does by hand for n8n's Webhook node (POST /api/Webhook),
+ * in Halo's integer codes: POST (0) with Basic authentication (1), the default full payload (0)
+ * unless `payloadType` asks for the custom JSON one (1: the sandbox sends the event information
+ * alone), the given events by number. Returns Halo's webhook.
  */
 export async function registerHaloWebhook(
 	sandbox: SandboxAccess,
@@ -521,20 +532,21 @@ export async function registerHaloWebhook(
 		url: string;
 		username: string;
 		password: string;
-		payloadType?: 'Full' | 'EventOnly';
-		events: Array<{ name: string; eventno?: number; conditions?: unknown[] }>;
+		payloadType?: 'full' | 'eventInformation';
+		events: Array<{ name: string; eventno: number; conditions?: unknown[] }>;
 	},
 ): Promise<HaloWebhook> {
 	const created = await new HaloApi(sandbox).request<HaloWebhook | HaloWebhook[]>('POST', '/Webhook', [
 		{
 			name: webhook.name,
 			url: webhook.url,
-			method: 'POST',
+			type: 0,
+			method: 0,
 			active: true,
-			authentication_type: 'Basic',
+			authentication_type: 1,
 			basic_username: webhook.username,
 			basic_password: webhook.password,
-			payload_type: webhook.payloadType ?? 'Full',
+			payload_type: webhook.payloadType === 'eventInformation' ? 1 : 0,
 			events: webhook.events,
 		},
 	]);
@@ -554,7 +566,7 @@ export async function waitForWebhookRegistration(sandbox: SandboxAccess, webhook
 }
 
 /**
- * Makes Halo deliver `events` "Ticket Updated" events to the webhook whose URL contains
+ * Makes Halo deliver `events` "Ticket Status Changed" events to the webhook whose URL contains
  * `webhookId` (or to each of several), in rounds of nine followed by a redelivery (same id) of
  * one of them, as Halo retries soon after a delivery it thinks failed: one delivery in ten is a
  * repeat. Several webhooks get the same events at the same moments and each its own repeat of
@@ -573,7 +585,7 @@ export async function deliverWithRepeats(
 		const inRound = Math.min(9, options.events - round * 9);
 		for (let index = 0; index < inRound; index++) {
 			const objectId = ((round * 9 + index) % options.ticketCount) + 1;
-			await control(sandbox, 'POST', '/simulate/event', { event: 'Ticket Updated', object_id: objectId });
+			await control(sandbox, 'POST', '/simulate/event', { event: 'Ticket Status Changed', object_id: objectId });
 		}
 		await control(sandbox, 'POST', '/webhooks/flush');
 		const firsts = (await ours()).filter((attempt) => !attempt.redelivery && attempt.attempt === 1);

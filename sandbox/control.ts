@@ -10,8 +10,8 @@ import { buildTicket, createTicket, ticketSchema } from './routes/tickets';
 import type { SandboxState } from './state';
 import type { Agent } from './types';
 import { bindObject, integerSetting, maxSeed, maxTokenLifetimeSeconds, objectSetting, type Schema } from './validation';
-import { assetView, clientView, contractView, ticketView, userView } from './views';
-import { findHaloEvent, haloEvents, validateWebhookSettings, type HaloEventKey } from './webhooks';
+import { actionView, assetView, clientView, contractView, ticketView, userView } from './views';
+import { findHaloEvent, validateWebhookSettings, type HaloEvent, type HaloEventDefinition } from './webhooks';
 
 /**
  * The sandbox's own control and inspection API under `/_sandbox/` (never a Halo path). These
@@ -39,29 +39,32 @@ function simulationAgent(state: SandboxState, agentId: number | undefined): Agen
 	return agent;
 }
 
-/** The objects an event carries for `objectId`, in their current state; 404 when it does not exist. */
-function eventObjects(state: SandboxState, eventno: number, objectId: number): Record<string, unknown> {
+/**
+ * An event for an existing object (`objectId` names the event's object: an action for action
+ * events) in its current state, as the dispatcher takes it; 404 when the object does not exist.
+ */
+function eventFor(state: SandboxState, event: HaloEventDefinition, objectId: number, agentId: number): HaloEvent {
 	const { store } = state;
-	const objects: Record<string, unknown> = {};
-	if (eventno <= 5) objects.ticket = ticketView(ticketOrThrow(state, objectId), store);
-	else if (eventno <= 7) {
+	const base = { key: event.key, agentId, message: `${event.name} (simulated)` };
+	if (event.object === 'ticket') {
+		return { ...base, objectId, objects: { ticket: ticketView(ticketOrThrow(state, objectId), store) } };
+	}
+	if (event.object === 'action') {
 		const action = store.actions.get(objectId);
 		if (!action) throw notFound('Action', objectId);
-		objects.action = { ...action };
-		objects.ticket = ticketView(ticketOrThrow(state, action.ticket_id), store);
-	} else {
-		const [objectKey, row, view] =
-			eventno <= 11
-				? (['client', store.clients.get(objectId), (r: never) => clientView(r)] as const)
-				: eventno <= 13
-					? (['user', store.users.get(objectId), (r: never) => userView(r, store)] as const)
-					: eventno <= 15
-						? (['asset', store.assets.get(objectId), (r: never) => assetView(r, store)] as const)
-						: (['contract', store.contracts.get(objectId), (r: never) => contractView(r, store, Date.now(), true)] as const);
-		if (!row) throw notFound(objectKey, objectId);
-		objects[objectKey] = view(row as never);
+		const ticket = ticketView(ticketOrThrow(state, action.ticket_id), store);
+		return { ...base, objectId: action.ticket_id, actionId: action.id, objects: { action: actionView(action), ticket } };
 	}
-	return objects;
+	const [row, view] =
+		event.object === 'client'
+			? [store.clients.get(objectId), (r: never) => clientView(r)]
+			: event.object === 'user'
+				? [store.users.get(objectId), (r: never) => userView(r, store)]
+				: event.object === 'asset'
+					? [store.assets.get(objectId), (r: never) => assetView(r, store)]
+					: [store.contracts.get(objectId), (r: never) => contractView(r, store, Date.now(), true)];
+	if (!row) throw notFound(event.object, objectId);
+	return { ...base, objectId, objects: { [event.object]: view(row as never) } };
 }
 
 /** A validated simulation: running it changes data and fires the events Halo would. */
@@ -151,13 +154,13 @@ function prepareSimulation(state: SandboxState, kind: string, raw: unknown): Sim
 			// `event`: fires an event for an existing object in its current state, changing nothing.
 			const event = body.event === undefined ? undefined : findHaloEvent(body.event as string);
 			if (!event) throw dotNetError(400, `Unknown event '${String(body.event)}'; use a name or eventno from ARCHITECTURE.md`);
-			const key = (Object.keys(haloEvents) as HaloEventKey[]).find((candidate) => haloEvents[candidate].eventno === event.eventno)!;
 			const objectId = required(body, 'object_id');
-			eventObjects(state, event.eventno, objectId);
+			const agentId = (body.agent_id as number | undefined) ?? 0;
+			eventFor(state, event, objectId, agentId);
 			return () => {
-				const objects = eventObjects(state, event.eventno, objectId);
-				state.emit({ key, objectId, agentId: (body.agent_id as number | undefined) ?? 0, message: `${event.name} (simulated)`, objects });
-				return { event: event.name, object_id: objectId };
+				const fired = eventFor(state, event, objectId, agentId);
+				state.emit(fired);
+				return { event: event.name, object_id: fired.objectId };
 			};
 		}
 	}

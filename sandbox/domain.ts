@@ -187,16 +187,18 @@ export function addAction(state: SandboxState, request: NewAction, now: number):
 	const actionObject = actionView(action);
 	if (author.type === 'user') {
 		state.emit({
-			key: 'emailReceived',
-			objectId: action.id,
+			key: 'ticketUpdatedByUser',
+			objectId: ticket.id,
+			actionId: action.id,
 			agentId: 0,
-			message: `Email received from ${author.name} on ticket ${ticket.id}`,
+			message: `Ticket ${ticket.id} updated by ${author.name}`,
 			objects: { ticket: ticketView(ticket, store), action: actionObject },
 		});
 	}
 	state.emit({
 		key: 'actionAdded',
-		objectId: action.id,
+		objectId: ticket.id,
+		actionId: action.id,
 		agentId,
 		message: `Action '${outcome.outcome}' added to ticket ${ticket.id}`,
 		objects: { ticket: ticketView(ticket, store), action: actionObject },

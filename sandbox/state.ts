@@ -2,7 +2,7 @@ import { TokenIssuer } from './auth';
 import { FaultInjector } from './faults';
 import { RateLimiter } from './rateLimit';
 import { HaloStore } from './store';
-import type { Dataset } from './types';
+import type { Dataset, Webhook } from './types';
 import { WebhookDispatcher, type HaloEvent, type WebhookSettings } from './webhooks';
 
 export interface SandboxConfig {
@@ -75,7 +75,7 @@ export class SandboxState {
 	) {
 		this.store = new HaloStore(dataset);
 		this.tokens = new TokenIssuer(config);
-		this.webhooks = new WebhookDispatcher(() => this.store.webhooks.values(), webhookSettings);
+		this.webhooks = new WebhookDispatcher((eventno) => this.subscribers(eventno), webhookSettings);
 		this.faults = new FaultInjector(faultSeed);
 	}
 
@@ -92,6 +92,15 @@ export class SandboxState {
 
 	emit(event: HaloEvent): void {
 		this.webhooks.emit(event);
+	}
+
+	/** The active webhooks an event goes to: those with it in `events[]` and those a notification ties it to. */
+	private subscribers(eventno: number): Webhook[] {
+		const { webhooks, notifications } = this.store;
+		const notified = new Set(notifications.all().filter((row) => Number(row.eventno) === eventno).map((row) => row.webhook_id));
+		return [...webhooks.values()].filter(
+			(webhook) => webhook.active && (notified.has(webhook.id) || webhook.events.some((event) => event.eventno === eventno)),
+		);
 	}
 
 	recordRequest(entry: RequestLogEntry): void {

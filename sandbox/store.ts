@@ -22,6 +22,7 @@ import type {
 	TicketType,
 	User,
 	Webhook,
+	WebhookNotification,
 } from './types';
 
 /** All simulated data, indexed for the filters Halo's list endpoints offer. */
@@ -56,6 +57,8 @@ export class HaloStore {
 	readonly tickets = new Table<Ticket>({ client: (ticket) => ticket.client_id });
 	readonly actions = new Table<Action>({ ticket: (action) => action.ticket_id });
 	readonly webhooks = new Map<string, Webhook>();
+	/** `/Notification` rows; deleting a webhook leaves them (cleaning up is the client's job, as in Halo). */
+	readonly notifications = new Table<WebhookNotification>();
 	private lastInvoiceLineId = 0;
 
 	constructor(dataset: Dataset) {

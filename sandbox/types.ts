@@ -221,17 +221,41 @@ export interface WebhookEventSubscription {
 	conditions: unknown[];
 }
 
+/** A webhook as Halo stores it; the enumerations are Halo's integer codes (ARCHITECTURE.md, "Webhook events"). */
 export interface Webhook {
 	id: string;
 	name: string;
 	url: string;
-	method: string;
+	/** 0 outbound webhook (1 runbook: not simulated) */
+	type: number;
+	/** 0 POST, 2 PUT, 4 PATCH (1 GET and 3 DELETE: not simulated) */
+	method: number;
 	active: boolean;
-	authentication_type: 'None' | 'Basic';
+	/** 0 none, 1 Basic (2 Bearer, 3 API key, 4 certificate: not simulated) */
+	authentication_type: number;
 	basic_username: string;
 	basic_password: string;
-	payload_type: 'Full' | 'EventOnly';
+	/** 0 default (full), 1 custom JSON (the sandbox sends the event information only) */
+	payload_type: number;
+	/** 0 none, 1 time based, 2 count based: stored; the sandbox batches by its own `webhooks.batch` setting */
+	batch_method: number;
+	batch_delay_seconds: number;
+	batch_limit: number;
+	auto_disable_attempts: number;
+	notify_on_failure: boolean;
 	events: WebhookEventSubscription[];
+}
+
+/** A `/Notification` row: one event delivered to a webhook (the other way Halo ties events to a webhook). */
+export interface WebhookNotification {
+	id: number;
+	webhook_id: string;
+	/** Halo takes the number as a string here. */
+	eventno: string;
+	delivery_method: number;
+	type: number;
+	filter_type: number;
+	conditions: unknown[];
 }
 
 /** Everything a dataset provides; the store indexes it. */

@@ -2,50 +2,54 @@ import { haloDate, parseHaloDate } from './dates';
 import { dotNetError, modelError } from './http';
 import { decimalFrom, integerFrom } from './numbers';
 
-/** The type a writable field binds to, as Halo's (Newtonsoft-based) model binder converts it. */
-export type FieldType = 'int' | 'number' | 'bool' | 'string' | 'date' | 'array' | 'object';
+/** The type a writable field binds to, as Halo's ASP.NET (System.Text.Json) binder reads it. */
+/** `string` also takes a number or a boolean as text; `text` takes only a JSON string. */
+export type FieldType = 'int' | 'number' | 'bool' | 'string' | 'text' | 'date' | 'array' | 'object';
 
 /** A field: a plain type, or a list of records bound with their own schema (an invoice's `lines`). */
 export type Field = FieldType | { records: Schema };
 
 export type Schema = Record<string, Field>;
 
-const converterNames: Record<FieldType, string> = {
-	int: 'integer',
-	number: 'double',
-	bool: 'boolean',
-	string: 'string',
-	date: 'DateTime',
-	array: 'List',
-	object: 'object',
+/** The .NET type named in the binder's message when a value does not convert. */
+const dotNetTypes: Record<FieldType | 'records' | 'record', string> = {
+	int: 'System.Int32',
+	number: 'System.Double',
+	bool: 'System.Boolean',
+	string: 'System.String',
+	text: 'System.String',
+	date: 'System.DateTime',
+	array: 'System.Collections.Generic.List`1[System.Object]',
+	object: 'System.Object',
+	records: 'System.Collections.Generic.List`1[System.Object]',
+	record: 'System.Object',
 };
-
-function describe(value: unknown): string {
-	if (value === null) return 'null';
-	if (Array.isArray(value)) return 'array';
-	if (typeof value === 'object') return 'object';
-	return String(value);
-}
 
 /** ISO 8601 dates and date-times (`2025-03-01`, `2025-03-01T09:30:00`, with an optional zone). */
 const isoDate = /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?(Z|[+-]\d{2}:?\d{2})?$/i;
 
-/** Converts one value; undefined means it cannot be converted. Null stays null. */
+/**
+ * Converts one value; undefined means it cannot be converted. Null stays null. Strict, as
+ * System.Text.Json is: a number field takes only a JSON number and a boolean only true or false,
+ * so `"1"` or `"true"` is refused where Halo has an Int32 or a Boolean (the strictest reading: a
+ * client that sends numbers and booleans works under every binder). A string field still takes a
+ * number or a boolean as text.
+ */
 function convert(type: FieldType, value: unknown): unknown {
 	if (value === null) return null;
 	switch (type) {
 		case 'int':
-			return integerFrom(value);
+			return typeof value === 'number' ? integerFrom(value) : undefined;
 		case 'number':
-			return decimalFrom(value);
+			return typeof value === 'number' ? decimalFrom(value) : undefined;
 		case 'bool':
-			if (typeof value === 'boolean') return value;
-			if (typeof value === 'string' && /^(true|false)$/i.test(value)) return value.toLowerCase() === 'true';
-			return value === 0 || value === 1 ? value === 1 : undefined;
+			return typeof value === 'boolean' ? value : undefined;
 		case 'string':
 			return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean'
 				? String(value)
 				: undefined;
+		case 'text':
+			return typeof value === 'string' ? value : undefined;
 		case 'date': {
 			if (typeof value !== 'string' || !isoDate.test(value.trim())) return undefined;
 			const time = parseHaloDate(value.trim().replace(' ', 'T'));
@@ -59,14 +63,50 @@ function convert(type: FieldType, value: unknown): unknown {
 	}
 }
 
+/** Where binding one body stands: its failures, and the body itself to place them in. */
+interface Binding {
+	body: unknown;
+	errors: Record<string, string[]>;
+}
+
+/**
+ * Where the value `container[key]` ends in the body written as compact JSON (what clients send):
+ * the BytePositionInLine ASP.NET reports.
+ */
+function bytePositionAfter(binding: Binding, container: object, key: string | number): number {
+	const marker = '\u0000here\u0000';
+	const written = JSON.stringify(binding.body, function (this: unknown, name: string, value: unknown) {
+		return this === container && name === String(key) ? marker : value;
+	});
+	const at = written.indexOf(JSON.stringify(marker));
+	const value = JSON.stringify((container as Record<string, unknown>)[key as string]) ?? '';
+	return at < 0 ? 0 : Buffer.byteLength(written.slice(0, at)) + Buffer.byteLength(value);
+}
+
+/** A conversion failure as ASP.NET words it: keyed `$[0].field`, with the .NET type, the JSON path and the byte position. */
+function conversionError(binding: Binding, path: string, type: keyof typeof dotNetTypes, container: object, key: string | number): void {
+	const jsonPath = `$${path.startsWith('[') || path === '' ? '' : '.'}${path}`;
+	const position = bytePositionAfter(binding, container, key);
+	binding.errors[jsonPath] = [
+		`The JSON value could not be converted to ${dotNetTypes[type]}. Path: ${jsonPath} | LineNumber: 0 | BytePositionInLine: ${position}.`,
+	];
+}
+
 /**
  * Binds one record at `path` into `errors`: known fields are converted to their types (unknown
  * fields are ignored). Nulls are dropped at the top level (Halo treats them as "not sent") and
  * kept in nested records, where they clear a value (a line's `enddate: null`).
  */
-function bindRecord(value: unknown, schema: Schema, path: string, errors: Record<string, string[]>, keepNulls: boolean): Record<string, unknown> {
+function bindRecord(
+	binding: Binding,
+	at: { container: object; key: string | number },
+	schema: Schema,
+	path: string,
+	keepNulls: boolean,
+): Record<string, unknown> {
+	const value = (at.container as Record<string, unknown>)[at.key as string];
 	if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-		errors[path || '$'] = [`Could not convert ${describe(value)} to a record. Path '${path || '$'}'.`];
+		conversionError(binding, path, 'record', at.container, at.key);
 		return {};
 	}
 	const record: Record<string, unknown> = {};
@@ -78,15 +118,15 @@ function bindRecord(value: unknown, schema: Schema, path: string, errors: Record
 		if (typeof field === 'object') {
 			if (raw === null) continue;
 			if (!Array.isArray(raw)) {
-				errors[fieldPath] = [`Could not convert ${describe(raw)} to List. Path '${fieldPath}'.`];
+				conversionError(binding, fieldPath, 'records', value, rawName);
 				continue;
 			}
-			record[name] = raw.map((element, index) => bindRecord(element, field.records, `${fieldPath}[${index}]`, errors, true));
+			record[name] = raw.map((_, index) => bindRecord(binding, { container: raw, key: index }, field.records, `${fieldPath}[${index}]`, true));
 			continue;
 		}
 		const converted = convert(field, raw);
 		if (converted === undefined) {
-			errors[fieldPath] = [`Could not convert ${describe(raw)} to ${converterNames[field]}. Path '${fieldPath}'.`];
+			conversionError(binding, fieldPath, field, value, rawName);
 			continue;
 		}
 		if (converted !== null || keepNulls) record[name] = converted;
@@ -96,7 +136,7 @@ function bindRecord(value: unknown, schema: Schema, path: string, errors: Record
 
 /**
  * Binds an array-bodied POST the way Halo's model binder does: the body must be an array of
- * objects, and every failure is reported at once as `"[i].field": [...]`.
+ * objects, and every failure is reported at once as `"$[i].field": [...]`.
  */
 export function bindArray(body: unknown, schema: Schema): Array<Record<string, unknown>> {
 	if (!Array.isArray(body)) {
@@ -107,17 +147,17 @@ export function bindArray(body: unknown, schema: Schema): Array<Record<string, u
 		});
 	}
 	if (body.length === 0) throw modelError({ $: ['The request must contain at least one record.'] });
-	const errors: Record<string, string[]> = {};
-	const records = body.map((element, index) => bindRecord(element, schema, `[${index}]`, errors, false));
-	if (Object.keys(errors).length > 0) throw modelError(errors);
+	const binding: Binding = { body, errors: {} };
+	const records = body.map((_, index) => bindRecord(binding, { container: body, key: index }, schema, `[${index}]`, false));
+	if (Object.keys(binding.errors).length > 0) throw modelError(binding.errors);
 	return records;
 }
 
 /** Binds one JSON object (a control-API body) with errors keyed by field name. */
 export function bindObject(body: unknown, schema: Schema): Record<string, unknown> {
-	const errors: Record<string, string[]> = {};
-	const record = bindRecord(body, schema, '', errors, false);
-	if (Object.keys(errors).length > 0) throw modelError(errors);
+	const binding: Binding = { body, errors: {} };
+	const record = bindRecord(binding, { container: [body], key: 0 }, schema, '', false);
+	if (Object.keys(binding.errors).length > 0) throw modelError(binding.errors);
 	return record;
 }
 

@@ -6,43 +6,79 @@ import { dotNetError } from './http';
 import type { Webhook } from './types';
 import { booleanSetting, integerSetting, maxDelayMs, objectSetting } from './validation';
 
+/** What a delivery of the event embeds (and what `/_sandbox/simulate/event` takes as `object_id`). */
+export type HaloEventObject = 'ticket' | 'action' | 'client' | 'user' | 'asset' | 'contract';
+
+/**
+ * Sandbox-only event numbers start here. Halo documents the numbers below it (seen in live use);
+ * the events Halo documents no number for get one from this range, far from Halo's own, so a
+ * workflow that carries one to a real tenant fails there instead of subscribing to another event.
+ */
+export const SANDBOX_EVENT_NUMBERS_FROM = 900000;
+
 /** Halo's webhook events, as fixed in ARCHITECTURE.md ("Webhook events"). */
 export const haloEvents = {
-	ticketLogged: { name: 'New Ticket Logged', eventno: 1 },
-	ticketUpdated: { name: 'Ticket Updated', eventno: 2 },
-	ticketStatusChanged: { name: 'Ticket Status Changed', eventno: 3 },
-	ticketClosed: { name: 'Ticket Closed', eventno: 4 },
-	ticketReassigned: { name: 'Ticket Reassigned', eventno: 5 },
-	actionAdded: { name: 'Action Added', eventno: 6 },
-	emailReceived: { name: 'Email Received From End User', eventno: 7 },
-	clientCreated: { name: 'Client Created', eventno: 10 },
-	clientUpdated: { name: 'Client Updated', eventno: 11 },
-	userCreated: { name: 'User Created', eventno: 12 },
-	userUpdated: { name: 'User Updated', eventno: 13 },
-	assetCreated: { name: 'Asset Created', eventno: 14 },
-	assetUpdated: { name: 'Asset Updated', eventno: 15 },
-	contractCreated: { name: 'Contract Created', eventno: 16 },
-	contractUpdated: { name: 'Contract Updated', eventno: 17 },
-} as const;
+	ticketLogged: { name: 'New Ticket Logged', eventno: 3, object: 'ticket' },
+	// The end user's replies and emails: Halo fires it with the action they wrote.
+	ticketUpdatedByUser: { name: 'Ticket Updated by User', eventno: 19, object: 'action' },
+	ticketClosed: { name: 'Ticket Closed', eventno: 39, object: 'ticket' },
+	slaFirstWarning: { name: '1st SLA Warning', eventno: 42, object: 'ticket' },
+	slaSecondWarning: { name: '2nd SLA Warning', eventno: 46, object: 'ticket' },
+	ticketDeadline: { name: 'Ticket Deadline', eventno: 70, object: 'ticket' },
+	ticketStatusChanged: { name: 'Ticket Status Changed', eventno: 76, object: 'ticket' },
+	ticketDeleted: { name: 'Ticket Deleted', eventno: 1072, object: 'ticket' },
+	ticketUpdated: { name: 'Ticket Updated', eventno: SANDBOX_EVENT_NUMBERS_FROM + 1, object: 'ticket' },
+	ticketReassigned: { name: 'Ticket Reassigned', eventno: SANDBOX_EVENT_NUMBERS_FROM + 2, object: 'ticket' },
+	actionAdded: { name: 'Action Added', eventno: SANDBOX_EVENT_NUMBERS_FROM + 3, object: 'action' },
+	clientCreated: { name: 'Client Created', eventno: SANDBOX_EVENT_NUMBERS_FROM + 10, object: 'client' },
+	clientUpdated: { name: 'Client Updated', eventno: SANDBOX_EVENT_NUMBERS_FROM + 11, object: 'client' },
+	userCreated: { name: 'User Created', eventno: SANDBOX_EVENT_NUMBERS_FROM + 12, object: 'user' },
+	userUpdated: { name: 'User Updated', eventno: SANDBOX_EVENT_NUMBERS_FROM + 13, object: 'user' },
+	assetCreated: { name: 'Asset Created', eventno: SANDBOX_EVENT_NUMBERS_FROM + 14, object: 'asset' },
+	assetUpdated: { name: 'Asset Updated', eventno: SANDBOX_EVENT_NUMBERS_FROM + 15, object: 'asset' },
+	contractCreated: { name: 'Contract Created', eventno: SANDBOX_EVENT_NUMBERS_FROM + 16, object: 'contract' },
+	contractUpdated: { name: 'Contract Updated', eventno: SANDBOX_EVENT_NUMBERS_FROM + 17, object: 'contract' },
+} as const satisfies Record<string, { name: string; eventno: number; object: HaloEventObject }>;
 
 export type HaloEventKey = keyof typeof haloEvents;
 
-export function findHaloEvent(nameOrNumber: string | number): { name: string; eventno: number } | undefined {
-	return Object.values(haloEvents).find((event) =>
+export interface HaloEventDefinition {
+	key: HaloEventKey;
+	name: string;
+	eventno: number;
+	object: HaloEventObject;
+}
+
+const eventDefinitions: HaloEventDefinition[] = (Object.keys(haloEvents) as HaloEventKey[]).map((key) => ({ key, ...haloEvents[key] }));
+
+/** An event by its number, or by its name (any case) or its number as text (the control API takes both). */
+export function findHaloEvent(nameOrNumber: string | number): HaloEventDefinition | undefined {
+	return eventDefinitions.find((event) =>
 		typeof nameOrNumber === 'number'
 			? event.eventno === nameOrNumber
-			: event.name.toLowerCase() === nameOrNumber.toLowerCase() || String(event.eventno) === nameOrNumber,
+			: event.name.toLowerCase() === nameOrNumber.trim().toLowerCase() || String(event.eventno) === nameOrNumber.trim(),
 	);
 }
 
 /** Something that happened in the sandbox; the objects are already in their API shape. */
 export interface HaloEvent {
 	key: HaloEventKey;
+	/** The delivery's `object_id`: for ticket and action events the ticket's id (Halo's reading that breaks naive receivers). */
 	objectId: number;
+	/** For events that carry an action: its id (event-only payloads name it as `action_id`). */
+	actionId?: number;
 	agentId: number;
 	message: string;
 	objects: Partial<Record<'ticket' | 'action' | 'client' | 'user' | 'asset' | 'contract', unknown>>;
 }
+
+/**
+ * How the sandbox takes `events[]` on a webhook: stored (and delivered), refused with a 400, or
+ * accepted and silently dropped. Halo versions differ in whether they take the events there or
+ * only as `/Notification` rows; the last two make a client find that out.
+ */
+export const eventsOnWebhookModes = ['stored', 'refused', 'ignored'] as const;
+export type EventsOnWebhook = (typeof eventsOnWebhookModes)[number];
 
 export interface WebhookSettings {
 	/** Delays before each retry of a failed delivery; its length is the number of retries. */
@@ -51,6 +87,7 @@ export interface WebhookSettings {
 	batch: boolean;
 	batchWindowMs: number;
 	timeoutMs: number;
+	eventsOnWebhook: EventsOnWebhook;
 }
 
 export const defaultWebhookSettings: WebhookSettings = {
@@ -58,11 +95,12 @@ export const defaultWebhookSettings: WebhookSettings = {
 	batch: false,
 	batchWindowMs: 50,
 	timeoutMs: 5000,
+	eventsOnWebhook: 'stored',
 };
 
 /** Checks webhook settings (options or control API): 400 naming what is wrong. */
 export function validateWebhookSettings(input: unknown): Partial<WebhookSettings> {
-	const fields = objectSetting(input, 'webhooks', ['retryDelaysMs', 'batch', 'batchWindowMs', 'timeoutMs']);
+	const fields = objectSetting(input, 'webhooks', ['retryDelaysMs', 'batch', 'batchWindowMs', 'timeoutMs', 'eventsOnWebhook']);
 	const settings: Partial<WebhookSettings> = {};
 	if (fields.retryDelaysMs !== undefined) {
 		const delays = fields.retryDelaysMs;
@@ -74,7 +112,40 @@ export function validateWebhookSettings(input: unknown): Partial<WebhookSettings
 	if (fields.batch !== undefined) settings.batch = booleanSetting(fields.batch, 'webhooks.batch');
 	if (fields.batchWindowMs !== undefined) settings.batchWindowMs = integerSetting(fields.batchWindowMs, 'webhooks.batchWindowMs', 0, 60000);
 	if (fields.timeoutMs !== undefined) settings.timeoutMs = integerSetting(fields.timeoutMs, 'webhooks.timeoutMs', 1, maxDelayMs);
+	if (fields.eventsOnWebhook !== undefined) {
+		if (!eventsOnWebhookModes.includes(fields.eventsOnWebhook as EventsOnWebhook)) {
+			throw dotNetError(
+				400,
+				`webhooks.eventsOnWebhook must be one of ${eventsOnWebhookModes.join(', ')}; got ${JSON.stringify(fields.eventsOnWebhook)}`,
+				'System.ArgumentException',
+			);
+		}
+		settings.eventsOnWebhook = fields.eventsOnWebhook as EventsOnWebhook;
+	}
 	return settings;
+}
+
+/*
+ * The webhook's enumerations are integers on the wire (Halo is ASP.NET). The sandbox delivers the
+ * codes it can: POST/PUT/PATCH, no or Basic authentication, the default payload or a custom JSON
+ * one (see eventInformation).
+ */
+export const httpMethods: Record<number, string> = { 0: 'POST', 2: 'PUT', 4: 'PATCH' };
+export const AUTHENTICATION_NONE = 0;
+export const AUTHENTICATION_BASIC = 1;
+export const PAYLOAD_DEFAULT = 0;
+export const PAYLOAD_EVENT_INFORMATION = 1;
+
+/**
+ * A custom JSON payload (`payload_type` 1) is a template the Halo admin writes. The sandbox has no
+ * templates: it sends the event information alone, which is the least such a template gives a
+ * receiver: the delivery id, the webhook, the event, its object and the ids it concerns.
+ */
+function eventInformation(id: string, webhook: Webhook, eventName: string, event: HaloEvent): Record<string, unknown> {
+	const payload: Record<string, unknown> = { id, webhook_id: webhook.id, event: eventName, object_id: event.objectId };
+	if (event.objects.ticket !== undefined) payload.ticket_id = event.objectId;
+	if (event.actionId !== undefined) payload.action_id = event.actionId;
+	return payload;
 }
 
 interface Delivery {
@@ -127,7 +198,8 @@ export class WebhookDispatcher {
 	private escalationMessageId = 5000;
 
 	constructor(
-		private readonly webhooks: () => Iterable<Webhook>,
+		/** The active webhooks subscribed to an event number, on the webhook or through a notification. */
+		private readonly subscribers: (eventno: number) => Iterable<Webhook>,
 		readonly settings: WebhookSettings,
 	) {}
 
@@ -136,19 +208,12 @@ export class WebhookDispatcher {
 		const notificationId = ++this.notificationId;
 		const escalationMessageId = ++this.escalationMessageId;
 		const timestamp = haloDate(Date.now());
-		for (const webhook of this.webhooks()) {
-			if (!webhook.active) continue;
-			const subscribed = webhook.events.some(
-				(subscription) =>
-					Number(subscription.eventno) === definition.eventno ||
-					String(subscription.name).toLowerCase() === definition.name.toLowerCase(),
-			);
-			if (!subscribed) continue;
+		for (const webhook of this.subscribers(definition.eventno)) {
 			const id = randomUUID();
 			const eventName = definition.name.toLowerCase();
 			const payload: Record<string, unknown> =
-				webhook.payload_type === 'EventOnly'
-					? { id, event: eventName, object_id: event.objectId, webhook_id: webhook.id }
+				webhook.payload_type === PAYLOAD_EVENT_INFORMATION
+					? eventInformation(id, webhook, eventName, event)
 					: {
 							id,
 							webhook_id: webhook.id,
@@ -299,13 +364,13 @@ export class WebhookDispatcher {
 			'Content-Length': Buffer.byteLength(body),
 			'User-Agent': 'HaloPSA-Sandbox-Webhook',
 		};
-		if (webhook.authentication_type === 'Basic') {
+		if (webhook.authentication_type === AUTHENTICATION_BASIC) {
 			headers.Authorization = `Basic ${Buffer.from(`${webhook.basic_username}:${webhook.basic_password}`).toString('base64')}`;
 		}
 		let status = 0;
 		let error: string | null = null;
 		try {
-			status = await post(webhook.url, webhook.method || 'POST', headers, body, this.settings.timeoutMs);
+			status = await post(webhook.url, httpMethods[webhook.method] ?? 'POST', headers, body, this.settings.timeoutMs);
 			if (status < 200 || status > 299) error = `Receiver answered ${status}`;
 		} catch (failure) {
 			error = (failure as Error).message;

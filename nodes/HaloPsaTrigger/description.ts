@@ -33,7 +33,7 @@ export const triggerProperties: INodeProperties[] = [
 	},
 	{
 		displayName:
-			'In HaloPSA (Configuration > Integrations > Webhooks) create a webhook with the Production URL above (with Use Path Secret on, replace <b>:secret</b> with the Path Secret), method POST, Basic authentication with the username and password of the Webhook Auth credential, and the same events.',
+			'In HaloPSA (Configuration > Integrations > Webhooks) create a webhook with the Production URL above (with Use Path Secret on, replace <b>:secret</b> with the Path Secret), method POST, Basic authentication with the username and password of the Webhook Auth credential, and the events you want (Events below, when chosen, keep only those).',
 		name: 'manualNotice',
 		type: 'notice',
 		default: '',
@@ -45,7 +45,8 @@ export const triggerProperties: INodeProperties[] = [
 		type: 'multiOptions',
 		options: eventOptions,
 		default: [],
-		description: 'The HaloPSA events that start the workflow; deliveries of any other event are dropped',
+		description:
+			'The HaloPSA events that start the workflow, registered by their HaloPSA event number. With Manual registration they keep only these events of the webhook (none chosen keeps every event).',
 	},
 	{
 		displayName: 'Custom Events',
@@ -54,7 +55,8 @@ export const triggerProperties: INodeProperties[] = [
 		placeholder: 'Add Custom Event',
 		typeOptions: { multipleValues: true },
 		default: {},
-		description: 'Other HaloPSA webhook events, by the name HaloPSA shows for them',
+		description:
+			'Other HaloPSA events (Action Added, client, user, asset or contract events, ...): HaloPSA documents no number for them, so give the number your HaloPSA uses',
 		options: [
 			{
 				displayName: 'Event',
@@ -64,16 +66,19 @@ export const triggerProperties: INodeProperties[] = [
 						displayName: 'Event Name',
 						name: 'name',
 						type: 'string',
+						required: true,
 						default: '',
-						placeholder: 'e.g. Appointment Created',
-						description: 'The event name exactly as HaloPSA lists it (compared without regard to case)',
+						placeholder: 'e.g. Action Added',
+						description: 'The event name as HaloPSA shows it; deliveries are matched to it without regard to case, spacing or a leading "New"',
 					},
 					{
 						displayName: 'Event Number',
 						name: 'eventNumber',
 						type: 'number',
+						required: true,
 						default: 0,
-						description: 'HaloPSA\'s number for the event, when known (0 registers it by name only)',
+						description:
+							"HaloPSA's number for the event: add the event to a webhook in HaloPSA, then read GET /Webhook with the HaloPSA Automation node's Custom API Call (events[].eventno)",
 					},
 				],
 			},

@@ -1,49 +1,88 @@
 import type { INodePropertyOptions } from 'n8n-workflow';
 
-/** What a delivery's `object_id` points at, which decides what the node can fetch for it. */
-export type HaloObjectKind = 'ticket' | 'action' | 'client' | 'user' | 'asset' | 'contract';
-
 export interface HaloEventDefinition {
 	/** The option value in the node and `eventKey` in the output. */
 	key: string;
-	/** Halo's event name; deliveries carry it in lower case. */
+	/** The name the node shows and puts in the output's `event`. */
 	name: string;
+	/** Halo's event number, which the webhook registers (ARCHITECTURE.md, "Webhook events"). */
 	eventNumber: number;
-	objectKind: HaloObjectKind;
+	/** Other names Halo's deliveries use for the event (the wording varies between versions). */
+	aliases: readonly string[];
 	description: string;
 }
 
-/** The events the sandbox and the trigger agree on (ARCHITECTURE.md, "Webhook events"). */
-export const haloEvents: HaloEventDefinition[] = [
-	{ key: 'ticketLogged', name: 'New Ticket Logged', eventNumber: 1, objectKind: 'ticket', description: 'A ticket is created' },
-	{ key: 'ticketUpdated', name: 'Ticket Updated', eventNumber: 2, objectKind: 'ticket', description: 'Any field of a ticket changes' },
-	{ key: 'ticketStatusChanged', name: 'Ticket Status Changed', eventNumber: 3, objectKind: 'ticket', description: 'A ticket moves to another status' },
-	{ key: 'ticketClosed', name: 'Ticket Closed', eventNumber: 4, objectKind: 'ticket', description: 'A ticket is closed' },
-	{ key: 'ticketReassigned', name: 'Ticket Reassigned', eventNumber: 5, objectKind: 'ticket', description: 'A ticket gets another agent or team' },
-	{ key: 'actionAdded', name: 'Action Added', eventNumber: 6, objectKind: 'action', description: 'A note or action is added to a ticket, by an agent or the end user' },
-	{ key: 'emailReceived', name: 'Email Received From End User', eventNumber: 7, objectKind: 'action', description: 'The end user emails into a ticket' },
-	{ key: 'clientCreated', name: 'Client Created', eventNumber: 10, objectKind: 'client', description: 'A client is created' },
-	{ key: 'clientUpdated', name: 'Client Updated', eventNumber: 11, objectKind: 'client', description: 'A client changes' },
-	{ key: 'userCreated', name: 'User Created', eventNumber: 12, objectKind: 'user', description: 'An end user is created' },
-	{ key: 'userUpdated', name: 'User Updated', eventNumber: 13, objectKind: 'user', description: 'An end user changes' },
-	{ key: 'assetCreated', name: 'Asset Created', eventNumber: 14, objectKind: 'asset', description: 'An asset is created' },
-	{ key: 'assetUpdated', name: 'Asset Updated', eventNumber: 15, objectKind: 'asset', description: 'An asset changes' },
-	{ key: 'contractCreated', name: 'Contract Created', eventNumber: 16, objectKind: 'contract', description: 'A client contract is created' },
-	{ key: 'contractUpdated', name: 'Contract Updated', eventNumber: 17, objectKind: 'contract', description: 'A client contract changes' },
+/**
+ * The events with a number Halo documents (seen in live use). Every one is a ticket event: its
+ * `object_id` is the ticket's id. Any other event is a Custom Event with the tenant's number.
+ */
+export const haloEvents: readonly HaloEventDefinition[] = [
+	{ key: 'ticketLogged', name: 'New Ticket Logged', eventNumber: 3, aliases: [], description: 'A ticket is created' },
+	{
+		key: 'ticketUpdatedByUser',
+		name: 'Ticket Updated by User',
+		eventNumber: 19,
+		aliases: ['Email Received From End User'],
+		description: 'The end user replies to or emails into a ticket',
+	},
+	{ key: 'ticketClosed', name: 'Ticket Closed', eventNumber: 39, aliases: ['Closed'], description: 'A ticket is closed' },
+	{ key: 'slaFirstWarning', name: '1st SLA Warning', eventNumber: 42, aliases: ['First SLA Warning'], description: 'A ticket reaches its first SLA warning' },
+	{ key: 'slaSecondWarning', name: '2nd SLA Warning', eventNumber: 46, aliases: ['Second SLA Warning'], description: 'A ticket reaches its second SLA warning' },
+	{ key: 'ticketDeadline', name: 'Ticket Deadline', eventNumber: 70, aliases: [], description: 'A ticket reaches its deadline' },
+	{ key: 'ticketStatusChanged', name: 'Ticket Status Changed', eventNumber: 76, aliases: [], description: 'A ticket moves to another status' },
+	{ key: 'ticketDeleted', name: 'Ticket Deleted', eventNumber: 1072, aliases: [], description: 'A ticket is deleted' },
 ];
 
+/** `eventKey` of a delivery that matched a Custom Event. */
 export const CUSTOM_EVENT_KEY = 'custom';
+/** `eventKey` of a delivery whose name matched no event the node knows. */
+export const UNKNOWN_EVENT_KEY = 'unknown';
 
-export const eventOptions: INodePropertyOptions[] = [...haloEvents]
-	.sort((first, second) => first.name.localeCompare(second.name))
-	.map((event) => ({ name: event.name, value: event.key, description: event.description }));
+/**
+ * Option values of earlier versions, whose events have no number Halo documents. Workflows that
+ * saved them fail to publish with a message saying what to pick instead.
+ */
+export const retiredEventNames: Readonly<Record<string, string>> = {
+	ticketUpdated: 'Ticket Updated',
+	ticketReassigned: 'Ticket Reassigned',
+	actionAdded: 'Action Added',
+	emailReceived: 'Email Received From End User',
+	clientCreated: 'Client Created',
+	clientUpdated: 'Client Updated',
+	userCreated: 'User Created',
+	userUpdated: 'User Updated',
+	assetCreated: 'Asset Created',
+	assetUpdated: 'Asset Updated',
+	contractCreated: 'Contract Created',
+	contractUpdated: 'Contract Updated',
+};
 
-const eventsByLowerCaseName = new Map(haloEvents.map((event) => [event.name.toLowerCase(), event]));
+export const eventOptions: INodePropertyOptions[] = haloEvents.map((event) => ({
+	name: event.name,
+	value: event.key,
+	description: `${event.description} (HaloPSA event ${event.eventNumber})`,
+}));
+
+/**
+ * A delivery's `event` in one spelling: Halo sends display names whose wording varies ("New
+ * Ticket Logged", "ticket status changed", "New Action Added"), so case, spacing, `_`/`-` and a
+ * leading "New" do not count.
+ */
+export function normalizeEventName(name: string): string {
+	return name
+		.toLowerCase()
+		.replace(/[\s_-]+/g, ' ')
+		.trim()
+		.replace(/^new /, '');
+}
+
+const eventsByName = new Map(
+	haloEvents.flatMap((event) => [event.name, ...event.aliases].map((name) => [normalizeEventName(name), event] as const)),
+);
 const eventsByKey = new Map(haloEvents.map((event) => [event.key, event]));
 
-/** Halo sends event names in lower case and receivers compare case-insensitively. */
 export function findEventByName(name: string): HaloEventDefinition | undefined {
-	return eventsByLowerCaseName.get(name.trim().toLowerCase());
+	return eventsByName.get(normalizeEventName(name));
 }
 
 export function findEventByKey(key: string): HaloEventDefinition | undefined {

@@ -1,7 +1,6 @@
 import { haloDate, parseHaloDate } from '../dates';
 import { addAction, changeTicketStatus, checkStatus, planAction, reassignTicket, resolveOutcome, ticketOrThrow, type NewAction } from '../domain';
 import { dotNetError, modelError, notFound } from '../http';
-import { integerFrom } from '../numbers';
 import type { Action, CustomField, Ticket } from '../types';
 import { checkReferences, reference, type Schema } from '../validation';
 import { actionView, ticketView } from '../views';
@@ -35,8 +34,8 @@ export const ticketSchema: Schema = {
 	team_id: 'int',
 	contract_id: 'int',
 	dateoccurred: 'date',
-	customfields: 'array',
-	assets: 'array',
+	customfields: { records: { id: 'int', name: 'string', value: 'string' } },
+	assets: { records: { id: 'int' } },
 };
 
 const actionSchema: Schema = {
@@ -112,18 +111,19 @@ function listTickets(context: RouteContext) {
 
 function customFieldsOf(value: unknown): CustomField[] | undefined {
 	if (!Array.isArray(value)) return undefined;
-	return value
-		.filter((field): field is Record<string, unknown> => typeof field === 'object' && field !== null)
-		.map((field) => ({ id: integerFrom(field.id) ?? 0, name: String(field.name ?? ''), value: String(field.value ?? '') }));
+	return (value as Array<Record<string, unknown>>).map((field) => ({
+		id: (field.id as number | undefined) ?? 0,
+		name: (field.name as string | undefined) ?? '',
+		value: (field.value as string | undefined) ?? '',
+	}));
 }
 
-/** `assets` as Halo takes them: `[{ id }]` (bare ids accepted too); 400 for anything else. */
+/** `assets` as Halo takes them, bound as `[{ id }]` records (a bare id does not bind). */
 function assetIdsOf(value: unknown): number[] | undefined {
 	if (!Array.isArray(value)) return undefined;
-	return value.map((asset, index) => {
-		const id = integerFrom(typeof asset === 'object' && asset !== null ? (asset as Record<string, unknown>).id : asset);
-		if (id === undefined) throw modelError({ [`assets[${index}].id`]: [`Could not convert ${JSON.stringify(asset)} to an asset id.`] });
-		return id;
+	return (value as Array<Record<string, unknown>>).map((asset, index) => {
+		if (typeof asset.id !== 'number') throw modelError({ [`assets[${index}].id`]: ['The id field is required.'] });
+		return asset.id;
 	});
 }
 
@@ -315,6 +315,7 @@ export const ticketRoutes: ApiRoute[] = [
 			const view = ticketView(ticket, store);
 			for (const action of [...store.actions.bucket('ticket', id)]) store.actions.remove(action.id);
 			store.tickets.remove(id);
+			context.state.emit({ key: 'ticketDeleted', objectId: id, agentId: context.agent.id, message: `Ticket ${id} deleted`, objects: { ticket: view } });
 			return ok(view);
 		},
 	},

@@ -1,34 +1,44 @@
 import { randomUUID } from 'node:crypto';
 import { dotNetError, notFound, ok } from '../http';
-import type { Webhook, WebhookEventSubscription } from '../types';
+import type { Webhook, WebhookEventSubscription, WebhookNotification } from '../types';
 import type { Schema } from '../validation';
 import { webhookView } from '../views';
-import { findHaloEvent } from '../webhooks';
-import { arrayPost, type ApiRoute, type PreparedWrite, type RouteContext } from './context';
+import { AUTHENTICATION_BASIC, AUTHENTICATION_NONE, findHaloEvent, httpMethods, PAYLOAD_DEFAULT, PAYLOAD_EVENT_INFORMATION } from '../webhooks';
+import { arrayPost, idParam, type ApiRoute, type PreparedWrite, type RouteContext } from './context';
 
 const webhookSchema: Schema = {
 	id: 'string',
 	name: 'string',
 	url: 'string',
-	method: 'string',
+	type: 'int',
+	method: 'int',
 	active: 'bool',
-	authentication_type: 'string',
+	authentication_type: 'int',
 	basic_username: 'string',
 	basic_password: 'string',
-	payload_type: 'string',
-	events: 'array',
+	payload_type: 'int',
+	batch_method: 'int',
+	batch_delay_seconds: 'int',
+	batch_limit: 'int',
+	auto_disable_attempts: 'int',
+	notify_on_failure: 'bool',
+	events: { records: { eventno: 'int', name: 'string', conditions: 'array' } },
 };
 
-function eventsOf(value: unknown): WebhookEventSubscription[] {
-	if (!Array.isArray(value)) return [];
-	return value.map((entry, index) => {
-		const fields = (typeof entry === 'object' && entry !== null ? entry : { name: entry }) as Record<string, unknown>;
-		const known =
-			(fields.eventno !== undefined ? findHaloEvent(Number(fields.eventno)) : undefined) ??
-			(fields.name !== undefined ? findHaloEvent(String(fields.name)) : undefined);
-		if (!known) throw dotNetError(400, `events[${index}]: unknown event ${JSON.stringify(fields.name ?? fields.eventno)}`);
-		return { name: known.name, eventno: known.eventno, conditions: Array.isArray(fields.conditions) ? fields.conditions : [] };
+/** The events of a webhook, by number: Halo ties an event to a webhook by its `eventno`. */
+function eventsOf(context: RouteContext, value: unknown): WebhookEventSubscription[] {
+	const records = (value ?? []) as Array<Record<string, unknown>>;
+	const events = records.map((fields, index) => {
+		if (fields.eventno === undefined) throw dotNetError(400, `events[${index}]: eventno is required (Halo ties events to a webhook by number)`);
+		const known = findHaloEvent(fields.eventno as number);
+		if (!known) throw dotNetError(400, `events[${index}]: there is no event number ${String(fields.eventno)}`);
+		return { name: known.name, eventno: known.eventno, conditions: (fields.conditions as unknown[] | undefined) ?? [] };
 	});
+	const mode = context.state.webhooks.settings.eventsOnWebhook;
+	if (mode === 'refused' && events.length > 0) {
+		throw dotNetError(400, 'Events cannot be added to a webhook: add a Notification for each event instead');
+	}
+	return mode === 'ignored' ? [] : events;
 }
 
 function checkUrl(url: string): string {
@@ -41,44 +51,44 @@ function checkUrl(url: string): string {
 	throw dotNetError(400, `Invalid webhook URL '${url}'`);
 }
 
-const methods = ['POST', 'PUT', 'PATCH'];
-
-function methodOf(value: string): string {
-	const method = value.toUpperCase();
-	if (!methods.includes(method)) throw dotNetError(400, `Invalid webhook method '${value}': use ${methods.join(', ')}`);
-	return method;
+/** One of Halo's codes the sandbox simulates; 400 naming the field, the value and the codes otherwise. */
+function code(record: Record<string, unknown>, field: string, fallback: number, simulated: Record<number, string>): number {
+	const value = (record[field] as number | undefined) ?? fallback;
+	if (simulated[value] === undefined) {
+		const known = Object.entries(simulated).map(([number, meaning]) => `${number} (${meaning})`);
+		throw dotNetError(400, `Invalid ${field} ${value}: the sandbox simulates ${known.join(', ')}`);
+	}
+	return value;
 }
 
-function authenticationOf(value: unknown): Webhook['authentication_type'] {
-	const text = String(value ?? 'None').toLowerCase();
-	if (text === 'none' || text === '0') return 'None';
-	if (text === 'basic' || text === '1') return 'Basic';
-	throw dotNetError(400, `Invalid authentication_type '${String(value)}': use None or Basic`);
-}
-
-function payloadTypeOf(value: unknown): Webhook['payload_type'] {
-	const text = String(value ?? 'Full').toLowerCase().replace(/[\s_-]/g, '');
-	if (text === 'full' || text === '0') return 'Full';
-	if (text === 'eventonly' || text === 'eventinformationonly' || text === '1') return 'EventOnly';
-	throw dotNetError(400, `Invalid payload_type '${String(value)}': use Full or EventOnly`);
-}
+const webhookTypes = { 0: 'outbound webhook' };
+const authenticationTypes = { [AUTHENTICATION_NONE]: 'none', [AUTHENTICATION_BASIC]: 'Basic' };
+const payloadTypes = { [PAYLOAD_DEFAULT]: 'default', [PAYLOAD_EVENT_INFORMATION]: 'custom JSON' };
+const batchMethods = { 0: 'none', 1: 'time based', 2: 'count based' };
 
 /** Validates a record and builds the webhook it describes (a new one, or `base` changed) without storing it. */
-function buildWebhook(record: Record<string, unknown>, base?: Webhook): Webhook {
+function buildWebhook(context: RouteContext, record: Record<string, unknown>, base?: Webhook): Webhook {
 	if (!base && !record.url) throw dotNetError(400, 'Please enter a URL for this Webhook');
 	const text = (field: string, fallback: string) => (record[field] as string | undefined) ?? fallback;
+	const number = (field: 'batch_delay_seconds' | 'batch_limit' | 'auto_disable_attempts') =>
+		(record[field] as number | undefined) ?? base?.[field] ?? 0;
 	return {
 		id: base?.id ?? '',
 		name: text('name', base?.name ?? 'Webhook'),
 		url: record.url !== undefined ? checkUrl(record.url as string) : base!.url,
-		method: methodOf(text('method', base?.method ?? 'POST')),
+		type: code(record, 'type', base?.type ?? 0, webhookTypes),
+		method: code(record, 'method', base?.method ?? 0, httpMethods),
 		active: (record.active as boolean | undefined) ?? base?.active ?? true,
-		authentication_type:
-			record.authentication_type !== undefined || !base ? authenticationOf(record.authentication_type) : base.authentication_type,
+		authentication_type: code(record, 'authentication_type', base?.authentication_type ?? AUTHENTICATION_NONE, authenticationTypes),
 		basic_username: text('basic_username', base?.basic_username ?? ''),
 		basic_password: text('basic_password', base?.basic_password ?? ''),
-		payload_type: record.payload_type !== undefined || !base ? payloadTypeOf(record.payload_type) : base.payload_type,
-		events: record.events !== undefined || !base ? eventsOf(record.events) : base.events,
+		payload_type: code(record, 'payload_type', base?.payload_type ?? PAYLOAD_DEFAULT, payloadTypes),
+		batch_method: code(record, 'batch_method', base?.batch_method ?? 0, batchMethods),
+		batch_delay_seconds: number('batch_delay_seconds'),
+		batch_limit: number('batch_limit'),
+		auto_disable_attempts: number('auto_disable_attempts'),
+		notify_on_failure: (record.notify_on_failure as boolean | undefined) ?? base?.notify_on_failure ?? false,
+		events: record.events !== undefined || !base ? eventsOf(context, record.events) : base.events,
 	};
 }
 
@@ -88,15 +98,15 @@ function prepareWebhook(context: RouteContext, record: Record<string, unknown>):
 	if (id) {
 		const webhook = webhooks.get(id.toLowerCase());
 		if (!webhook) throw notFound('Webhook', id);
-		buildWebhook(record, webhook);
+		buildWebhook(context, record, webhook);
 		// Built again on commit: an earlier record of the same POST may have changed this webhook.
 		return {
 			created: false,
-			commit: () => webhookView(Object.assign(webhook, buildWebhook(record, webhook))),
+			commit: () => webhookView(Object.assign(webhook, buildWebhook(context, record, webhook))),
 		};
 	}
 	// A new webhook depends on nothing but its record.
-	const built = buildWebhook(record);
+	const built = buildWebhook(context, record);
 	return {
 		created: true,
 		commit: () => {
@@ -107,14 +117,65 @@ function prepareWebhook(context: RouteContext, record: Record<string, unknown>):
 	};
 }
 
-/** Webhook configuration and the delivery log: both need `admin:webhooks` (or all/admin). */
+const notificationSchema: Schema = {
+	id: 'int',
+	webhook_id: 'string',
+	delivery_method: 'int',
+	// Halo takes the event number here as a string, the way the live client sends it.
+	eventno: 'text',
+	type: 'int',
+	filter_type: 'int',
+	conditions: 'array',
+};
+
+/** The only notification the sandbox simulates: an event delivered to a webhook, unfiltered. */
+const WEBHOOK_DELIVERY = { delivery_method: 6, type: -2, filter_type: 2 } as const;
+
+function prepareNotification(context: RouteContext, record: Record<string, unknown>): PreparedWrite {
+	const { store } = context;
+	if (record.id !== undefined && record.id !== 0) throw dotNetError(400, 'The sandbox does not update notifications: delete and add them');
+	const webhookId = String(record.webhook_id ?? '').toLowerCase();
+	if (!store.webhooks.has(webhookId)) throw dotNetError(400, `Invalid webhook_id: ${String(record.webhook_id)} does not exist`);
+	for (const [field, value] of Object.entries(WEBHOOK_DELIVERY)) {
+		if (record[field] !== value) {
+			throw dotNetError(400, `Invalid ${field} ${String(record[field])}: the sandbox simulates webhook deliveries (${field} ${value})`);
+		}
+	}
+	const eventno = String(record.eventno ?? '').trim();
+	if (!/^\d+$/.test(eventno) || !findHaloEvent(Number(eventno))) {
+		throw dotNetError(400, `Invalid eventno '${String(record.eventno)}': there is no such event`);
+	}
+	return {
+		created: true,
+		commit: () =>
+			({ ...store.notifications.insert({
+				id: store.notifications.nextId(),
+				webhook_id: webhookId,
+				eventno,
+				...WEBHOOK_DELIVERY,
+				conditions: (record.conditions as unknown[] | undefined) ?? [],
+			}) }),
+	};
+}
+
+function notificationOrThrow(context: RouteContext): WebhookNotification {
+	const id = idParam(context);
+	const notification = context.store.notifications.get(id);
+	if (!notification) throw notFound('Notification', id);
+	return notification;
+}
+
+/** Webhook configuration, notifications and the delivery log: all need `admin:webhooks` (or all/admin). */
 export const webhookRoutes: ApiRoute[] = [
 	{
 		method: 'GET',
 		pattern: '/api/webhook',
 		area: 'webhooks',
 		access: 'read',
-		handle: ({ store }) => ok([...store.webhooks.values()].map(webhookView)),
+		handle: ({ store, query }) => {
+			const type = query.int('type');
+			return ok([...store.webhooks.values()].filter((webhook) => type === undefined || webhook.type === type).map(webhookView));
+		},
 	},
 	{
 		method: 'GET',
@@ -144,6 +205,41 @@ export const webhookRoutes: ApiRoute[] = [
 			if (!webhook) throw notFound('Webhook', params.id);
 			store.webhooks.delete(params.id);
 			return ok(webhookView(webhook));
+		},
+	},
+	{
+		method: 'GET',
+		pattern: '/api/notification',
+		area: 'webhooks',
+		access: 'read',
+		handle: ({ store, query }) => {
+			const webhookId = query.string('webhook_id')?.toLowerCase();
+			return ok(store.notifications.all().filter((row) => webhookId === undefined || row.webhook_id === webhookId));
+		},
+	},
+	{
+		method: 'GET',
+		pattern: '/api/notification/:id',
+		area: 'webhooks',
+		access: 'read',
+		handle: (context) => ok(notificationOrThrow(context)),
+	},
+	{
+		method: 'POST',
+		pattern: '/api/notification',
+		area: 'webhooks',
+		access: 'edit',
+		handle: (context) => arrayPost(context, notificationSchema, (record) => prepareNotification(context, record)),
+	},
+	{
+		method: 'DELETE',
+		pattern: '/api/notification/:id',
+		area: 'webhooks',
+		access: 'edit',
+		handle: (context) => {
+			const notification = notificationOrThrow(context);
+			context.store.notifications.remove(notification.id);
+			return ok(notification);
 		},
 	},
 	{

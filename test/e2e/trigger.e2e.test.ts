@@ -4,8 +4,12 @@
  * a Halo retry while a look-up is slow, and listening for a test event. Workflows are created
  * here (not the samples), so other files' workflows and data are left as they expect them.
  */
+import * as fs from 'node:fs';
+import http from 'node:http';
+
 import { HaloApi, registerHaloWebhook } from '../../bench/real-n8n';
 import { DEFAULT_CREDENTIAL_NAME } from '../../scripts/n8n-env';
+import { FuzzPayloads } from '../trigger/fuzz';
 import { basicAuthorization } from '../trigger/support';
 import { N8nApi, queryN8nDatabase, removeWorkflows, SandboxControl, until } from './helpers/n8n';
 import {
@@ -28,6 +32,10 @@ const halo = new HaloApi(access);
 const suiteCredential = { id: state.credentialId, name: DEFAULT_CREDENTIAL_NAME };
 const RUN = `trigger-e2e-${Date.now().toString(36)}`;
 type Row = Record<string, any>;
+
+/** Action Added has no number Halo documents: a Custom Event with the sandbox's number. */
+const ACTION_ADDED_NUMBER = 900003;
+const withActionAdded = (events: string[] = []) => ({ events, customEvents: { event: [{ name: 'Action Added', eventNumber: ACTION_ADDED_NUMBER }] } });
 
 const createdWorkflows: string[] = [];
 const createdCredentials: string[] = [];
@@ -64,6 +72,15 @@ async function publishAndSettle(workflow: TriggerWorkflow) {
 
 const executionCount = async (workflowId: string) => (await api.executions(workflowId)).length;
 
+/** Why publishing failed: n8n may refuse the publish call itself or report the failure in the publication status. */
+async function publishFailureReason(workflow: TriggerWorkflow): Promise<string> {
+	const refusal = await api.publish(workflow.id).then(
+		() => undefined,
+		(error: Error) => error.message,
+	);
+	return refusal ?? (await settledPublication(api, workflow.id)).triggers.map((trigger) => trigger.errorMessage).join('; ');
+}
+
 /** The items the trigger produced in the newest execution after `before` executions. */
 async function nextTriggerItems(workflowId: string, before: number): Promise<Row[]> {
 	return nodeOutput(await nextExecution(api, workflowId, before), TRIGGER_NAME);
@@ -76,14 +93,14 @@ async function simulate(kind: string, body: Row): Promise<Row> {
 }
 
 /** The Halo webhook a user would type into Halo's webhook screen for a manually registered trigger. */
-async function haloWebhookByHand(url: string, basic: { username: string; password: string }, payloadType: 'Full' | 'EventOnly') {
+async function haloWebhookByHand(url: string, basic: { username: string; password: string }, payloadType: 'full' | 'eventInformation') {
 	const created = await registerHaloWebhook(access, {
 		name: `${RUN} typed in by hand`,
 		url,
 		username: basic.username,
 		password: basic.password,
 		payloadType,
-		events: [{ name: 'Action Added', conditions: [] }],
+		events: [{ eventno: ACTION_ADDED_NUMBER, name: 'Action Added', conditions: [] }],
 	});
 	handMadeHaloWebhooks.push(String(created.id));
 	return created;
@@ -113,25 +130,29 @@ describe('automatic registration', () => {
 	let workflow: TriggerWorkflow;
 
 	beforeAll(async () => {
-		workflow = await triggerWorkflow('automatic', { registration: 'automatic', events: ['actionAdded', 'ticketStatusChanged'] });
+		workflow = await triggerWorkflow('automatic', { registration: 'automatic', ...withActionAdded(['ticketStatusChanged']) });
 		expect((await publishAndSettle(workflow)).status).toBe('published');
 		await until('the Halo webhook', async () => (await halo.webhooksFor(workflow.webhookId)).length > 0);
 	});
 
-	it('publishing creates exactly one Halo webhook with Basic auth and the full payload; n8n keeps only a digest of its password', async () => {
+	it("publishing creates exactly one Halo webhook in Halo's integer codes (Basic auth, the full payload, events by number); n8n keeps only a digest of its password", async () => {
 		const webhooks = await halo.webhooksFor(workflow.webhookId);
 		expect(webhooks).toHaveLength(1);
 		expect(webhooks[0]).toMatchObject({
 			url: expect.stringContaining(`/webhook/${workflow.webhookId}/webhook`),
-			authentication_type: 'Basic',
-			payload_type: 'Full',
+			type: 0,
+			method: 0,
+			authentication_type: 1,
+			payload_type: 0,
+			batch_method: 0,
 			active: true,
 			has_basic_password: true,
 		});
-		expect(webhooks[0].events.map((event: Row) => event.name).sort()).toEqual(['Action Added', 'Ticket Status Changed']);
+		expect(webhooks[0].events.map((event: Row) => event.eventno).sort()).toEqual([76, ACTION_ADDED_NUMBER]);
 		const saved = await api.request<Row>('GET', `/workflows/${workflow.id}`);
 		const nodeData = saved.staticData?.[`node:${TRIGGER_NAME}`] as Row;
-		expect(nodeData).toMatchObject({ webhookId: String(webhooks[0].id), basicUsername: webhooks[0].basic_username });
+		expect(nodeData).toMatchObject({ webhookId: String(webhooks[0].id), basicUsername: webhooks[0].basic_username, subscription: 'webhookEvents' });
+		expect(fs.readFileSync(state.logFile, 'utf8')).toContain('HaloPSA Trigger: HaloPSA took the events on the webhook (events[])');
 		expect(nodeData.basicPasswordSha256).toMatch(/^[0-9a-f]{64}$/);
 		expect(nodeData).not.toHaveProperty('basicPassword');
 	});
@@ -144,7 +165,7 @@ describe('automatic registration', () => {
 		await sandbox.call('POST', '/webhooks/flush');
 
 		const items = await nextTriggerItems(workflow.id, before);
-		expect(items.map((item) => [item.eventKey, item.action?.note, item.ticketId])).toEqual(notes.map((note) => ['actionAdded', note, ticketId]));
+		expect(items.map((item) => [item.eventKey, item.action?.note, item.ticketId])).toEqual(notes.map((note) => ['custom', note, ticketId]));
 		expect(new Set(items.map((item) => item.deliveryId)).size).toBe(3);
 		expect(await settledExecutions(api, workflow.id)).toHaveLength(before + 1);
 	});
@@ -191,14 +212,14 @@ describe('automatic registration', () => {
 
 		const saved = await api.getWorkflow(workflow.id);
 		const nodes = saved.nodes.map((node: Row) =>
-			node.name === TRIGGER_NAME ? { ...node, parameters: { ...node.parameters, events: ['actionAdded', 'ticketStatusChanged', 'ticketClosed'] } } : node,
+			node.name === TRIGGER_NAME ? { ...node, parameters: { ...node.parameters, events: ['ticketStatusChanged', 'ticketClosed'] } } : node,
 		);
 		await api.request('PATCH', `/workflows/${workflow.id}`, { nodes, connections: {} });
 		await publishAndSettle(workflow);
 
 		const replaced = await until('the Halo webhook with the new events', async () => {
 			const webhooks = await halo.webhooksFor(workflow.webhookId);
-			return webhooks.length === 1 && webhooks[0].events.some((event: Row) => event.name === 'Ticket Closed') && webhooks;
+			return webhooks.length === 1 && webhooks[0].events.some((event: Row) => event.eventno === 39) && webhooks;
 		});
 		expect(replaced).toHaveLength(1);
 		const before = await executionCount(workflow.id);
@@ -224,14 +245,9 @@ describe('missing admin:webhooks scope', () => {
 			},
 		});
 		createdCredentials.push(credential.id);
-		const workflow = await triggerWorkflow('no scope', { registration: 'automatic', events: ['actionAdded'] }, credential);
+		const workflow = await triggerWorkflow('no scope', { registration: 'automatic', ...withActionAdded() }, credential);
 
-		// n8n may refuse the publish call itself or report the failure in the publication status.
-		const refusal = await api.publish(workflow.id).then(
-			() => undefined,
-			(error: Error) => error.message,
-		);
-		const reason = refusal ?? (await settledPublication(api, workflow.id)).triggers.map((trigger) => trigger.errorMessage).join('; ');
+		const reason = await publishFailureReason(workflow);
 
 		expect(reason).toMatch(/HaloPSA refused to manage webhooks \(HTTP 403\): the API application is missing the admin:webhooks scope/);
 		expect(await halo.webhooksFor(workflow.webhookId)).toEqual([]);
@@ -249,13 +265,13 @@ describe('manual registration with a path secret', () => {
 		webhookAuth = await webhookAuthCredential('webhook auth', { ...basic, pathSecret });
 		workflow = await triggerWorkflow(
 			'manual',
-			{ registration: 'manual', usePathSecret: true, events: ['actionAdded'] },
+			{ registration: 'manual', usePathSecret: true, ...withActionAdded() },
 			suiteCredential,
 			webhookAuth,
 		);
 		expect((await publishAndSettle(workflow)).status).toBe('published');
 		url = `${state.n8nUrl}/webhook/${workflow.webhookId}/${pathSecret}`;
-		await haloWebhookByHand(url, basic, 'Full');
+		await haloWebhookByHand(url, basic, 'full');
 		await until('n8n to route the trigger', async () => (await postTo(url, {})) !== 404);
 	});
 
@@ -276,7 +292,7 @@ describe('manual registration with a path secret', () => {
 
 		expect(statuses).toEqual([401, 401, 401, 400, 400]);
 		const items = await nextTriggerItems(workflow.id, before);
-		expect(items.map((item) => [item.eventKey, item.action?.note])).toEqual([['actionAdded', note]]);
+		expect(items.map((item) => [item.eventKey, item.action?.note])).toEqual([['custom', note]]);
 		expect(await settledExecutions(api, workflow.id)).toHaveLength(before + 1);
 	});
 
@@ -312,14 +328,9 @@ describe('manual registration with a path secret', () => {
 describe('manual registration without a usable Webhook Auth credential', () => {
 	it('fails the publish with a message naming the missing password', async () => {
 		const webhookAuth = await webhookAuthCredential('no password', { username: 'halo-e2e-nopass', password: '' });
-		const workflow = await triggerWorkflow('manual no password', { registration: 'manual', events: ['actionAdded'] }, suiteCredential, webhookAuth);
+		const workflow = await triggerWorkflow('manual no password', { registration: 'manual', ...withActionAdded() }, suiteCredential, webhookAuth);
 
-		// n8n may refuse the publish call itself or report the failure in the publication status.
-		const refusal = await api.publish(workflow.id).then(
-			() => undefined,
-			(error: Error) => error.message,
-		);
-		const reason = refusal ?? (await settledPublication(api, workflow.id)).triggers.map((trigger) => trigger.errorMessage).join('; ');
+		const reason = await publishFailureReason(workflow);
 
 		expect(reason).toContain('The HaloPSA Automation Webhook Auth credential has no Password');
 	});
@@ -330,12 +341,12 @@ describe('a Halo retry while an event-only look-up is slow', () => {
 		const basic = { username: 'halo-e2e-slow', password: 'e2e slow password 42' };
 		const workflow = await triggerWorkflow(
 			'event-only',
-			{ registration: 'manual', events: ['actionAdded'] },
+			{ registration: 'manual', ...withActionAdded() },
 			suiteCredential,
 			await webhookAuthCredential('slow webhook auth', basic),
 		);
 		expect((await publishAndSettle(workflow)).status).toBe('published');
-		await haloWebhookByHand(workflow.productionUrl, basic, 'EventOnly');
+		await haloWebhookByHand(workflow.productionUrl, basic, 'eventInformation');
 		await until('n8n to route the trigger', async () => (await postTo(workflow.productionUrl, {})) !== 404);
 		const before = await executionCount(workflow.id);
 		try {
@@ -373,7 +384,7 @@ describe('a Halo retry while an event-only look-up is slow', () => {
 
 describe('listening for a test event', () => {
 	it('registers a Halo webhook for the test URL, runs the workflow once from a real event, then deletes it', async () => {
-		const workflow = await triggerWorkflow('test event', { registration: 'automatic', events: ['actionAdded'] });
+		const workflow = await triggerWorkflow('test event', { registration: 'automatic', ...withActionAdded() });
 
 		const started = await api.request<Row>('POST', `/workflows/${workflow.id}/run`, { triggerToStartFrom: { name: TRIGGER_NAME } });
 		expect(started).toMatchObject({ waitingForWebhook: true });
@@ -386,9 +397,118 @@ describe('listening for a test event', () => {
 		await simulate('agent-note', { ticket_id: ticketId, note });
 
 		const items = await nextTriggerItems(workflow.id, 0);
-		expect(items.map((item) => [item.eventKey, item.action?.note])).toEqual([['actionAdded', note]]);
+		expect(items.map((item) => [item.eventKey, item.action?.note])).toEqual([['custom', note]]);
 		await until('the test webhook to be deleted', async () => (await halo.webhooksFor(workflow.webhookId)).length === 0);
 		const executions = await api.executions(workflow.id);
 		expect(executions.map((execution) => execution.mode)).toEqual(['manual']);
+	});
+});
+
+describe('a workflow saved with an event an earlier version offered', () => {
+	it('fails the publish naming the event and what to pick instead, and creates no Halo webhook', async () => {
+		const workflow = await triggerWorkflow('retired event', { registration: 'automatic', events: ['ticketStatusChanged', 'emailReceived'] });
+
+		const reason = await publishFailureReason(workflow);
+
+		expect(reason).toContain('Events: "Email Received From End User" is not an event this node registers');
+		expect(await halo.webhooksFor(workflow.webhookId)).toEqual([]);
+	});
+});
+
+describe('a Halo that refuses events[] on the webhook', () => {
+	beforeAll(async () => await sandbox.call('POST', '/config', { webhooks: { eventsOnWebhook: 'refused' } }));
+	afterAll(async () => await sandbox.call('POST', '/config', { webhooks: { eventsOnWebhook: 'stored' } }));
+
+	it('gets the events as notifications, delivers them, says so in static data and the log, and deletes them on unpublish', async () => {
+		const workflow = await triggerWorkflow('notifications', { registration: 'automatic', events: ['ticketStatusChanged'] });
+		expect((await publishAndSettle(workflow)).status).toBe('published');
+		const [webhook] = await until('the Halo webhook', async () => {
+			const webhooks = await halo.webhooksFor(workflow.webhookId);
+			return webhooks.length > 0 && webhooks;
+		});
+		const notifications = async () => await halo.request<Row[]>('GET', `/Notification?webhook_id=${webhook.id}`);
+
+		expect(webhook.events).toEqual([]);
+		expect((await notifications()).map((row) => [row.eventno, row.delivery_method, row.type, row.filter_type])).toEqual([['76', 6, -2, 2]]);
+		const saved = await api.request<Row>('GET', `/workflows/${workflow.id}`);
+		expect(saved.staticData?.[`node:${TRIGGER_NAME}`]).toMatchObject({
+			webhookId: String(webhook.id),
+			subscription: 'notifications',
+			notificationIds: (await notifications()).map((row) => row.id),
+		});
+		expect(fs.readFileSync(state.logFile, 'utf8')).toContain('HaloPSA Trigger: HaloPSA took the events as notifications (POST /Notification), not on the webhook');
+
+		const ticket = await halo.request<Row>('GET', `/Tickets/${ticketId}`);
+		const statuses = await halo.request<Row[]>('GET', '/Status');
+		const newStatus = statuses.find((status) => status.id !== ticket.status_id && status.id !== 9)!;
+		await simulate('status-change', { ticket_id: ticketId, status_id: newStatus.id });
+		expect((await nextTriggerItems(workflow.id, 0)).map((item) => [item.eventKey, item.ticketId])).toEqual([['ticketStatusChanged', ticketId]]);
+
+		await api.unpublish(workflow.id);
+		await until('the webhook and its notifications to be deleted', async () => (await halo.webhooksFor(workflow.webhookId)).length === 0);
+		expect(await notifications()).toEqual([]);
+	});
+});
+
+describe('payload checks in n8n (a manual trigger, so the test holds the Basic credentials)', () => {
+	const PAYLOADS = 300;
+	const basic = { username: 'halo-e2e-fuzz', password: 'e2e fuzz password 42' };
+	let workflow: TriggerWorkflow;
+	let authorization: string;
+
+	beforeAll(async () => {
+		workflow = await triggerWorkflow('fuzz', { registration: 'manual' }, suiteCredential, await webhookAuthCredential('fuzz webhook auth', basic));
+		expect((await publishAndSettle(workflow)).status).toBe('published');
+		await until('n8n to route the trigger', async () => (await postTo(workflow.productionUrl, {})) !== 404);
+		authorization = basicAuthorization(basic.username, basic.password);
+	});
+
+	/**
+	 * n8n stops reading a body over its limit and closes the connection: sent over fetch's shared
+	 * pool, the closed socket would fail the next request of a later test file.
+	 */
+	const postOnItsOwnConnection = async (body: string) =>
+		await new Promise<number>((resolve, reject) => {
+			const request = http.request(
+				workflow.productionUrl,
+				{ method: 'POST', agent: false, headers: { 'Content-Type': 'application/json', Authorization: authorization } },
+				(answer) => {
+					answer.resume();
+					resolve(answer.statusCode ?? 0);
+				},
+			);
+			request.on('error', reject);
+			request.end(body);
+		});
+
+	const post = async (body: string, contentType: string) => {
+		const answer = await fetch(workflow.productionUrl, { method: 'POST', headers: { 'Content-Type': contentType, Authorization: authorization }, body });
+		await answer.arrayBuffer();
+		return answer.status;
+	};
+
+	it(`answers ${PAYLOADS} fuzzed payloads: Halo events start one execution each, the rest 400 or 415, no 5xx, no API call`, async () => {
+		const requestsBefore = (await sandbox.call<Row>('GET', '/stats')).requests;
+		const fuzz = new FuzzPayloads(41, undefined, ticketId);
+		const payloads = Array.from({ length: PAYLOADS }, () => fuzz.next());
+
+		const statuses = [];
+		for (const payload of payloads) statuses.push(await post(payload.body, payload.contentType));
+
+		const expected = payloads.map((payload) => (payload.halo ? 200 : payload.contentType === 'application/json' ? 400 : 415));
+		expect(statuses.map((status, index) => [status, payloads[index].defect])).toEqual(expected.map((status, index) => [status, payloads[index].defect]));
+		const halo = payloads.filter((payload) => payload.halo).length;
+		expect(halo).toBeGreaterThan(10);
+		expect(await settledExecutions(api, workflow.id)).toHaveLength(halo);
+		expect((await sandbox.call<Row>('GET', '/stats')).requests).toBe(requestsBefore);
+	});
+
+	it('leaves a body that is not JSON (422) and one over N8N_PAYLOAD_SIZE_MAX (16 MiB by default: 500) to n8n, which answers before the node; neither starts anything', async () => {
+		const before = await executionCount(workflow.id);
+		const oversized = JSON.stringify({ id: 'too-big', event: 'ticket closed', padding: 'x'.repeat(17 * 1024 * 1024) });
+
+		expect(await post('{"id": "cut', 'application/json')).toBe(422);
+		expect(await postOnItsOwnConnection(oversized)).toBe(500);
+		expect(await settledExecutions(api, workflow.id)).toHaveLength(before);
 	});
 });

@@ -7,7 +7,8 @@
  *   execution only when the node returned `workflowData`, as n8n's webhook helper decides.
  * Static data is kept like n8n keeps it in the database: each call gets a fresh `Workflow`
  * built from the saved copy, and the copy is replaced only when the node changed it (calls
- * running at the same time each write their whole copy back: the last writer wins, as in n8n).
+ * running at the same time each write their whole copy back: the last writer wins, as in n8n),
+ * and, as in n8n 2.41.1, not for a call that starts an execution and leaves the answer to n8n.
  * Listening for a test event follows n8n's TestWebhooks: the webhook is registered under the
  * webhook-test URL with empty static data that lives only in memory, the first test call that
  * starts an execution is handed to the node in mode `manual`, and then the webhook is deleted.
@@ -390,8 +391,12 @@ export class TriggerHarness {
 		const context = new WebhookContext(workflow, workflow.getNode(this.node.name)!, additionalData, mode, webhook, [], null);
 		try {
 			const result = await this.nodeType.webhook!.call(context);
-			// n8n saves static data after production calls only.
-			if (!test) this.saveIfChanged(workflow);
+			// n8n saves static data after production calls only, when it is handed the answer. A call
+			// that starts an execution and leaves the answer to n8n is answered after n8n prepared
+			// the execution, which builds a second Workflow on the same static data and so marks it
+			// unchanged (n8n 2.41.1, WorkflowRunner.run): nothing is saved then.
+			const answeredByN8nAfterStart = result.workflowData !== undefined && !result.noWebhookResponse;
+			if (!test && !answeredByN8nAfterStart) this.saveIfChanged(workflow);
 			if (result.workflowData) {
 				call.started = true;
 				call.items = (result.workflowData[0] ?? []).map((item: INodeExecutionData) => item.json);

@@ -121,7 +121,7 @@ describe('sandbox OAuth and scopes', () => {
 		expect(write.json.Message).toMatch(/edit:tickets/);
 		expect((await api(sandbox, readOnly, 'GET', '/Team')).status).toBe(403);
 
-		const hook = [{ name: 'h', url: 'http://127.0.0.1:9/x', events: [{ name: 'New Ticket Logged', eventno: 1 }] }];
+		const hook = [{ name: 'h', url: 'http://127.0.0.1:9/x', events: [{ name: 'New Ticket Logged', eventno: 3 }] }];
 		const noWebhooks = await tokenFor(sandbox, 'nowebhooks');
 		expect((await api(sandbox, noWebhooks, 'POST', '/Webhook', hook)).status).toBe(403);
 		expect((await api(sandbox, noWebhooks, 'POST', '/Actions', [{ ticket_id: 1, outcome: 'Note', note: 'ok' }])).status).toBe(201);

@@ -9,7 +9,7 @@ describe('sandbox control API', () => {
 	const deliveredEvents = () => watched.deliveredEvents();
 
 	beforeAll(async () => {
-		watched = await startWatchedSandbox(['Action Added', 'Email Received From End User', 'Ticket Status Changed', 'New Ticket Logged', 'Ticket Reassigned']);
+		watched = await startWatchedSandbox(['Action Added', 'Ticket Updated by User', 'Ticket Status Changed', 'New Ticket Logged', 'Ticket Reassigned']);
 		({ sandbox, token } = watched);
 	});
 	afterAll(async () => await watched.stop());
@@ -28,19 +28,19 @@ describe('sandbox control API', () => {
 
 		const fine = await control(sandbox, 'POST', '/simulate/end-user-reply', { ticket_id: 4, note: 'Any news?', status_id: 6 });
 		expect(fine.status).toBe(200);
-		expect(await deliveredEvents()).toEqual(['email received from end user', 'action added', 'ticket status changed']);
+		expect(await deliveredEvents()).toEqual(['ticket updated by user', 'action added', 'ticket status changed']);
 	});
 
 	it('binds simulate bodies like API bodies: wrong types answer 400 naming the field', async () => {
 		const summary = await control(sandbox, 'POST', '/simulate/ticket-logged', { summary: { text: 'x' }, client_id: 1 });
 		expect(summary.status).toBe(400);
-		expect(Object.keys(summary.json.errors)).toEqual(['summary']);
+		expect(Object.keys(summary.json.errors)).toEqual(['$.summary']);
 		const numeric = await control(sandbox, 'POST', '/simulate/ticket-logged', { summary: 5, client_id: 1 });
 		expect(numeric.status).toBe(200);
 		expect(numeric.json.summary).toBe('5');
 		const note = await control(sandbox, 'POST', '/simulate/agent-note', { ticket_id: 'abc', note: 'x' });
 		expect(note.status).toBe(400);
-		expect(Object.keys(note.json.errors)).toEqual(['ticket_id']);
+		expect(Object.keys(note.json.errors)).toEqual(['$.ticket_id']);
 		const reassign = await control(sandbox, 'POST', '/simulate/reassign', { ticket_id: 1, agent_id: 99999 });
 		expect(reassign.json.Message).toBe('Invalid agent_id: 99999 does not exist');
 		expect((await control(sandbox, 'POST', '/simulate/nothing', {})).status).toBe(404);

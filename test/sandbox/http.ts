@@ -1,6 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { startHaloSandbox, type HaloSandbox } from '../../sandbox';
+import { findHaloEvent } from '../../sandbox/webhooks';
 import { controlRequest, send, type Answer } from '../helpers/sandbox';
 
 /** Small HTTP helpers for the sandbox tests: real requests with global fetch. */
@@ -81,6 +82,15 @@ export async function startReceiver(answer: (index: number) => number = () => 20
 	};
 }
 
+/** A webhook's `events[]` for these event names: Halo ties events to a webhook by number. */
+export function subscriptions(names: string[]): Array<{ eventno: number; name: string; conditions: unknown[] }> {
+	return names.map((name) => {
+		const event = findHaloEvent(name);
+		if (!event) throw new Error(`the sandbox has no event named ${name}`);
+		return { eventno: event.eventno, name: event.name, conditions: [] };
+	});
+}
+
 /**
  * A sandbox (no delivery retries) with one webhook for `events` into a local receiver, for tests that
  * check which events a call fires. `deliveredEvents()` flushes and returns the events since its last call.
@@ -94,7 +104,7 @@ export async function startWatchedSandbox(events: string[]): Promise<{
 	const sandbox = await startHaloSandbox({ webhooks: { retryDelaysMs: [] } });
 	const token = await tokenFor(sandbox);
 	const receiver = await startReceiver();
-	const hook = await api(sandbox, token, 'POST', '/Webhook', [{ name: 'watched writes', url: receiver.url, events: events.map((name) => ({ name })) }]);
+	const hook = await api(sandbox, token, 'POST', '/Webhook', [{ name: 'watched writes', url: receiver.url, events: subscriptions(events) }]);
 	if (hook.status !== 201) throw new Error(`the sandbox refused the test webhook: ${hook.status}`);
 	return {
 		sandbox,

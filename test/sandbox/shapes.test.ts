@@ -119,7 +119,9 @@ describe('sandbox API shapes', () => {
 		const wrongType = await api(sandbox, token, 'POST', '/Actions', [{ ticket_id: 'abc', outcome: 'Note' }]);
 		expect(wrongType.status).toBe(400);
 		expect(wrongType.json).toMatchObject({ title: 'One or more validation errors occurred.', status: 400 });
-		expect(wrongType.json.errors['[0].ticket_id'][0]).toMatch(/abc/);
+		expect(wrongType.json.errors['$[0].ticket_id']).toEqual([
+			'The JSON value could not be converted to System.Int32. Path: $[0].ticket_id | LineNumber: 0 | BytePositionInLine: 19.',
+		]);
 		const notArray = await api(sandbox, token, 'POST', '/Tickets', { summary: 'object body' });
 		expect(notArray.status).toBe(400);
 		expect((await api(sandbox, token, 'GET', '/Tickets/424242')).status).toBe(404);

@@ -1,5 +1,5 @@
 import { startHaloSandbox, type HaloSandbox } from '../../sandbox';
-import { api, control, startReceiver, tokenFor } from './http';
+import { api, control, startReceiver, subscriptions, tokenFor } from './http';
 
 describe('sandbox webhooks', () => {
 	let sandbox: HaloSandbox;
@@ -21,31 +21,52 @@ describe('sandbox webhooks', () => {
 
 	async function createWebhook(url: string, events: string[], fields: Record<string, unknown> = {}) {
 		const answer = await api(sandbox, token, 'POST', '/Webhook', [
-			{ name: 'n8n', url, events: events.map((name) => ({ name })), ...fields },
+			{ name: 'n8n', url, events: subscriptions(events), ...fields },
 		]);
 		expect(answer.status).toBe(201);
 		return answer.json as { id: string };
 	}
 
-	it('stores webhooks (bare array, password never echoed) and refuses unknown events', async () => {
+	it('stores webhooks with Halo\'s integer codes (bare array, password never echoed); events go by number', async () => {
 		const webhook = await createWebhook('http://127.0.0.1:9/x', ['Ticket Status Changed'], {
-			authentication_type: 'Basic',
+			type: 0,
+			method: 0,
+			authentication_type: 1,
 			basic_username: 'halo',
 			basic_password: 's3cret',
+			payload_type: 0,
+			batch_method: 0,
 		});
-		const list = (await api(sandbox, token, 'GET', '/Webhook')).json;
-		expect(list).toEqual([expect.objectContaining({ id: webhook.id, authentication_type: 'Basic', basic_username: 'halo' })]);
+		const list = (await api(sandbox, token, 'GET', '/Webhook?type=0')).json;
+		expect(list).toEqual([
+			expect.objectContaining({ id: webhook.id, type: 0, method: 0, authentication_type: 1, payload_type: 0, batch_method: 0, basic_username: 'halo' }),
+		]);
 		expect(JSON.stringify(list)).not.toContain('s3cret');
-		expect(list[0].events).toEqual([{ name: 'Ticket Status Changed', eventno: 3, conditions: [] }]);
-		const bad = await api(sandbox, token, 'POST', '/Webhook', [{ url: 'http://127.0.0.1:9/x', events: [{ name: 'Nope' }] }]);
-		expect(bad.status).toBe(400);
+		expect(list[0].events).toEqual([{ name: 'Ticket Status Changed', eventno: 76, conditions: [] }]);
+		const refusals = await Promise.all(
+			[
+				{ url: 'http://127.0.0.1:9/x', events: [{ name: 'Ticket Status Changed' }] },
+				{ url: 'http://127.0.0.1:9/x', events: [{ eventno: 12345 }] },
+				{ url: 'http://127.0.0.1:9/x', authentication_type: 2 },
+				{ url: 'http://127.0.0.1:9/x', method: 1 },
+				{ url: 'http://127.0.0.1:9/x', type: 1 },
+			].map(async (record) => (await api(sandbox, token, 'POST', '/Webhook', [record])).json.Message),
+		);
+		expect(refusals).toEqual([
+			'events[0]: eventno is required (Halo ties events to a webhook by number)',
+			'events[0]: there is no event number 12345',
+			'Invalid authentication_type 2: the sandbox simulates 0 (none), 1 (Basic)',
+			'Invalid method 1: the sandbox simulates 0 (POST), 2 (PUT), 4 (PATCH)',
+			'Invalid type 1: the sandbox simulates 0 (outbound webhook)',
+		]);
+		expect((await api(sandbox, token, 'GET', '/Webhook')).json).toHaveLength(1);
 	});
 
 	it('delivers the full payload with Basic credentials when an API write matches', async () => {
 		const receiver = await startReceiver();
 		receivers.push(receiver);
 		const webhook = await createWebhook(receiver.url, ['New Ticket Logged', 'Action Added'], {
-			authentication_type: 'Basic',
+			authentication_type: 1,
 			basic_username: 'halo',
 			basic_password: 's3cret',
 		});
@@ -59,25 +80,89 @@ describe('sandbox webhooks', () => {
 		expect(logged).toMatchObject({ webhook_id: webhook.id, event: 'new ticket logged', object_id: ticket.id, ticket: { id: ticket.id, summary: 'Webhook test' } });
 		expect(typeof logged.id).toBe('string');
 		expect(logged).toEqual(expect.objectContaining({ notification_id: expect.any(Number), escmsg_id: expect.any(Number), timestamp: expect.any(String) }));
-		expect(added).toMatchObject({ event: 'action added', object_id: action.id, action: { id: action.id, ticket_id: ticket.id, who_type: 1 } });
+		// For action events object_id is the ticket's id; the action travels embedded.
+		expect(added).toMatchObject({ event: 'action added', object_id: ticket.id, action: { id: action.id, ticket_id: ticket.id, who_type: 1 } });
 		const log = (await api(sandbox, token, 'GET', `/WebhookEvent?webhook_id=${webhook.id}`)).json;
 		expect(log).toHaveLength(2);
 		expect(log.every((entry: { success: boolean; response_status: number }) => entry.success && entry.response_status === 200)).toBe(true);
 	});
 
-	it('sends event-only payloads and fires from simulate calls', async () => {
+	it('sends the event information alone for a custom JSON payload (payload_type 1), and fires from simulate calls', async () => {
 		const receiver = await startReceiver();
 		receivers.push(receiver);
-		const webhook = await createWebhook(receiver.url, ['Email Received From End User', 'Ticket Status Changed', 'Ticket Closed'], {
-			payload_type: 'EventOnly',
+		const webhook = await createWebhook(receiver.url, ['Ticket Updated by User', 'Ticket Status Changed', 'Ticket Closed'], {
+			payload_type: 1,
 		});
-		await control(sandbox, 'POST', '/simulate/end-user-reply', { ticket_id: 4, note: 'Still broken' });
+		const reply = (await control(sandbox, 'POST', '/simulate/end-user-reply', { ticket_id: 4, note: 'Still broken' })).json;
 		await control(sandbox, 'POST', '/simulate/status-change', { ticket_id: 4, status_id: 9 });
 		await control(sandbox, 'POST', '/webhooks/flush');
 		const bodies = receiver.received.map((request) => request.body);
-		expect(bodies.map((body) => body.event)).toEqual(['email received from end user', 'ticket status changed', 'ticket closed']);
-		for (const body of bodies) expect(Object.keys(body).sort()).toEqual(['event', 'id', 'object_id', 'webhook_id']);
-		expect(bodies[1]).toMatchObject({ object_id: 4, webhook_id: webhook.id });
+		expect(bodies).toEqual([
+			{ id: expect.any(String), webhook_id: webhook.id, event: 'ticket updated by user', object_id: 4, ticket_id: 4, action_id: reply.id },
+			{ id: expect.any(String), webhook_id: webhook.id, event: 'ticket status changed', object_id: 4, ticket_id: 4 },
+			{ id: expect.any(String), webhook_id: webhook.id, event: 'ticket closed', object_id: 4, ticket_id: 4 },
+		]);
+	});
+
+	it('ties events to a webhook through notifications (eventno as a string) and keeps them when the webhook goes', async () => {
+		const receiver = await startReceiver();
+		receivers.push(receiver);
+		const webhook = await createWebhook(receiver.url, []);
+		const notification = { webhook_id: webhook.id, delivery_method: 6, eventno: '76', type: -2, filter_type: 2, conditions: [] };
+		const created = await api(sandbox, token, 'POST', '/Notification', [notification]);
+		expect(created.status).toBe(201);
+		expect(created.json).toEqual({ id: expect.any(Number), ...notification });
+		await control(sandbox, 'POST', '/simulate/status-change', { ticket_id: 5, status_id: 3 });
+		await control(sandbox, 'POST', '/webhooks/flush');
+		expect(receiver.received.map((request) => request.body.event)).toEqual(['ticket status changed']);
+		const refused = await Promise.all(
+			[
+				{ ...notification, webhook_id: 'no-such-webhook' },
+				{ ...notification, delivery_method: 1 },
+				{ ...notification, eventno: '12345' },
+			].map(async (record) => (await api(sandbox, token, 'POST', '/Notification', [record])).json.Message),
+		);
+		expect(refused).toEqual([
+			'Invalid webhook_id: no-such-webhook does not exist',
+			'Invalid delivery_method 1: the sandbox simulates webhook deliveries (delivery_method 6)',
+			"Invalid eventno '12345': there is no such event",
+		]);
+		await api(sandbox, token, 'DELETE', `/Webhook/${webhook.id}`);
+		expect((await api(sandbox, token, 'GET', `/Notification?webhook_id=${webhook.id}`)).json).toEqual([created.json]);
+		expect((await api(sandbox, token, 'DELETE', `/Notification/${created.json.id}`)).json).toEqual(created.json);
+		expect((await api(sandbox, token, 'GET', `/Notification/${created.json.id}`)).status).toBe(404);
+	});
+
+	it('refuses or silently drops events[] on a webhook when switched to, as Halo versions that take only notifications', async () => {
+		const record = { url: 'http://127.0.0.1:9/x', events: subscriptions(['Ticket Status Changed']) };
+		try {
+			await control(sandbox, 'POST', '/config', { webhooks: { eventsOnWebhook: 'refused' } });
+			const refused = await api(sandbox, token, 'POST', '/Webhook', [record]);
+			expect([refused.status, refused.json.Message]).toEqual([400, 'Events cannot be added to a webhook: add a Notification for each event instead']);
+			expect((await api(sandbox, token, 'POST', '/Webhook', [{ ...record, events: [] }])).status).toBe(201);
+			await control(sandbox, 'POST', '/config', { webhooks: { eventsOnWebhook: 'ignored' } });
+			const ignored = await api(sandbox, token, 'POST', '/Webhook', [record]);
+			expect([ignored.status, ignored.json.events]).toEqual([201, []]);
+			expect((await control(sandbox, 'POST', '/config', { webhooks: { eventsOnWebhook: 'sometimes' } })).status).toBe(400);
+		} finally {
+			await control(sandbox, 'POST', '/config', { webhooks: { eventsOnWebhook: 'stored' } });
+		}
+	});
+
+	it('fires Halo\'s documented ticket events: Ticket Deleted on a DELETE, SLA warnings and the deadline from simulate', async () => {
+		const receiver = await startReceiver();
+		receivers.push(receiver);
+		await createWebhook(receiver.url, ['Ticket Deleted', '1st SLA Warning', '2nd SLA Warning', 'Ticket Deadline']);
+		const ticket = (await api(sandbox, token, 'POST', '/Tickets', [{ summary: 'Short-lived', client_id: 1 }])).json;
+		for (const event of [42, 46, 70]) await control(sandbox, 'POST', '/simulate/event', { event: String(event), object_id: ticket.id });
+		await api(sandbox, token, 'DELETE', `/Tickets/${ticket.id}`);
+		await control(sandbox, 'POST', '/webhooks/flush');
+		expect(receiver.received.map((request) => [request.body.event, request.body.object_id, request.body.ticket.id])).toEqual([
+			['1st sla warning', ticket.id, ticket.id],
+			['2nd sla warning', ticket.id, ticket.id],
+			['ticket deadline', ticket.id, ticket.id],
+			['ticket deleted', ticket.id, ticket.id],
+		]);
 	});
 
 	it('retries a failed delivery with the same id until the receiver accepts it', async () => {

@@ -134,15 +134,15 @@ describe('sandbox writes', () => {
 	it('answers 400 naming the field, not 500, for bad invoice line values; good ones bind', async () => {
 		const garbage = await api(sandbox, token, 'POST', '/RecurringInvoice', [{ id: 2, lines: [{ _itemid: 1, startdate: 'garbage', qty_order: 'abc' }] }]);
 		expect(garbage.status).toBe(400);
-		expect(Object.keys(garbage.json.errors).sort()).toEqual(['[0].lines[0].qty_order', '[0].lines[0].startdate']);
+		expect(Object.keys(garbage.json.errors).sort()).toEqual(['$[0].lines[0].qty_order', '$[0].lines[0].startdate']);
 		const notRecords = await api(sandbox, token, 'POST', '/RecurringInvoice', [{ id: 2, lines: 'none' }]);
 		expect(notRecords.status).toBe(400);
-		expect(Object.keys(notRecords.json.errors)).toEqual(['[0].lines']);
+		expect(Object.keys(notRecords.json.errors)).toEqual(['$[0].lines']);
 
 		const invoice = await get('/RecurringInvoice/1');
 		const dated = invoice.lines.find((line: { enddate: string | null }) => line.enddate !== null);
 		const saved = await api(sandbox, token, 'POST', '/RecurringInvoice', [
-			{ id: 1, lines: [{ id: dated.id, enddate: null, qty_order: '3' }, { _itemid: 2, startdate: '2025-07-01', qty_order: 2.5 }] },
+			{ id: 1, lines: [{ id: dated.id, enddate: null, qty_order: 3 }, { _itemid: 2, startdate: '2025-07-01', qty_order: 2.5 }] },
 		]);
 		expect(saved.status).toBe(200);
 		expect(saved.json.lines).toEqual([
@@ -162,9 +162,33 @@ describe('sandbox writes', () => {
 		}
 		const hexBody = await api(sandbox, token, 'POST', '/Actions', [{ ticket_id: '0x1', outcome: 'Note', note: 'x' }]);
 		expect(hexBody.status).toBe(400);
-		expect(Object.keys(hexBody.json.errors)).toEqual(['[0].ticket_id']);
-		const stringId = await api(sandbox, token, 'POST', '/Actions', [{ ticket_id: '1', outcome: 'Note', note: 'string id' }]);
-		expect(stringId.json).toMatchObject({ ticket_id: 1, note: 'string id' });
+		expect(Object.keys(hexBody.json.errors)).toEqual(['$[0].ticket_id']);
+	});
+
+	it('refuses a string where Halo has an integer or a boolean, in every write the package makes, with ASP.NET\'s message', async () => {
+		const [webhook] = (await get('/Webhook')) as Array<{ id: string }>;
+		const writes: Array<[string, Record<string, unknown>, string, string]> = [
+			['/Tickets', { summary: 'x', client_id: '1' }, 'client_id', 'System.Int32'],
+			['/Tickets', { id: 1, customfields: [{ id: '4', value: 'x' }] }, 'customfields[0].id', 'System.Int32'],
+			['/Tickets', { id: 1, assets: [{ id: '3' }] }, 'assets[0].id', 'System.Int32'],
+			['/Actions', { ticket_id: 1, outcome: 'Note', note: 'x', hiddenfromuser: 'true' }, 'hiddenfromuser', 'System.Boolean'],
+			['/Actions', { ticket_id: 1, outcome_id: '1', note: 'x' }, 'outcome_id', 'System.Int32'],
+			['/Webhook', { url: 'http://127.0.0.1:9/x', authentication_type: 'Basic' }, 'authentication_type', 'System.Int32'],
+			['/Webhook', { url: 'http://127.0.0.1:9/x', payload_type: 'Full' }, 'payload_type', 'System.Int32'],
+			['/Webhook', { url: 'http://127.0.0.1:9/x', method: 'POST' }, 'method', 'System.Int32'],
+			['/Webhook', { url: 'http://127.0.0.1:9/x', active: 'true' }, 'active', 'System.Boolean'],
+			['/Webhook', { url: 'http://127.0.0.1:9/x', events: [{ eventno: '3' }] }, 'events[0].eventno', 'System.Int32'],
+			['/Notification', { webhook_id: webhook.id, delivery_method: '6', eventno: '3', type: -2, filter_type: 2 }, 'delivery_method', 'System.Int32'],
+			['/Notification', { webhook_id: webhook.id, delivery_method: 6, eventno: 3, type: -2, filter_type: 2 }, 'eventno', 'System.String'],
+		];
+		for (const [path, record, field, type] of writes) {
+			const answer = await api(sandbox, token, 'POST', path, [record]);
+			expect([path, field, answer.status, Object.keys(answer.json.errors ?? {})]).toEqual([path, field, 400, [`$[0].${field}`]]);
+			expect(answer.json.errors[`$[0].${field}`][0]).toMatch(
+				new RegExp(`^The JSON value could not be converted to ${type}\\. Path: \\$\\[0\\]\\.${field.replace(/[[\]]/g, '\\$&')} \\| LineNumber: 0 \\| BytePositionInLine: \\d+\\.$`),
+			);
+		}
+		expect(await deliveredEvents()).toEqual([]);
 	});
 
 	it('records an action as written by who_agentid, still under the caller\'s outcome rights', async () => {

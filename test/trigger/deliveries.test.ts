@@ -2,6 +2,7 @@ import type { INodeParameters } from 'n8n-workflow';
 
 import type { HaloSandbox } from '../../sandbox';
 import { startHaloSandbox } from '../../sandbox';
+import { findHaloEvent, haloEvents } from '../../sandbox/webhooks';
 import { isDuplicateDelivery } from '../../nodes/HaloPsaTrigger/delivery/deduplication';
 import type { WebhookAuthValues } from '../helpers/n8n-trigger-harness';
 import { TriggerHarness } from '../helpers/n8n-trigger-harness';
@@ -20,6 +21,10 @@ const ticketing = {
 	clientSecret: 'sandbox-ticketing-secret',
 	scope: 'all:standard all:teams admin:webhooks',
 };
+
+/** Action Added has no number Halo documents: a Custom Event with the sandbox's number. */
+const ACTION_ADDED = { name: 'Action Added', eventNumber: haloEvents.actionAdded.eventno };
+const actionAdded = (events: string[] = []) => ({ events, customEvents: { event: [ACTION_ADDED] } });
 
 interface Ticket {
 	id: number;
@@ -58,7 +63,7 @@ describe('HaloPSA Trigger deliveries from the sandbox', () => {
 	 */
 	async function manualTrigger(
 		parameters: INodeParameters,
-		haloWebhook: { events: string[]; payloadType?: 'Full' | 'EventOnly'; pathSecret?: string },
+		haloWebhook: { events: string[]; payloadType?: 'full' | 'eventInformation'; pathSecret?: string },
 	) {
 		const credentials = { basicUsername: 'halo-sender', basicPassword: 'correct horse battery staple 42' };
 		const trigger = await startTrigger(
@@ -73,13 +78,15 @@ describe('HaloPSA Trigger deliveries from the sandbox', () => {
 			{
 				name: 'Typed in by hand',
 				url,
-				method: 'POST',
+				type: 0,
+				method: 0,
 				active: true,
-				authentication_type: 'Basic',
+				authentication_type: 1,
 				basic_username: credentials.basicUsername,
 				basic_password: credentials.basicPassword,
-				payload_type: haloWebhook.payloadType ?? 'Full',
-				events: haloWebhook.events.map((name) => ({ name, conditions: [] })),
+				// 1 (custom JSON): the sandbox sends the event information alone.
+				payload_type: haloWebhook.payloadType === 'eventInformation' ? 1 : 0,
+				events: haloWebhook.events.map((name) => ({ eventno: findHaloEvent(name)!.eventno, name, conditions: [] })),
 			},
 		]);
 		expect(created.status).toBeLessThan(300);
@@ -121,7 +128,7 @@ describe('HaloPSA Trigger deliveries from the sandbox', () => {
 		let trigger: TriggerHarness;
 
 		beforeAll(async () => {
-			trigger = await publishedTrigger({ events: ['actionAdded', 'ticketStatusChanged', 'emailReceived'] });
+			trigger = await publishedTrigger(actionAdded(['ticketStatusChanged', 'ticketUpdatedByUser']));
 		});
 
 		it('turns a customer-visible agent note into one item, delivered with Basic auth', async () => {
@@ -137,8 +144,9 @@ describe('HaloPSA Trigger deliveries from the sandbox', () => {
 			const [item] = call.items;
 			expect(item).toMatchObject({
 				event: 'Action Added',
-				eventKey: 'actionAdded',
-				objectId: action.id,
+				eventKey: 'custom',
+				// For action events Halo's object_id may be the ticket's id: the ids come from the objects.
+				objectId: ticket.id,
 				ticketId: ticket.id,
 				actionId: action.id,
 				clientId: ticket.client_id,
@@ -160,16 +168,19 @@ describe('HaloPSA Trigger deliveries from the sandbox', () => {
 			await simulate('agent-note', { ticket_id: tickets[0].id, note: 'Internal only', hiddenfromuser: true });
 
 			const item = trigger.items[trigger.items.length - 1];
-			expect(item).toMatchObject({ eventKey: 'actionAdded', customerVisible: false, author: { type: 'agent' } });
+			expect(item).toMatchObject({ eventKey: 'custom', customerVisible: false, author: { type: 'agent' } });
 		});
 
-		it('reports an end-user email as written by the end user', async () => {
+		it('reports an end-user email as Ticket Updated by User, written by the end user', async () => {
 			const before = trigger.items.length;
 
-			await simulate('end-user-reply', { ticket_id: tickets[1].id, note: 'Any news?' });
+			const action = await simulate('end-user-reply', { ticket_id: tickets[1].id, note: 'Any news?' });
 
 			const items = trigger.items.slice(before);
-			expect(items.map((item) => item.eventKey).sort()).toEqual(['actionAdded', 'emailReceived']);
+			expect(items.map((item) => [item.eventKey, item.event, item.actionId])).toEqual([
+				['ticketUpdatedByUser', 'Ticket Updated by User', action.id],
+				['custom', 'Action Added', action.id],
+			]);
 			for (const item of items) {
 				expect(item).toMatchObject({ ticketId: tickets[1].id, author: { type: 'endUser' }, customerVisible: true });
 			}
@@ -256,14 +267,41 @@ describe('HaloPSA Trigger deliveries from the sandbox', () => {
 			expect(answers.map((answer) => answer.status)).toEqual([400, 400, 400, 400]);
 			expect(trigger.executionsStarted).toBe(started);
 		});
+		it('emits a delivery of its own webhook whose event name it does not know, as Halo sent it', async () => {
+			const body = { id: 'renamed-1', event: 'Ticket Reopened', object_id: tickets[0].id, webhook_id: trigger.nodeStaticData.webhookId };
+
+			const answer = await postToTrigger(trigger.webhookUrl, body, haloAuthorization());
+
+			expect([answer.status, answer.body]).toEqual([200, { received: 1, started: true }]);
+			expect(trigger.items[trigger.items.length - 1]).toMatchObject({ deliveryId: 'renamed-1', event: 'Ticket Reopened', eventKey: 'unknown', ticketId: null });
+		});
+
+		it('answers 400 to events from another webhook, starts nothing and calls no Halo API', async () => {
+			const started = trigger.executionsStarted;
+			const requests = (await sandboxControl(sandbox, 'GET', '/stats')).requests;
+			const own = trigger.nodeStaticData.webhookId as string;
+			const event = (id: string, webhookId: unknown) => ({ id, event: 'ticket status changed', object_id: tickets[0].id, webhook_id: webhookId });
+
+			const answers = [
+				await postToTrigger(trigger.webhookUrl, event('other-1', 'another-webhook'), haloAuthorization()),
+				await postToTrigger(trigger.webhookUrl, { id: 'other-2', event: 'ticket status changed', object_id: tickets[0].id }, haloAuthorization()),
+				await postToTrigger(trigger.webhookUrl, [event('other-3', own), event('other-4', 'another-webhook')], haloAuthorization()),
+			];
+
+			expect(answers.map((answer) => [answer.status, answer.body.message])).toEqual(
+				answers.map(() => [400, 'The body is not a HaloPSA webhook payload: an event does not come from the webhook this trigger registered']),
+			);
+			expect(trigger.executionsStarted).toBe(started);
+			expect((await sandboxControl(sandbox, 'GET', '/stats')).requests).toBe(requests);
+		});
 	});
 
 	describe('manual registration', () => {
 		it('needs the path secret as well as the Basic credentials', async () => {
-			const { trigger, url, basicUsername, basicPassword } = await manualTrigger(
-				{ events: ['actionAdded'] },
-				{ events: ['Action Added'], pathSecret: 's3cret-segment' },
-			);
+			const { trigger, url, basicUsername, basicPassword } = await manualTrigger(actionAdded(), {
+				events: ['Action Added'],
+				pathSecret: 's3cret-segment',
+			});
 			expect(trigger.webhookUrl).toMatch(/\/:secret$/);
 			const body = { id: 'manual-1', event: 'action added', object_id: 1, webhook_id: 'w' };
 			const authorization = basicAuthorization(basicUsername, basicPassword);
@@ -274,7 +312,7 @@ describe('HaloPSA Trigger deliveries from the sandbox', () => {
 
 			await simulate('agent-note', { ticket_id: tickets[0].id, note: 'Via the manual webhook' });
 			expect(trigger.executionsStarted).toBe(1);
-			expect(trigger.items[0]).toMatchObject({ eventKey: 'actionAdded', ticketId: tickets[0].id });
+			expect(trigger.items[0]).toMatchObject({ eventKey: 'custom', ticketId: tickets[0].id });
 			expect((await deliveriesTo(url)).every((attempt) => attempt.status === 200)).toBe(true);
 		});
 
@@ -294,10 +332,7 @@ describe('HaloPSA Trigger deliveries from the sandbox', () => {
 		});
 
 		it('completes an event-only payload through the API', async () => {
-			const { trigger } = await manualTrigger(
-				{ events: ['actionAdded'] },
-				{ events: ['Action Added'], payloadType: 'EventOnly' },
-			);
+			const { trigger } = await manualTrigger(actionAdded(), { events: ['Action Added'], payloadType: 'eventInformation' });
 
 			const action = await simulate('agent-note', { ticket_id: tickets[1].id, note: 'Fetch me', hiddenfromuser: true });
 
@@ -305,7 +340,8 @@ describe('HaloPSA Trigger deliveries from the sandbox', () => {
 			expect(trigger.items[0]).toMatchObject({
 				payloadType: 'eventOnly',
 				completedFromApi: true,
-				objectId: action.id,
+				objectId: tickets[1].id,
+				actionId: action.id,
 				ticketId: tickets[1].id,
 				customerVisible: false,
 				author: { type: 'agent' },
@@ -317,8 +353,8 @@ describe('HaloPSA Trigger deliveries from the sandbox', () => {
 
 		it('leaves an event-only payload as it came when completion is off', async () => {
 			const { trigger } = await manualTrigger(
-				{ events: ['actionAdded'], options: { completeEventOnly: false } },
-				{ events: ['Action Added'], payloadType: 'EventOnly' },
+				{ ...actionAdded(), options: { completeEventOnly: false } },
+				{ events: ['Action Added'], payloadType: 'eventInformation' },
 			);
 
 			await simulate('agent-note', { ticket_id: tickets[1].id, note: 'Bare' });
@@ -327,23 +363,43 @@ describe('HaloPSA Trigger deliveries from the sandbox', () => {
 		});
 	});
 
-	describe('event-only completion for every kind of record', () => {
+	describe('event-only completion', () => {
 		beforeAll(removeHaloWebhooks);
 
-		it('fetches the ticket, client, user, asset or contract an event-only delivery names', async () => {
+		it('fetches the ticket of a ticket event, and leaves an event that names only an object_id of unknown kind as it came', async () => {
+			const clientUpdated = { name: 'Client Updated', eventNumber: haloEvents.clientUpdated.eventno };
 			const { trigger } = await manualTrigger(
-				{ events: ['ticketStatusChanged', 'clientUpdated', 'userUpdated', 'assetUpdated', 'contractUpdated'] },
-				{
-					events: ['Ticket Status Changed', 'Client Updated', 'User Updated', 'Asset Updated', 'Contract Updated'],
-					payloadType: 'EventOnly',
-				},
+				{ events: ['ticketStatusChanged'], customEvents: { event: [clientUpdated] } },
+				{ events: ['Ticket Status Changed', 'Client Updated'], payloadType: 'eventInformation' },
+			);
+			const client = (await api.request('GET', '/Client?count=1')).body.clients[0];
+			const lookups = async () => (await sandboxControl(sandbox, 'GET', '/stats')).requests as number;
+
+			await simulate('event', { event: 'Ticket Status Changed', object_id: tickets[2].id });
+			const before = await lookups();
+			await simulate('event', { event: 'Client Updated', object_id: client.id });
+
+			expect(trigger.items.map((item) => [item.event, item.objectId, item.payloadType, item.completedFromApi])).toEqual([
+				['Ticket Status Changed', tickets[2].id, 'eventOnly', true],
+				['Client Updated', client.id, 'eventOnly', false],
+			]);
+			expect(trigger.items[0]).toMatchObject({ ticketId: tickets[2].id, clientId: tickets[2].client_id, completionError: null });
+			expect((trigger.items[0].ticket as any).id).toBe(tickets[2].id);
+			expect(trigger.items[1]).toMatchObject({ ticketId: null, record: null, completionError: expect.stringMatching(/names no ticket or action/) });
+			expect(await lookups()).toBe(before);
+		});
+
+		it('takes the client, user, asset or contract a full payload embeds as the record', async () => {
+			const names = ['Client Updated', 'User Updated', 'Asset Updated', 'Contract Updated'];
+			const { trigger } = await manualTrigger(
+				{ events: [], customEvents: { event: names.map((name) => ({ name, eventNumber: findHaloEvent(name)!.eventno })) } },
+				{ events: names },
 			);
 			const client = (await api.request('GET', '/Client?count=1')).body.clients[0];
 			const user = (await api.request('GET', '/Users?count=1')).body.users[0];
 			const asset = (await api.request('GET', '/Asset?count=1')).body.assets[0];
 			const contract = (await api.request('GET', '/ClientContract?count=1')).body.contracts[0];
 			const events: Array<[string, number]> = [
-				['Ticket Status Changed', tickets[2].id],
 				['Client Updated', client.id],
 				['User Updated', user.id],
 				['Asset Updated', asset.id],
@@ -352,22 +408,19 @@ describe('HaloPSA Trigger deliveries from the sandbox', () => {
 
 			for (const [event, objectId] of events) await simulate('event', { event, object_id: objectId });
 
-			expect(trigger.items.map((item) => [item.event, item.objectId, item.payloadType, item.completedFromApi])).toEqual(
-				events.map(([event, objectId]) => [event, objectId, 'eventOnly', true]),
+			expect(trigger.items.map((item) => [item.event, item.eventKey, item.objectId, item.payloadType])).toEqual(
+				events.map(([event, objectId]) => [event, 'custom', objectId, 'full']),
 			);
-			const [ticketItem, clientItem, userItem, assetItem, contractItem] = trigger.items;
-			expect(ticketItem).toMatchObject({ ticketId: tickets[2].id, clientId: tickets[2].client_id, record: null });
-			expect((ticketItem.ticket as any).id).toBe(tickets[2].id);
+			const [clientItem, userItem, assetItem, contractItem] = trigger.items;
 			expect(clientItem).toMatchObject({ clientId: client.id, record: { id: client.id, name: client.name }, ticket: null });
 			expect(userItem).toMatchObject({ record: { id: user.id, name: user.name }, clientId: user.client_id });
 			expect(assetItem).toMatchObject({ record: { id: asset.id, inventory_number: asset.inventory_number }, clientId: asset.client_id });
 			expect(contractItem).toMatchObject({ record: { id: contract.id, ref: contract.ref }, clientId: contract.client_id });
-			for (const item of trigger.items) expect(item.completionError).toBeNull();
 		});
 
 		it('fetches a ticket once for two event-only action events on it in one batched call', async () => {
 			await removeHaloWebhooks();
-			const { trigger, url } = await manualTrigger({ events: ['actionAdded'] }, { events: ['Action Added'], payloadType: 'EventOnly' });
+			const { trigger, url } = await manualTrigger(actionAdded(), { events: ['Action Added'], payloadType: 'eventInformation' });
 			const ticketLookups = async () => (await sandboxControl(sandbox, 'GET', '/stats')).requestsByRoute['GET /api/tickets/:id'] ?? 0;
 			const actionLookups = async () => (await sandboxControl(sandbox, 'GET', '/stats')).requestsByRoute['GET /api/actions/:id'] ?? 0;
 			const [ticketsBefore, actionsBefore] = [await ticketLookups(), await actionLookups()];
@@ -405,7 +458,7 @@ describe('HaloPSA Trigger deliveries from the sandbox', () => {
 		});
 
 		async function eventOnlyTrigger() {
-			return await manualTrigger({ events: ['actionAdded'] }, { events: ['Action Added'], payloadType: 'EventOnly' });
+			return await manualTrigger(actionAdded(), { events: ['Action Added'], payloadType: 'eventInformation' });
 		}
 
 		it("starts one execution when Halo retries a delivery it gave up waiting for while the look-up still ran", async () => {
@@ -433,7 +486,7 @@ describe('HaloPSA Trigger deliveries from the sandbox', () => {
 			const { trigger, url, basicUsername, basicPassword } = await eventOnlyTrigger();
 			const action = (await api.request('GET', `/Actions?ticket_id=${tickets[1].id}&count=1`)).body.actions[0];
 			await sandboxControl(sandbox, 'POST', '/faults', [{ route: 'GET /api/actions/:id', kind: 'slow', delayMs: 300, count: 1 }]);
-			const delivery = { id: 'concurrent-1', event: 'action added', object_id: action.id, webhook_id: 'w' };
+			const delivery = { id: 'concurrent-1', event: 'action added', object_id: tickets[1].id, action_id: action.id, webhook_id: 'w' };
 			const authorization = basicAuthorization(basicUsername, basicPassword);
 
 			const answers = await Promise.all([
@@ -456,7 +509,7 @@ describe('HaloPSA Trigger deliveries from the sandbox', () => {
 			expect(attempts.map((attempt) => [attempt.attempt, attempt.status])).toEqual([[1, 200]]);
 			expect(trigger.executionsStarted).toBe(1);
 			expect(trigger.items[0]).toMatchObject({
-				objectId: action.id,
+				objectId: tickets[0].id,
 				actionId: action.id,
 				action: null,
 				ticket: null,
@@ -480,7 +533,7 @@ describe('HaloPSA Trigger deliveries from the sandbox', () => {
 		});
 
 		it('fails a call whose filter became invalid, naming the value, and lets Halo redeliver it once fixed', async () => {
-			const parameters = { events: ['actionAdded'], filters: { clientIds: `${tickets[0].client_id}` } };
+			const parameters = { ...actionAdded(), filters: { clientIds: `${tickets[0].client_id}` } };
 			const { trigger, url } = await manualTrigger(parameters, { events: ['Action Added'] });
 			const manual = { registration: 'manual' };
 			trigger.setParameters({ ...manual, ...parameters, filters: { clientIds: '={{ "ACME" }}' } });
@@ -503,7 +556,7 @@ describe('HaloPSA Trigger deliveries from the sandbox', () => {
 		beforeEach(removeHaloWebhooks);
 
 		it('registers under the test URL, starts one test execution from a real event, then deletes the test webhook', async () => {
-			const trigger = await startTrigger({ events: ['actionAdded'] });
+			const trigger = await startTrigger(actionAdded());
 			const testUrl = trigger.testWebhookUrl;
 			expect(testUrl).toMatch(/\/webhook-test\/[\w-]+\/webhook$/);
 
@@ -521,14 +574,14 @@ describe('HaloPSA Trigger deliveries from the sandbox', () => {
 			const testCalls = trigger.calls.filter((call) => call.test && call.started);
 			expect(testCalls).toHaveLength(1);
 			expect(testCalls[0].items).toHaveLength(1);
-			expect(testCalls[0].items[0]).toMatchObject({ eventKey: 'actionAdded', actionId: action.id, ticketId: tickets[0].id });
+			expect(testCalls[0].items[0]).toMatchObject({ eventKey: 'custom', actionId: action.id, ticketId: tickets[0].id });
 			expect(trigger.listening).toBe(false);
 			expect((await api.request<any[]>('GET', '/Webhook')).body.some((webhook) => webhook.url === testUrl)).toBe(false);
 			expect((await deliveriesTo(testUrl)).map((attempt) => attempt.status)).toEqual([200]);
 		});
 
 		it('leaves the published webhook alone while listening for a test event', async () => {
-			const trigger = await startTrigger({ events: ['actionAdded'] });
+			const trigger = await startTrigger(actionAdded());
 			await trigger.publish();
 			const production = trigger.nodeStaticData.webhookId;
 
@@ -546,7 +599,7 @@ describe('HaloPSA Trigger deliveries from the sandbox', () => {
 	describe('filters', () => {
 		it('keeps only customer-visible notes written by an agent', async () => {
 			const trigger = await publishedTrigger({
-				events: ['actionAdded'],
+				...actionAdded(),
 				filters: { visibility: 'customerVisible', writtenBy: 'agent' },
 			});
 
@@ -558,8 +611,8 @@ describe('HaloPSA Trigger deliveries from the sandbox', () => {
 		});
 
 		it('keeps only internal notes, or only end-user notes', async () => {
-			const internal = await publishedTrigger({ events: ['actionAdded'], filters: { visibility: 'internal' } });
-			const endUser = await publishedTrigger({ events: ['actionAdded'], filters: { writtenBy: 'endUser' } });
+			const internal = await publishedTrigger({ ...actionAdded(), filters: { visibility: 'internal' } });
+			const endUser = await publishedTrigger({ ...actionAdded(), filters: { writtenBy: 'endUser' } });
 
 			await simulate('agent-note', { ticket_id: tickets[0].id, note: 'visible', hiddenfromuser: false });
 			await simulate('agent-note', { ticket_id: tickets[0].id, note: 'hidden', hiddenfromuser: true });
@@ -573,8 +626,8 @@ describe('HaloPSA Trigger deliveries from the sandbox', () => {
 			const target = tickets[0];
 			const otherClient = tickets.find((ticket) => ticket.client_id !== target.client_id)!;
 			const otherType = tickets.find((ticket) => ticket.tickettype_id !== target.tickettype_id)!;
-			const byClient = await publishedTrigger({ events: ['actionAdded'], filters: { clientIds: `${target.client_id}` } });
-			const byType = await publishedTrigger({ events: ['actionAdded'], filters: { ticketTypeIds: [target.tickettype_id] } });
+			const byClient = await publishedTrigger({ ...actionAdded(), filters: { clientIds: `${target.client_id}` } });
+			const byType = await publishedTrigger({ ...actionAdded(), filters: { ticketTypeIds: [target.tickettype_id] } });
 
 			for (const ticket of [target, otherClient, otherType]) {
 				await simulate('agent-note', { ticket_id: ticket.id, note: `on ${ticket.id}` });

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 
 import type { HaloSandbox } from '../../sandbox';
 import { startHaloSandbox } from '../../sandbox';
+import { haloEvents } from '../../sandbox/webhooks';
 import type { ICredentialsDecrypted, ICredentialTestFunctions } from 'n8n-workflow';
 
 import type { WebhookAuthValues } from '../helpers/n8n-trigger-harness';
@@ -23,6 +24,9 @@ const noWebhooks = {
 
 const sha256 = (value: string) => createHash('sha256').update(value, 'utf8').digest('hex');
 
+/** Action Added has no number Halo documents: a Custom Event with the sandbox's number. */
+const actionAdded = { name: 'Action Added', eventNumber: haloEvents.actionAdded.eventno };
+
 describe('HaloPSA Trigger webhook lifecycle (publish, re-publish, repair, unpublish)', () => {
 	let sandbox: HaloSandbox;
 	let api: ApiClient;
@@ -33,7 +37,7 @@ describe('HaloPSA Trigger webhook lifecycle (publish, re-publish, repair, unpubl
 		const harness = await TriggerHarness.start({
 			credentials: { url: sandbox.baseUrl, ...application },
 			webhookAuth,
-			parameters: { events: ['actionAdded', 'ticketStatusChanged'], ...parameters },
+			parameters: { events: ['ticketStatusChanged'], customEvents: { event: [actionAdded] }, ...parameters },
 			workflowName: 'Note routing',
 		});
 		harnesses.push(harness);
@@ -72,10 +76,11 @@ describe('HaloPSA Trigger webhook lifecycle (publish, re-publish, repair, unpubl
 		await sandbox.stop();
 	});
 
-	it('publishing creates exactly one Halo webhook for the node URL, with generated Basic credentials and a full payload', async () => {
+	it('publishing creates exactly one Halo webhook for the node URL, in Halo\'s integer codes, with generated Basic credentials, the default (full) payload and the events by number', async () => {
 		const trigger = await startTrigger();
 		const before = (await remoteWebhooks()).length;
 
+		// The sandbox answers 400 "could not be converted to System.Int32" to a code sent as a string.
 		await trigger.publish();
 
 		const webhooks = await remoteWebhooks();
@@ -83,17 +88,20 @@ describe('HaloPSA Trigger webhook lifecycle (publish, re-publish, repair, unpubl
 		const created = webhooks.find((webhook) => webhook.url === trigger.webhookUrl);
 		expect(created).toMatchObject({
 			url: trigger.webhookUrl,
+			type: 0,
+			method: 0,
 			active: true,
-			authentication_type: 'Basic',
-			payload_type: 'Full',
+			authentication_type: 1,
+			payload_type: 0,
+			batch_method: 0,
 			basic_username: trigger.nodeStaticData.basicUsername,
 			has_basic_password: true,
 		});
-		expect(created.events.map((event: any) => [event.name, event.eventno]).sort()).toEqual([
-			['Action Added', 6],
-			['Ticket Status Changed', 3],
+		expect(created.events.map((event: any) => [event.eventno, event.name]).sort()).toEqual([
+			[76, 'Ticket Status Changed'],
+			[haloEvents.actionAdded.eventno, 'Action Added'],
 		]);
-		expect(trigger.nodeStaticData.webhookId).toBe(String(created.id));
+		expect(trigger.nodeStaticData).toMatchObject({ webhookId: String(created.id), subscription: 'webhookEvents', notificationIds: [] });
 		expect(trigger.webhookUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/webhook\/[\w-]+\/webhook$/);
 	});
 
@@ -122,7 +130,7 @@ describe('HaloPSA Trigger webhook lifecycle (publish, re-publish, repair, unpubl
 		expect(trigger.nodeStaticData.basicPasswordSha256).toMatch(/^[0-9a-f]{64}$/);
 	});
 
-	it('activating again (n8n start) finds the registered webhook and creates no second one', async () => {
+	it('activating again (checkExists finds the registered webhook) creates no second one', async () => {
 		const trigger = await startTrigger();
 		const before = await webhookPosts();
 		await trigger.publish();
@@ -153,7 +161,7 @@ describe('HaloPSA Trigger webhook lifecycle (publish, re-publish, repair, unpubl
 		expect(trigger.calls[trigger.calls.length - 1]).toMatchObject({ status: 200, started: true });
 	});
 
-	it('activating again (n8n start) repairs a Basic password changed in Halo (Halo never shows it, so fresh credentials are sent)', async () => {
+	it('activating again repairs a Basic password changed in Halo (Halo never shows it, so fresh credentials are sent)', async () => {
 		const trigger = await startTrigger();
 		await trigger.publish();
 		const id = trigger.nodeStaticData.webhookId as string;
@@ -185,7 +193,7 @@ describe('HaloPSA Trigger webhook lifecycle (publish, re-publish, repair, unpubl
 		await trigger.publish();
 		const id = trigger.nodeStaticData.webhookId;
 
-		trigger.setParameters({ events: ['ticketClosed'], customEvents: { event: [{ name: 'Asset Updated', eventNumber: 0 }] } });
+		trigger.setParameters({ events: ['ticketClosed'], customEvents: { event: [{ name: 'Asset Updated', eventNumber: haloEvents.assetUpdated.eventno }] } });
 		expect(await trigger.checkExists()).toBe(true);
 
 		const mine = (await remoteWebhooks()).filter((webhook) => webhook.url === trigger.webhookUrl);
@@ -200,13 +208,13 @@ describe('HaloPSA Trigger webhook lifecycle (publish, re-publish, repair, unpubl
 		const id = trigger.nodeStaticData.webhookId;
 		const [remote] = (await remoteWebhooks()).filter((webhook) => String(webhook.id) === id);
 		await api.request('POST', '/Webhook', [
-			{ ...remote, url: 'https://elsewhere.example.com/hook', payload_type: 'EventOnly', active: false },
+			{ ...remote, url: 'https://elsewhere.example.com/hook', payload_type: 1, active: false },
 		]);
 
 		expect(await trigger.checkExists()).toBe(true);
 
 		const repaired = (await remoteWebhooks()).find((webhook) => String(webhook.id) === id);
-		expect(repaired).toMatchObject({ url: trigger.webhookUrl, payload_type: 'Full', active: true });
+		expect(repaired).toMatchObject({ url: trigger.webhookUrl, payload_type: 0, active: true });
 		expect(repaired.basic_username).toBe(trigger.nodeStaticData.basicUsername);
 	});
 
@@ -360,7 +368,7 @@ describe('HaloPSA Trigger webhook lifecycle (publish, re-publish, repair, unpubl
 	});
 
 	it('refuses to register without any event', async () => {
-		const trigger = await startTrigger({ events: [] });
+		const trigger = await startTrigger({ events: [], customEvents: {} });
 		await expect(trigger.publish()).rejects.toThrow('Choose at least one event');
 	});
 
@@ -374,5 +382,72 @@ describe('HaloPSA Trigger webhook lifecycle (publish, re-publish, repair, unpubl
 		expect(failure?.description).toMatch(/Permissions/);
 		expect(failure?.description).toMatch(/Manual/);
 		expect(trigger.nodeStaticData.webhookId).toBeUndefined();
+	});
+	it('refuses to publish an event saved by an earlier version or a Custom Event without a number, saying what to change, and registers nothing', async () => {
+		const cases = [
+			{ events: ['ticketStatusChanged', 'actionAdded'] },
+			{ events: ['emailReceived'] },
+			{ events: [], customEvents: { event: [{ name: 'Appointment Created', eventNumber: 0 }] } },
+			{ events: [], customEvents: { event: [{ name: '', eventNumber: 12 }] } },
+		];
+		for (const registration of ['automatic', 'manual']) {
+			const before = (await remoteWebhooks()).length;
+			const failures = [];
+			for (const parameters of cases) failures.push(await publishFailure(await startTrigger({ registration, ...parameters }, ticketing, webhookAuth)));
+
+			expect(failures.map((failure) => failure?.message)).toEqual([
+				'Events: "Action Added" is not an event this node registers',
+				'Events: "Email Received From End User" is not an event this node registers',
+				'Custom Event "Appointment Created" needs HaloPSA\'s event number (got 0)',
+				'Custom Event 1 has no name',
+			]);
+			expect(failures[0]?.description).toMatch(/add it under Custom Events with the number your HaloPSA uses.*GET \/Webhook.*events\[\]\.eventno/);
+			expect(failures[1]?.description).toMatch(/"Ticket Updated by User" \(HaloPSA event 19\)/);
+			expect((await remoteWebhooks()).length).toBe(before);
+		}
+	});
+
+	describe.each(['refused', 'ignored'])('a Halo that %s events[] on the webhook', (mode) => {
+		beforeAll(async () => await sandboxControl(sandbox, 'POST', '/config', { webhooks: { eventsOnWebhook: mode } }));
+		afterAll(async () => await sandboxControl(sandbox, 'POST', '/config', { webhooks: { eventsOnWebhook: 'stored' } }));
+
+		const notificationsOf = async (webhookId: unknown) => (await api.request<any[]>('GET', `/Notification?webhook_id=${String(webhookId)}`)).body;
+
+		it('gets the events as notifications (eventno as a string), delivers them, and remembers which form took', async () => {
+			const trigger = await startTrigger();
+			await trigger.publish();
+
+			const [webhook] = (await remoteWebhooks()).filter((remote) => remote.url === trigger.webhookUrl);
+			expect(webhook.events).toEqual([]);
+			const notifications = await notificationsOf(webhook.id);
+			expect(notifications.map((row) => [row.eventno, row.delivery_method, row.type, row.filter_type])).toEqual([
+				['76', 6, -2, 2],
+				[String(haloEvents.actionAdded.eventno), 6, -2, 2],
+			]);
+			expect(trigger.nodeStaticData).toMatchObject({
+				webhookId: String(webhook.id),
+				subscription: 'notifications',
+				notificationIds: notifications.map((row) => row.id),
+			});
+			await deliverOneNote(trigger);
+			expect(trigger.calls[trigger.calls.length - 1]).toMatchObject({ status: 200, started: true });
+			expect(trigger.items[trigger.items.length - 1]).toMatchObject({ event: 'Action Added', eventKey: 'custom' });
+		});
+
+		it('replaces its notifications when it writes the webhook again, and deletes them with the webhook', async () => {
+			const trigger = await startTrigger();
+			await trigger.publish();
+			const webhookId = trigger.nodeStaticData.webhookId;
+			const first = trigger.nodeStaticData.notificationIds as number[];
+
+			expect(await trigger.checkExists()).toBe(true);
+			const second = trigger.nodeStaticData.notificationIds as number[];
+			expect((await notificationsOf(webhookId)).map((row) => row.id)).toEqual(second);
+			expect(second.some((id) => first.includes(id))).toBe(false);
+
+			await trigger.unpublish();
+			expect(await notificationsOf(webhookId)).toEqual([]);
+			expect((await remoteWebhooks()).some((remote) => String(remote.id) === webhookId)).toBe(false);
+		});
 	});
 });

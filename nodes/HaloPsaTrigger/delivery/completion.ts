@@ -3,17 +3,11 @@ import { deepCopy, sleep } from 'n8n-workflow';
 
 import type { HaloRequestOptions } from '../../HaloPsa/transport';
 import { haloApiRequest, isObject, memoisedPromise } from '../../HaloPsa/transport';
-import type { HaloEventDefinition, HaloObjectKind } from '../events';
+import type { DeliveryEvent } from '../selection';
 import type { ResolvedEvent } from './output';
+import { actionIdOf, embeddedRecord, ticketIdOf } from './output';
 import type { HaloDelivery } from './payload';
 import { isEventOnly } from './payload';
-
-const recordPaths: Partial<Record<HaloObjectKind, string>> = {
-	client: '/Client',
-	user: '/Users',
-	asset: '/Asset',
-	contract: '/ClientContract',
-};
 
 /**
  * n8n answers Halo only once the node's webhook() returns, and Halo retries a delivery it waited
@@ -72,29 +66,23 @@ async function lookup(this: IWebhookFunctions, budget: LookupBudget, path: strin
 	);
 }
 
-function recordFromFullPayload(delivery: HaloDelivery, kind: HaloObjectKind | undefined): IDataObject | undefined {
-	if (kind && kind !== 'ticket' && kind !== 'action') return isObject(delivery[kind]) ? delivery[kind] : undefined;
-	return undefined;
-}
-
-/** Fills an event-only delivery from the API so the item looks like one from a full payload. */
-async function completeFromApi(
-	this: IWebhookFunctions,
-	event: ResolvedEvent,
-	definition: HaloEventDefinition,
-	budget: LookupBudget,
-): Promise<void> {
-	const objectId = Number(event.delivery.object_id);
-	const ticket = async (ticketId: unknown) =>
-		await lookup.call(this, budget, `/Tickets/${Number(ticketId)}`, { includedetails: true });
-	if (definition.objectKind === 'ticket') {
-		event.ticket = await ticket(objectId);
-	} else if (definition.objectKind === 'action') {
-		event.action = await lookup.call(this, budget, `/Actions/${objectId}`);
-		if (event.action.ticket_id !== undefined) event.ticket = await ticket(event.action.ticket_id);
-	} else {
-		event.record = await lookup.call(this, budget, `${recordPaths[definition.objectKind] as string}/${objectId}`);
+/**
+ * Fills an event-only delivery from the API so the item looks like one from a full payload: the
+ * action (and its ticket) when the delivery names an action, else the ticket. A delivery that
+ * names neither (a custom or unknown event with only `object_id`) has nothing the node can fetch.
+ */
+async function completeFromApi(this: IWebhookFunctions, event: ResolvedEvent, budget: LookupBudget): Promise<void> {
+	const { delivery, named } = event;
+	const ticket = async (ticketId: number) => await lookup.call(this, budget, `/Tickets/${ticketId}`, { includedetails: true });
+	const actionId = actionIdOf(delivery);
+	let ticketId = ticketIdOf(delivery, named);
+	if (actionId !== null) {
+		event.action = await lookup.call(this, budget, `/Actions/${actionId}`, ticketId === null ? undefined : { ticket_id: ticketId });
+		const fromAction = Number(event.action.ticket_id);
+		if (Number.isSafeInteger(fromAction) && fromAction > 0) ticketId = fromAction;
 	}
+	if (ticketId !== null) event.ticket = await ticket(ticketId);
+	else if (actionId === null) throw new Error('the delivery names no ticket or action the node could fetch (only its object_id, whose kind the event does not tell)');
 	event.completedFromApi = true;
 }
 
@@ -106,23 +94,21 @@ async function completeFromApi(
 export async function resolveEvent(
 	this: IWebhookFunctions,
 	delivery: HaloDelivery,
-	definition: HaloEventDefinition | undefined,
+	named: DeliveryEvent,
 	options: { completeEventOnly: boolean; budget: LookupBudget },
 ): Promise<ResolvedEvent> {
 	const event: ResolvedEvent = {
 		delivery,
-		definition,
+		named,
 		eventOnly: isEventOnly(delivery),
 		completedFromApi: false,
 		ticket: isObject(delivery.ticket) ? delivery.ticket : undefined,
 		action: isObject(delivery.action) ? delivery.action : undefined,
-		record: recordFromFullPayload(delivery, definition?.objectKind),
+		record: embeddedRecord(delivery),
 	};
-	const objectId = Number(delivery.object_id);
-	// A custom event names no known object, so there is nothing to look up for it.
-	if (event.eventOnly && options.completeEventOnly && definition && Number.isFinite(objectId) && objectId > 0) {
+	if (event.eventOnly && options.completeEventOnly) {
 		try {
-			await completeFromApi.call(this, event, definition, options.budget);
+			await completeFromApi.call(this, event, options.budget);
 		} catch (error) {
 			event.completionError = (error as Error).message;
 			this.logger.warn('HaloPSA Trigger: an event-only delivery starts the workflow without its HaloPSA record', {

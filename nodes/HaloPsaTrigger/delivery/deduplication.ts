@@ -1,20 +1,18 @@
 import type { IDataObject } from 'n8n-workflow';
 
 /**
- * Halo retries a delivery it thinks failed, with the same `id`. Two stores remember the ids
- * already accepted:
+ * Halo retries a delivery it thinks failed, with the same `id`, seconds or hours later. Two
+ * stores remember the ids already accepted:
  * - a per-process memory. An id is claimed there synchronously, before the call awaits anything,
- *   so a retry that arrives while the first call is still being handled is a duplicate. This is
- *   the reliable store, within one n8n process.
- * - the node's static data, which n8n saves after a production webhook call. It catches a retry
- *   that arrives after a restart, or at another process (queue mode) once the first call's save
- *   is done. Its limits: n8n reloads static data for each call and writes all of it back
- *   afterwards (last writer wins), so calls running at the same time can erase each other's
- *   ids. Test-mode calls are not saved at all.
- * So repeats are reliably dropped within one process and for retries that come one after the
- * other. With several webhook processes (queue mode), make the steps after the trigger
- * idempotent on `deliveryId`. Both stores are bounded so a busy tenant grows neither the workflow
- * row nor the process.
+ *   so a retry that arrives while the first call is still being handled is a duplicate.
+ * - the node's static data: the last 200 ids, saved by n8n when the call is answered (the node
+ *   answers itself for that; see receive.ts), before the execution starts. It catches a retry
+ *   after an n8n restart. n8n reloads static data for each call and writes all of it back
+ *   (last writer wins); a call writes back every id the process holds, so calls running
+ *   alongside in one process keep each other's ids. Test-mode calls are not saved at all.
+ * With several webhook processes (queue mode) calls running at the same moment in two processes
+ * can still erase each other's ids: make the steps after the trigger idempotent on `deliveryId`.
+ * Both stores are bounded so a busy tenant grows neither the workflow row nor the process.
  */
 export const STATIC_DATA_ID_LIMIT = 200;
 export const MEMORY_ID_LIMIT = 2000;
@@ -65,9 +63,18 @@ export function releaseDeliveries(nodeKey: string, deliveryIds: string[]): void 
 	for (const deliveryId of deliveryIds) ids?.delete(deliveryId);
 }
 
-/** Adds accepted ids to the static data, which n8n saves after the call. */
-export function persistDeliveries(staticData: IDataObject, deliveryIds: string[]): void {
+/**
+ * Writes the ids this process accepted for the node (these and those of calls running alongside,
+ * newest last) into the static data, after the ids only the static data knows (from before a
+ * restart, or another process); n8n saves it once the call is answered. Taking the ones in memory
+ * too means a call that loaded the static data before another call saved its ids writes them
+ * back instead of erasing them.
+ */
+export function persistDeliveries(staticData: IDataObject, nodeKey: string, deliveryIds: string[]): void {
 	if (deliveryIds.length === 0) return;
+	const inMemory = [...(idsByNode.get(nodeKey) ?? deliveryIds)];
+	const remembered = new Set(inMemory);
+	const storedOnly = storedIds(staticData).filter((id) => !remembered.has(id));
 	// Assigning a new array marks the static data as changed, which is what makes n8n save it.
-	staticData.recentDeliveryIds = [...storedIds(staticData), ...deliveryIds].slice(-STATIC_DATA_ID_LIMIT);
+	staticData.recentDeliveryIds = [...storedOnly, ...inMemory].slice(-STATIC_DATA_ID_LIMIT);
 }

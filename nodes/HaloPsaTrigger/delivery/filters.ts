@@ -59,7 +59,7 @@ export function passesFilters(event: ResolvedEvent, filters: TriggerFilters): bo
 		if (customerVisible !== (filters.visibility === 'customerVisible')) return false;
 	}
 	if (filters.writtenBy !== 'any') {
-		if (!event.action || authorTypeOf(event.action, event.definition) !== filters.writtenBy) return false;
+		if (!event.action || authorTypeOf(event.action, event.named) !== filters.writtenBy) return false;
 	}
 	return true;
 }

@@ -2,22 +2,39 @@ import type { IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-w
 
 import type { ExpectedCredentials } from '../authentication';
 import { basicCredentialsMatch, matchesDigest, readBasicCredentials } from '../authentication';
-import { findEventByName } from '../events';
+import { isObject } from '../../HaloPsa/transport';
 import { readRegistration } from '../lifecycle/registrationState';
 import { isManual, readManualWebhookAuth, usesPathSecret } from '../manualAuth';
-import { chosenEventNames } from '../selection';
+import { deliveryEvent, isEmptySelection, readEventSelection } from '../selection';
 import { LookupBudget, resolveEvent } from './completion';
 import { claimNewDeliveries, persistDeliveries, releaseDeliveries } from './deduplication';
 import { passesFilters, readFilters } from './filters';
 import { toOutputItem } from './output';
 import { parseDeliveries } from './payload';
 
-/** Answers the call itself and tells n8n to start nothing. */
-function reject(this: IWebhookFunctions, status: 400 | 401, message: string): IWebhookResponseData {
+/**
+ * Answers the call itself. n8n saves the static data the node changed when it is handed the
+ * answer: an answer left to n8n comes after n8n prepared the execution, which marks the static
+ * data unchanged again (n8n 2.41), so the delivery ids would never be saved.
+ */
+function answer(this: IWebhookFunctions, status: 200 | 400 | 401 | 415, body: IDataObject): void {
 	const response = this.getResponseObject();
 	if (status === 401) response.setHeader('WWW-Authenticate', 'Basic realm="HaloPSA webhook"');
-	response.status(status).json({ message });
+	response.status(status).json(body);
+}
+
+function reject(this: IWebhookFunctions, status: 400 | 401 | 415, message: string): IWebhookResponseData {
+	answer.call(this, status, { message });
 	return { noWebhookResponse: true };
+}
+
+/**
+ * Halo POSTs `application/json`, the one JSON type n8n parses; n8n would hand the node a form or a
+ * multipart body as fields, which the node must not take for an event.
+ */
+function isJson(this: IWebhookFunctions): boolean {
+	const contentType = String(this.getHeaderData()['content-type'] ?? '');
+	return contentType.split(';')[0].trim().toLowerCase() === 'application/json';
 }
 
 /**
@@ -52,13 +69,24 @@ async function callIsAuthentic(this: IWebhookFunctions): Promise<boolean> {
 
 export async function receiveDeliveries(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 	if (!(await callIsAuthentic.call(this))) return reject.call(this, 401, 'Authorization is required');
+	if (!isJson.call(this)) return reject.call(this, 415, 'HaloPSA webhooks send JSON: the Content-Type must be application/json');
 
-	const deliveries = parseDeliveries(this.getBodyData());
-	if (!deliveries) return reject.call(this, 400, 'The body is not a HaloPSA webhook payload');
+	const parsed = parseDeliveries(this.getBodyData());
+	if ('problem' in parsed) return reject.call(this, 400, `The body is not a HaloPSA webhook payload: ${parsed.problem}`);
+	const { deliveries } = parsed;
 
 	const staticData = this.getWorkflowStaticData('node');
+	const registration = isManual.call(this) ? undefined : readRegistration(staticData);
+	// With automatic registration the node knows its webhook: an event from any other is not for it.
+	if (registration && deliveries.some((delivery) => String(delivery.webhook_id ?? '').toLowerCase() !== registration.webhookId.toLowerCase())) {
+		return reject.call(this, 400, 'The body is not a HaloPSA webhook payload: an event does not come from the webhook this trigger registered');
+	}
+
 	const nodeKey = `${this.getWorkflow().id ?? ''}:${this.getNode().id ?? this.getNode().name}`;
-	const wanted = chosenEventNames.call(this);
+	const selection = readEventSelection.call(this);
+	// The webhook the node registered sends only the events it chose; a webhook made by hand may
+	// send more, so there the chosen events filter (none chosen keeps all).
+	const filterByEvent = registration === undefined && !isEmptySelection(selection);
 	const filters = readFilters.call(this);
 	const options = this.getNodeParameter('options', {}) as { completeEventOnly?: boolean; includeRawPayload?: boolean };
 
@@ -70,8 +98,9 @@ export async function receiveDeliveries(this: IWebhookFunctions): Promise<IWebho
 	let handled = false;
 	try {
 		for (const delivery of claimed) {
-			if (!wanted.has(delivery.event.trim().toLowerCase())) continue;
-			const event = await resolveEvent.call(this, delivery, findEventByName(delivery.event), {
+			const named = deliveryEvent(selection, delivery.event, isObject(delivery.action) ? delivery.action : undefined);
+			if (filterByEvent && !named.chosen) continue;
+			const event = await resolveEvent.call(this, delivery, named, {
 				completeEventOnly: options.completeEventOnly !== false,
 				budget,
 			});
@@ -82,10 +111,9 @@ export async function receiveDeliveries(this: IWebhookFunctions): Promise<IWebho
 		// On a failure n8n answers 500; giving the ids back lets Halo's retry have another go.
 		if (!handled) releaseDeliveries(nodeKey, claimedIds);
 	}
-	persistDeliveries(staticData, claimedIds);
+	persistDeliveries(staticData, nodeKey, claimedIds);
 
-	if (items.length === 0) {
-		return { webhookResponse: { received: deliveries.length, started: false } };
-	}
-	return { workflowData: [this.helpers.returnJsonArray(items)] };
+	const started = items.length > 0;
+	answer.call(this, 200, { received: deliveries.length, started });
+	return started ? { workflowData: [this.helpers.returnJsonArray(items)], noWebhookResponse: true } : { noWebhookResponse: true };
 }
