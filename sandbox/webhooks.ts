@@ -51,6 +51,12 @@ export interface WebhookSettings {
 	batch: boolean;
 	batchWindowMs: number;
 	timeoutMs: number;
+	/**
+	 * Every Nth delivery (0: none) is POSTed twice at the same moment, same id and payload: a Halo
+	 * retry racing its first attempt. Behind a round-robin load balancer the two copies reach two
+	 * different receivers.
+	 */
+	duplicateEvery: number;
 }
 
 export const defaultWebhookSettings: WebhookSettings = {
@@ -58,11 +64,12 @@ export const defaultWebhookSettings: WebhookSettings = {
 	batch: false,
 	batchWindowMs: 50,
 	timeoutMs: 5000,
+	duplicateEvery: 0,
 };
 
 /** Checks webhook settings (options or control API): 400 naming what is wrong. */
 export function validateWebhookSettings(input: unknown): Partial<WebhookSettings> {
-	const fields = objectSetting(input, 'webhooks', ['retryDelaysMs', 'batch', 'batchWindowMs', 'timeoutMs']);
+	const fields = objectSetting(input, 'webhooks', ['retryDelaysMs', 'batch', 'batchWindowMs', 'timeoutMs', 'duplicateEvery']);
 	const settings: Partial<WebhookSettings> = {};
 	if (fields.retryDelaysMs !== undefined) {
 		const delays = fields.retryDelaysMs;
@@ -74,6 +81,7 @@ export function validateWebhookSettings(input: unknown): Partial<WebhookSettings
 	if (fields.batch !== undefined) settings.batch = booleanSetting(fields.batch, 'webhooks.batch');
 	if (fields.batchWindowMs !== undefined) settings.batchWindowMs = integerSetting(fields.batchWindowMs, 'webhooks.batchWindowMs', 0, 60000);
 	if (fields.timeoutMs !== undefined) settings.timeoutMs = integerSetting(fields.timeoutMs, 'webhooks.timeoutMs', 1, maxDelayMs);
+	if (fields.duplicateEvery !== undefined) settings.duplicateEvery = integerSetting(fields.duplicateEvery, 'webhooks.duplicateEvery', 0, 1000000);
 	return settings;
 }
 
@@ -83,6 +91,8 @@ interface Delivery {
 	event: string;
 	objectId: number;
 	payload: Record<string, unknown>;
+	/** Sent twice at once on its first attempt (`duplicateEvery`). */
+	duplicated: boolean;
 }
 
 interface Job {
@@ -123,6 +133,7 @@ export class WebhookDispatcher {
 	private pending = 0;
 	private waiters: Array<() => void> = [];
 	private readonly timers = new Set<NodeJS.Timeout>();
+	private emitted = 0;
 	private notificationId = 1000;
 	private escalationMessageId = 5000;
 
@@ -161,7 +172,9 @@ export class WebhookDispatcher {
 							timestamp,
 							...event.objects,
 						};
-			const delivery: Delivery = { id, webhookId: webhook.id, event: eventName, objectId: event.objectId, payload };
+			this.emitted += 1;
+			const duplicated = this.settings.duplicateEvery > 0 && this.emitted % this.settings.duplicateEvery === 0;
+			const delivery: Delivery = { id, webhookId: webhook.id, event: eventName, objectId: event.objectId, payload, duplicated };
 			this.deliveries.set(id, { delivery, webhook });
 			this.enqueue(webhook, delivery);
 		}
@@ -302,32 +315,40 @@ export class WebhookDispatcher {
 		if (webhook.authentication_type === 'Basic') {
 			headers.Authorization = `Basic ${Buffer.from(`${webhook.basic_username}:${webhook.basic_password}`).toString('base64')}`;
 		}
-		let status = 0;
-		let error: string | null = null;
-		try {
-			status = await post(webhook.url, webhook.method || 'POST', headers, body, this.settings.timeoutMs);
-			if (status < 200 || status > 299) error = `Receiver answered ${status}`;
-		} catch (failure) {
-			error = (failure as Error).message;
-		}
+		const attempt = async (): Promise<{ status: number; error: string | null }> => {
+			try {
+				const status = await post(webhook.url, webhook.method || 'POST', headers, body, this.settings.timeoutMs);
+				return { status, error: status < 200 || status > 299 ? `Receiver answered ${status}` : null };
+			} catch (failure) {
+				return { status: 0, error: (failure as Error).message };
+			}
+		};
+		const duplicate = job.batchId === null && job.attempt === 1 && !job.redelivery && job.deliveries[0].duplicated;
+		const [first, second] = await Promise.all([attempt(), ...(duplicate ? [attempt()] : [])]);
+		this.record(job, first, job.redelivery);
+		// The copy is logged as a redelivery; the delivery's fate (retries) follows the first POST.
+		if (second) this.record(job, second, true);
+		return first.error === null;
+	}
+
+	private record(job: Job, outcome: { status: number; error: string | null }, redelivery: boolean): void {
 		const at = haloDate(Date.now());
 		for (const delivery of job.deliveries) {
 			this.log.push({
 				id: delivery.id,
-				webhook_id: webhook.id,
-				url: webhook.url,
+				webhook_id: job.webhook.id,
+				url: job.webhook.url,
 				event: delivery.event,
 				object_id: delivery.objectId,
-				status,
-				success: error === null,
-				error,
+				status: outcome.status,
+				success: outcome.error === null,
+				error: outcome.error,
 				attempt: job.attempt,
 				batch: job.batchId,
-				redelivery: job.redelivery,
+				redelivery,
 				at,
 			});
 		}
-		return error === null;
 	}
 }
 
