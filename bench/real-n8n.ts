@@ -317,11 +317,18 @@ export async function startBenchN8n(options: {
 const NOT_REGISTERED_GRACE_MS = 15_000;
 
 /**
- * POSTs `{ ticketId }` to a production webhook `count` times, one after the other; returns how
- * many calls failed. n8n registers a just-published workflow's webhooks a moment after the
- * publish call returns: while the first call answers 404 (no execution started) it is repeated.
+ * POSTs `{ ticketId }` to a production webhook `count` times, `concurrency` at a time (default one
+ * after the other); returns how many calls failed. n8n registers a just-published workflow's
+ * webhooks a moment after the publish call returns: while the first call answers 404 (no execution
+ * started) it is repeated, alone.
  */
-export async function hitWebhook(n8nUrl: string, webhookPath: string, count: number, ticketIdFor: (index: number) => number): Promise<number> {
+export async function hitWebhook(
+	n8nUrl: string,
+	webhookPath: string,
+	count: number,
+	ticketIdFor: (index: number) => number,
+	concurrency = 1,
+): Promise<number> {
 	const call = async (index: number) => {
 		const answer = await fetch(`${n8nUrl}/webhook/${webhookPath}`, {
 			method: 'POST',
@@ -337,12 +344,12 @@ export async function hitWebhook(n8nUrl: string, webhookPath: string, count: num
 		await new Promise((resolve) => setTimeout(resolve, 250));
 		firstStatus = await call(0);
 	}
-	let failures = firstStatus >= 200 && firstStatus < 300 ? 0 : 1;
-	for (let index = 1; index < count; index++) {
-		const status = await call(index);
-		if (status < 200 || status > 299) failures += 1;
-	}
-	return failures;
+	const rest = await mapWithConcurrency(
+		Array.from({ length: count - 1 }, (_, index) => index + 1),
+		concurrency,
+		call,
+	);
+	return [firstStatus, ...rest].filter((status) => status < 200 || status > 299).length;
 }
 
 /**

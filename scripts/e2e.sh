@@ -30,12 +30,7 @@ if [ ! -x "$CHROMIUM" ]; then
 fi
 export CHROMIUM_PATH="$CHROMIUM"
 
-newest_source=$(find credentials nodes engine sandbox scripts package.json -type f \( -name '*.ts' -o -name '*.svg' -o -name '*.json' \) \
-  -newer dist/nodes/HaloPsa/HaloPsa.node.js 2>/dev/null | head -n 1 || true)
-if [ ! -f dist/nodes/HaloPsa/HaloPsa.node.js ] || [ ! -f dist/sandbox/index.js ] || [ ! -f dist/scripts/n8n-env.js ] || [ -n "$newest_source" ]; then
-  say "building the package"
-  npm run --silent build >&2
-fi
+bash scripts/build-if-stale.sh
 
 set +e
 npx jest --config jest.e2e.config.js --runInBand "$@"
