@@ -1,0 +1,229 @@
+/**
+ * The sample workflows in queue mode: PostgreSQL, Redis, one main process, 2 workers and 2 webhook
+ * processes behind a round-robin proxy (test/queue/global-setup.ts). Everything reaches n8n through
+ * the proxy, as through a load balancer. The tests run in this order and share the cluster.
+ */
+import {
+	deliveryIdsOf,
+	hitWebhook,
+	oursReadAndNoteWorkflow,
+	waitForExecutionsToSettle,
+	type CredentialRef,
+} from '../../bench/real-n8n';
+import { forwardedRequests } from '../../scripts/round-robin-proxy';
+import { N8nApi, removeWorkflows, SandboxControl } from '../e2e/helpers/n8n';
+import { settledPublication } from '../e2e/helpers/trigger';
+import {
+	CHAT_TO_HALO_WORKFLOW,
+	executionsPerWorker,
+	executionTimes,
+	HALO_TO_CHAT_WORKFLOW,
+	haloTriggerOf,
+	haloWebhookRegistered,
+	sendChatMessages,
+	workerOfExecution,
+	type ChatMessage,
+} from './helpers';
+import { loadQueueState } from './state';
+
+const state = loadQueueState();
+const api = new N8nApi(state);
+const sandbox = new SandboxControl(state.sandboxUrl);
+const access = { baseUrl: state.sandboxUrl, clientId: state.sandboxClientId, clientSecret: state.sandboxClientSecret };
+const secret = { header: state.chatSecretHeader, value: state.chatSecret };
+const EXECUTIONS = 100;
+/** Twice what both workers run at once, so each always has work and neither can take it all. */
+const PARALLEL_CALLS = 4 * state.workerConcurrency;
+const report = (line: string) => process.stderr.write(`[queue] ${line}\n`);
+
+interface Stats {
+	tokensIssued: number;
+	requestsByRoute: Record<string, number>;
+}
+const stats = () => sandbox.call<Stats>('GET', '/stats');
+
+const notes = (label: string): ChatMessage[] =>
+	Array.from({ length: EXECUTIONS }, (_, index) => ({ ticket_id: (index % 8) + 1, text: `${label} ${index + 1}`, kind: 'internal' }));
+
+/** New executions of a workflow (ids above `after`) once all of them are finished. */
+async function executionsAfter(workflowId: string, after: number, expected: number) {
+	const settled = await waitForExecutionsToSettle(api, workflowId, 2000);
+	const fresh = settled.filter((execution) => Number(execution.id) > after);
+	if (fresh.length < expected) throw new Error(`${fresh.length} of ${expected} executions of ${workflowId} recorded`);
+	return fresh;
+}
+
+const newestExecutionId = async (workflowId: string) => Math.max(0, ...(await api.executions(workflowId)).map((execution) => Number(execution.id)));
+
+/** Waits until Halo's deliveries are done and every Halo-to-chat execution they started is finished. */
+async function quiet(): Promise<void> {
+	await sandbox.call('POST', '/webhooks/flush');
+	await waitForExecutionsToSettle(api, HALO_TO_CHAT_WORKFLOW, 2000);
+}
+
+const createdWorkflows: string[] = [];
+const createdCredentials: string[] = [];
+
+beforeAll(async () => {
+	await api.login();
+	// The main process registers the Halo-to-chat trigger's webhook in Halo when it activates the sample.
+	await haloWebhookRegistered(sandbox);
+});
+
+afterAll(async () => {
+	await sandbox.call('DELETE', '/faults');
+	await removeWorkflows(api, createdWorkflows);
+	for (const id of createdCredentials) await api.request('DELETE', `/credentials/${id}`).catch(() => undefined);
+});
+
+describe('the chat-to-Halo sample through the load balancer', () => {
+	it('runs 100 notes on both workers with 0 failed and one token request for the whole cluster', async () => {
+		// The one token so far: the main process fetched it to register the trigger sample's webhook,
+		// and n8n stored it in the credential (PostgreSQL), where every worker reads it.
+		expect((await stats()).tokensIssued).toBe(1);
+		const before = await stats();
+		const after = await newestExecutionId(CHAT_TO_HALO_WORKFLOW);
+
+		const answers = await sendChatMessages(state.proxyUrl, secret, notes('Queue note'), PARALLEL_CALLS);
+		expect(answers.filter((answer) => answer.status !== 201)).toEqual([]);
+		expect(new Set(answers.map((answer) => answer.body.action?.id)).size).toBe(EXECUTIONS);
+
+		const executions = await executionsAfter(CHAT_TO_HALO_WORKFLOW, after, EXECUTIONS);
+		expect(executions).toHaveLength(EXECUTIONS);
+		expect(executions.filter((execution) => execution.status !== 'success')).toEqual([]);
+		const perWorker = executionsPerWorker(state.workerLogFiles, executions.map((execution) => execution.id));
+		report(`100 notes: executions per worker ${perWorker.join(' + ')}`);
+		expect(perWorker.reduce((sum, count) => sum + count, 0)).toBe(EXECUTIONS);
+		expect(perWorker.every((count) => count > 0)).toBe(true);
+
+		const now = await stats();
+		expect(now.tokensIssued).toBe(1);
+		expect(now.requestsByRoute['POST /api/actions'] - (before.requestsByRoute['POST /api/actions'] ?? 0)).toBe(EXECUTIONS);
+
+		await quiet();
+		// Round robin: the chat calls and Halo's deliveries of the notes were shared evenly.
+		const forwarded = await forwardedRequests(state.proxyUrl);
+		const perProcess = state.webhookProcessUrls.map((_, upstream) => forwarded.filter((request) => request.upstream === upstream).length);
+		expect(Math.max(...perProcess) - Math.min(...perProcess)).toBeLessThanOrEqual(1);
+		expect(forwarded.filter((request) => request.path === '/webhook/chat-to-halo')).toHaveLength(EXECUTIONS);
+	});
+
+	it('loses no execution when Halo expires every token with executions in flight on both workers', async () => {
+		// Halo answers each note after 300 ms, so executions are in flight on both workers when the tokens expire.
+		await sandbox.call('POST', '/faults', [{ route: 'POST /api/actions', kind: 'slow', delayMs: 300 }]);
+		const before = await stats();
+		const after = await newestExecutionId(CHAT_TO_HALO_WORKFLOW);
+		let expiredAt = 0;
+		const answers = await sendChatMessages(state.proxyUrl, secret, notes('Expiry note'), PARALLEL_CALLS, async (answered) => {
+			if (answered === 30) {
+				expiredAt = Date.now();
+				expect((await sandbox.call<{ expired: number }>('POST', '/tokens/expire')).expired).toBeGreaterThanOrEqual(1);
+			}
+		});
+		await sandbox.call('DELETE', '/faults');
+		expect(answers.filter((answer) => answer.status !== 201)).toEqual([]);
+
+		const executions = await executionsAfter(CHAT_TO_HALO_WORKFLOW, after, EXECUTIONS);
+		expect(executions.filter((execution) => execution.status !== 'success')).toEqual([]);
+		expect(new Set(answers.map((answer) => answer.body.action?.id)).size).toBe(EXECUTIONS);
+		// Both workers had executions running at the moment of expiry.
+		const owner = workerOfExecution(state.workerLogFiles);
+		const times = (await executionTimes(api, CHAT_TO_HALO_WORKFLOW)).filter((execution) => Number(execution.id) > after);
+		const inFlight = times.filter((execution) => execution.startedAt <= expiredAt && execution.stoppedAt >= expiredAt);
+		const inFlightPerWorker = state.workerLogFiles.map((_, worker) => inFlight.filter((execution) => owner.get(execution.id) === worker).length);
+		expect(inFlightPerWorker.every((count) => count > 0)).toBe(true);
+
+		// n8n holds no lock around the credential's refresh; the package shares one fetch per process,
+		// so one expiry costs at most one token request per worker.
+		const tokens = (await stats()).tokensIssued - before.tokensIssued;
+		report(`mass expiry: in flight per worker ${inFlightPerWorker.join(' + ')}, token requests ${tokens}`);
+		expect(tokens).toBeGreaterThanOrEqual(1);
+		expect(tokens).toBeLessThanOrEqual(state.workerLogFiles.length);
+		await quiet();
+	});
+});
+
+describe('a credential tested once before use', () => {
+	it('stores its token: 100 executions over both workers make no token request of their own', async () => {
+		const data = { url: access.baseUrl, tenant: '', authUrl: '', clientId: access.clientId, clientSecret: access.clientSecret, scope: 'all' };
+		const created = await api.request<{ id: string; name: string }>('POST', '/credentials', { name: 'HaloPSA (tested in queue mode)', type: 'haloPsaAutomationApi', data });
+		createdCredentials.push(created.id);
+		const credential: CredentialRef = { id: created.id, name: created.name };
+		const before = await stats();
+		// What the credential's Test button does (the editor also tests a credential when it is saved).
+		const tested = await api.request<{ status: string; message: string }>('POST', '/credentials/test', {
+			credentials: { id: credential.id, name: credential.name, type: 'haloPsaAutomationApi', data },
+		});
+		expect(tested.status).toBe('OK');
+		expect((await stats()).tokensIssued - before.tokensIssued).toBe(1);
+
+		const { id } = await api.request<{ id: string }>('POST', '/workflows', { ...oursReadAndNoteWorkflow('queue-tested-credential', credential), active: false });
+		createdWorkflows.push(id);
+		await api.publish(id);
+		expect((await settledPublication(api, id)).status).toBe('published');
+		const afterTest = await stats();
+		expect(await hitWebhook(state.proxyUrl, 'queue-tested-credential', EXECUTIONS, (index) => (index % 8) + 1, PARALLEL_CALLS)).toBe(0);
+
+		const executions = await waitForExecutionsToSettle(api, id, 2000);
+		expect(executions).toHaveLength(EXECUTIONS);
+		expect(executions.filter((execution) => execution.status !== 'success')).toEqual([]);
+		expect(executionsPerWorker(state.workerLogFiles, executions.map((execution) => execution.id)).every((count) => count > 0)).toBe(true);
+		expect((await stats()).tokensIssued - afterTest.tokensIssued).toBe(0);
+		await quiet();
+	});
+});
+
+describe('the Halo-to-chat sample through the load balancer', () => {
+	const EVENTS = 90;
+	const REPEAT_EVERY = 9;
+
+	it('gets every delivery once, and a repeat sent at the same moment to the other webhook process starts a second execution at most', async () => {
+		await quiet();
+		const after = await newestExecutionId(HALO_TO_CHAT_WORKFLOW);
+		const sinkBefore = ((await sandbox.call<unknown[]>('GET', '/sink/chat-customer')) ?? []).length;
+		const forwardedBefore = (await forwardedRequests(state.proxyUrl)).length;
+		const deliveriesBefore = (await sandbox.call<unknown[]>('GET', '/webhook-deliveries')).length;
+		// Every 9th delivery goes out twice at once: the proxy hands the two copies to the two webhook processes.
+		await sandbox.call('POST', '/config', { webhooks: { duplicateEvery: REPEAT_EVERY } });
+		try {
+			for (let index = 0; index < EVENTS; index++) {
+				await sandbox.call('POST', '/simulate/agent-note', { ticket_id: (index % 8) + 1, note: `Halo note ${index + 1}`, hiddenfromuser: false });
+			}
+			await sandbox.call('POST', '/webhooks/flush');
+		} finally {
+			await sandbox.call('POST', '/config', { webhooks: { duplicateEvery: 0 } });
+		}
+		const attempts = (await sandbox.call<Array<{ id: string; success: boolean; redelivery: boolean }>>('GET', '/webhook-deliveries')).slice(deliveriesBefore);
+		expect(attempts).toHaveLength(EVENTS + EVENTS / REPEAT_EVERY);
+		expect(attempts.filter((attempt) => attempt.redelivery)).toHaveLength(EVENTS / REPEAT_EVERY);
+		expect(attempts.every((attempt) => attempt.success)).toBe(true);
+		const deliveryIds = new Set(attempts.map((attempt) => attempt.id));
+		expect(deliveryIds.size).toBe(EVENTS);
+
+		// The two copies of a repeated delivery overlapped in time and went to different webhook processes.
+		const forwarded = (await forwardedRequests(state.proxyUrl)).slice(forwardedBefore);
+		expect(forwarded).toHaveLength(EVENTS + EVENTS / REPEAT_EVERY);
+		const together = forwarded.slice(1).filter((request, index) => request.startedAt < forwarded[index].endedAt);
+		expect(together).toHaveLength(EVENTS / REPEAT_EVERY);
+		for (const second of together) {
+			const first = forwarded[forwarded.indexOf(second) - 1];
+			expect(first.upstream).not.toBe(second.upstream);
+		}
+
+		const executions = (await waitForExecutionsToSettle(api, HALO_TO_CHAT_WORKFLOW, 2000)).filter((execution) => Number(execution.id) > after);
+		expect(executions.filter((execution) => execution.status !== 'success')).toEqual([]);
+		const trigger = await haloTriggerOf(api, HALO_TO_CHAT_WORKFLOW);
+		const startedFrom = await deliveryIdsOf(api, executions, { node: trigger.name, deliveryId: (json) => json.deliveryId });
+		const counts = new Map<string, number>();
+		for (const id of startedFrom) counts.set(String(id), (counts.get(String(id)) ?? 0) + 1);
+		const lost = [...deliveryIds].filter((id) => !counts.has(id)).length;
+		const doubled = [...counts.values()].filter((count) => count > 1).length;
+		const chatPosts = ((await sandbox.call<unknown[]>('GET', '/sink/chat-customer')) ?? []).length - sinkBefore;
+		report(`${EVENTS} deliveries + ${EVENTS / REPEAT_EVERY} same-moment repeats: ${executions.length} executions started, ${lost} lost, ${doubled} doubled, ${chatPosts} chat posts`);
+		expect([...counts.keys()].every((id) => deliveryIds.has(id))).toBe(true);
+		expect(lost).toBe(0);
+		expect(executions).toHaveLength(EVENTS + doubled);
+		expect(doubled).toBeLessThanOrEqual(EVENTS / REPEAT_EVERY);
+		expect(chatPosts).toBe(executions.length);
+	});
+});
