@@ -23,8 +23,17 @@ if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null; then
     say "installing Debian's ${missing[*]} with apt-get (only what is missing, no recommended extras)"
     export DEBIAN_FRONTEND=noninteractive
-    apt-get update -qq >&2 && apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2 \
-      || { say "ERROR: apt-get could not install ${missing[*]}"; exit 1; }
+    # The packages would start machine-wide services (PostgreSQL on 5432, Redis on 6379): a policy-rc.d
+    # that denies starting them, as Debian provides for exactly this, while apt-get runs (unless one exists).
+    policy=""
+    if [ ! -e /usr/sbin/policy-rc.d ]; then
+      policy=/usr/sbin/policy-rc.d
+      printf '#!/bin/sh\nexit 101\n' > "$policy" && chmod +x "$policy"
+    fi
+    installed=0
+    apt-get update -qq >&2 && apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2 && installed=1
+    [ -n "$policy" ] && rm -f "$policy"
+    [ "$installed" = 1 ] || { say "ERROR: apt-get could not install ${missing[*]}"; exit 1; }
   else
     say "ERROR: ${missing[*]} not installed. Install Debian's packages (as root):"
     say "       sudo apt-get install -y --no-install-recommends ${missing[*]}"
