@@ -9,12 +9,9 @@
 # Extra arguments go to jest, e.g. `npm run test:queue -- -t "mass expiry"`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-say() { echo "[queue] $*" >&2; }
-started=$(date +%s)
-
-say "n8n runtime (first install on a fresh machine takes about 5 minutes; cached afterwards)"
-N8N_RUNTIME_DIR="$(bash scripts/install-n8n-runtime.sh | tail -n 1)"
-export N8N_RUNTIME_DIR
+SUITE=queue
+source scripts/suite.sh
+ensure_n8n_runtime
 
 missing=()
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
@@ -42,7 +39,7 @@ if [ ${#missing[@]} -gt 0 ]; then
   fi
 fi
 
-bash scripts/build-if-stale.sh
+build_if_stale
 
 QUEUE_ROOT="$(mktemp -d "${TMPDIR:-/tmp}/halopsa-queue-XXXXXX")"
 export QUEUE_ROOT
@@ -52,9 +49,4 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-set +e
-npx jest --config jest.queue.config.js --runInBand "$@"
-status=$?
-set -e
-say "finished in $(( $(date +%s) - started )) s (exit $status)"
-exit $status
+run_suite jest.queue.config.js "$@"
