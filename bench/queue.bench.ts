@@ -10,7 +10,7 @@
  *   is the k-th delivery: they go out one at a time and all succeed).
  * - Token requests for 100 executions of "read a ticket, add a note" over both workers with a
  *   credential nobody used yet, ours against n8n's built-in HaloPSA node (`n8n-nodes-base.haloPSA`).
- * - Failures under mass expiry: 100 chat notes through the chat-to-Halo sample, Halo slowed to 300 ms
+ * - Failures under mass expiry: 100 chat notes through the chat-to-Halo sample, Halo slowed to a second
  *   per note, every token expired after 30 answers.
  */
 import { startHaloSandbox } from '../sandbox';
@@ -169,7 +169,7 @@ export async function runQueueBench(): Promise<BenchResult> {
 		const peerTokens = await tokensForExecutions(api, sandbox, cluster, peerReadAndUpdateWorkflow('queue-bench-peer', peer), 'queue-bench-peer');
 
 		log(`queue: ${EXECUTIONS} chat notes with every token expired after 30 answers`);
-		await sandbox.call('POST', '/faults', [{ route: 'POST /api/actions', kind: 'slow', delayMs: 300 }]);
+		await sandbox.call('POST', '/faults', [{ route: 'POST /api/actions', kind: 'slow', delayMs: 1000 }]);
 		const beforeExpiry = await sandbox.call<{ tokensIssued: number }>('GET', '/stats');
 		const chatAfter = await newestExecutionId(api, CHAT_TO_HALO_WORKFLOW);
 		const messages = Array.from({ length: EXECUTIONS }, (_, index) => ({ ticket_id: (index % 8) + 1, text: `Bench expiry note ${index + 1}`, kind: 'internal' as const }));

@@ -109,8 +109,8 @@ describe('the chat-to-Halo sample through the load balancer', () => {
 	});
 
 	it('loses no execution when Halo expires every token with executions in flight on both workers', async () => {
-		// Halo answers each note after 300 ms, so executions are in flight on both workers when the tokens expire.
-		await sandbox.call('POST', '/faults', [{ route: 'POST /api/actions', kind: 'slow', delayMs: 300 }]);
+		// Halo answers each note after a second, so executions are in flight on both workers when the tokens expire.
+		await sandbox.call('POST', '/faults', [{ route: 'POST /api/actions', kind: 'slow', delayMs: 1000 }]);
 		const before = await stats();
 		const after = await newestExecutionId(CHAT_TO_HALO_WORKFLOW);
 		let expiredAt = 0;
