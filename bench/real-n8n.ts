@@ -319,8 +319,8 @@ const NOT_REGISTERED_GRACE_MS = 15_000;
 /**
  * POSTs `{ ticketId }` to a production webhook `count` times, `concurrency` at a time (default one
  * after the other); returns how many calls failed. n8n registers a just-published workflow's
- * webhooks a moment after the publish call returns: while the first call answers 404 (no execution
- * started) it is repeated, alone.
+ * webhooks a moment after the publish call returns: a call answered 404 (no execution started) in
+ * the first 15 s is repeated.
  */
 export async function hitWebhook(
 	n8nUrl: string,
@@ -329,27 +329,25 @@ export async function hitWebhook(
 	ticketIdFor: (index: number) => number,
 	concurrency = 1,
 ): Promise<number> {
-	const call = async (index: number) => {
-		const answer = await fetch(`${n8nUrl}/webhook/${webhookPath}`, {
-			method: 'POST',
-			headers: { 'Content-Type': 'application/json' },
-			body: JSON.stringify({ ticketId: ticketIdFor(index) }),
-		});
-		await answer.arrayBuffer();
-		return answer.status;
-	};
 	const graceEnds = Date.now() + NOT_REGISTERED_GRACE_MS;
-	let firstStatus = await call(0);
-	while (firstStatus === 404 && Date.now() < graceEnds) {
-		await new Promise((resolve) => setTimeout(resolve, 250));
-		firstStatus = await call(0);
-	}
-	const rest = await mapWithConcurrency(
-		Array.from({ length: count - 1 }, (_, index) => index + 1),
+	const call = async (index: number): Promise<number> => {
+		for (;;) {
+			const answer = await fetch(`${n8nUrl}/webhook/${webhookPath}`, {
+				method: 'POST',
+				headers: { 'Content-Type': 'application/json' },
+				body: JSON.stringify({ ticketId: ticketIdFor(index) }),
+			});
+			await answer.arrayBuffer();
+			if (answer.status !== 404 || Date.now() >= graceEnds) return answer.status;
+			await new Promise((resolve) => setTimeout(resolve, 250));
+		}
+	};
+	const statuses = await mapWithConcurrency(
+		Array.from({ length: count }, (_, index) => index),
 		concurrency,
 		call,
 	);
-	return [firstStatus, ...rest].filter((status) => status < 200 || status > 299).length;
+	return statuses.filter((status) => status < 200 || status > 299).length;
 }
 
 /**
