@@ -11,10 +11,12 @@ import { createHash } from 'node:crypto';
  * - while a fetch for the same Halo identity is in flight, every caller waits for it instead;
  * - a caller whose token this process has already replaced (an execution that read the
  *   credential before the new token was stored, and got 401 for the old one) gets the
- *   replacement while it is within its lifetime, without a fetch.
- * An empty stored token is never answered from memory: a fresh credential gets its own fetch.
- * Another process cannot see this memory: with N processes running executions, one expiry
- * costs at most N token requests.
+ *   replacement while it is within its lifetime, without a fetch;
+ * - a caller that read the credential empty shortly after this process fetched a token for it
+ *   (n8n stores the token only after the fetch returns, two database round trips later) gets that
+ *   token; later, an empty credential gets a fetch of its own.
+ * Another process cannot see this memory: with N processes running executions, a credential
+ * without a token, or one expiry, costs at most N token requests.
  */
 
 export interface FetchedToken {
@@ -29,12 +31,15 @@ interface Remembered {
 	replaced: string[];
 	/** when it is no longer handed out from memory (ms since the epoch) */
 	handOutUntil: number;
+	fetchedAt: number;
 }
 
 /** Replaced tokens kept per identity: enough for requests that were in flight across a few refreshes. */
 const REPLACED_LIMIT = 8;
 /** Identities kept: one per Halo application and scope in use in this process. */
 const IDENTITY_LIMIT = 100;
+/** How long after a fetch an empty credential is taken for one read before the token was stored. */
+export const EMPTY_CREDENTIAL_GRACE_MS = 5000;
 
 /** A key for everything that decides which token Halo issues; the secret only as part of a digest. */
 export function tokenIdentity(parts: { baseUrl: string; tenant: string; authUrl: string; clientId: string; clientSecret: string; scope: string }): string {
@@ -65,22 +70,21 @@ export class TokenMemory {
 		const pending = this.inFlight.get(identity);
 		if (pending) return (await pending).accessToken;
 		const known = this.remembered.get(identity);
-		if (
-			known &&
-			failedToken !== '' &&
-			failedToken !== known.accessToken &&
-			known.replaced.includes(failedToken) &&
-			this.clock() < known.handOutUntil
-		) {
-			return known.accessToken;
+		const now = this.clock();
+		if (known && now < known.handOutUntil) {
+			const readBeforeStored = failedToken === '' && now - known.fetchedAt < EMPTY_CREDENTIAL_GRACE_MS;
+			const alreadyReplaced = failedToken !== '' && failedToken !== known.accessToken && known.replaced.includes(failedToken);
+			if (readBeforeStored || alreadyReplaced) return known.accessToken;
 		}
 		const fetching = (async (): Promise<Remembered> => {
 			const fetched = await fetchToken();
 			const replaced = [...(known?.replaced ?? []), ...(known ? [known.accessToken] : []), ...(failedToken ? [failedToken] : [])];
+			const fetchedAt = this.clock();
 			return {
 				accessToken: fetched.accessToken,
 				replaced: [...new Set(replaced)].filter((token) => token !== fetched.accessToken).slice(-REPLACED_LIMIT),
-				handOutUntil: handOutUntil(this.clock(), fetched.expiresInSeconds),
+				handOutUntil: handOutUntil(fetchedAt, fetched.expiresInSeconds),
+				fetchedAt,
 			};
 		})();
 		this.inFlight.set(identity, fetching);

@@ -1,4 +1,4 @@
-import { tokenIdentity, TokenMemory, type FetchedToken } from '../../engine/halo';
+import { EMPTY_CREDENTIAL_GRACE_MS, tokenIdentity, TokenMemory, type FetchedToken } from '../../engine/halo';
 
 /** A token endpoint that answers when told to, numbering its tokens. */
 function tokenEndpoint(expiresInSeconds?: number) {
@@ -51,8 +51,26 @@ describe('TokenMemory', () => {
 		expect(await late).toBe('token-3');
 	});
 
+	it('answers an empty credential read just after its fetch (before n8n stored the token) with that token', async () => {
+		let now = 0;
+		const memory = new TokenMemory(() => now);
+		const endpoint = tokenEndpoint(3600);
+		const first = memory.tokenFor(identity, '', endpoint.fetch);
+		endpoint.answerAll();
+		expect(await first).toBe('token-1');
+		now = EMPTY_CREDENTIAL_GRACE_MS - 1;
+		expect(await memory.tokenFor(identity, '', endpoint.fetch)).toBe('token-1');
+		expect(endpoint.issued).toBe(1);
+		// Later an empty credential is one that lost or never had its token: it gets a fetch.
+		now = EMPTY_CREDENTIAL_GRACE_MS;
+		const later = memory.tokenFor(identity, '', endpoint.fetch);
+		endpoint.answerAll();
+		expect(await later).toBe('token-2');
+	});
+
 	it('fetches when the refused token is its newest one, when the credential is empty, and per identity', async () => {
-		const memory = new TokenMemory();
+		let now = 0;
+		const memory = new TokenMemory(() => now);
 		const endpoint = tokenEndpoint();
 		const get = (who: string, failed: string) => {
 			const pending = memory.tokenFor(who, failed, endpoint.fetch);
@@ -61,6 +79,7 @@ describe('TokenMemory', () => {
 		};
 		expect(await get(identity, '')).toBe('token-1');
 		expect(await get(identity, 'token-1')).toBe('token-2');
+		now = EMPTY_CREDENTIAL_GRACE_MS;
 		expect(await get(identity, '')).toBe('token-3');
 		const other = tokenIdentity({ baseUrl: 'https://acme.halopsa.com', tenant: '', authUrl: '', clientId: 'app', clientSecret: 'other', scope: 'all' });
 		expect(await get(other, 'token-1')).toBe('token-4');
