@@ -80,6 +80,9 @@ async function deliverNotes(cluster: QueueCluster, api: N8nApi, sandbox: Sandbox
 		const arrived = arrivedAt.get(String(startedFrom[index]));
 		return arrived === undefined ? [] : [Date.parse(execution.startedAt) - arrived];
 	});
+	if (executions.length !== DELIVERIES || latencies.length !== DELIVERIES) {
+		throw new Error(`${DELIVERIES} deliveries started ${executions.length} executions, ${latencies.length} of them from a delivery of this run`);
+	}
 	const seconds = (Math.max(...forwarded.map((request) => request.endedAt)) - forwarded[0].startedAt) / 1000;
 	return {
 		accepted: forwarded.filter((request) => request.status >= 200 && request.status < 300).length,
