@@ -143,12 +143,42 @@ describe('the chat-to-Halo sample through the load balancer', () => {
 	});
 });
 
-describe('a credential tested once before use', () => {
-	it('stores its token: 100 executions over both workers make no token request of their own', async () => {
-		const data = { url: access.baseUrl, tenant: '', authUrl: '', clientId: access.clientId, clientSecret: access.clientSecret, scope: 'all' };
-		const created = await api.request<{ id: string; name: string }>('POST', '/credentials', { name: 'HaloPSA (tested in queue mode)', type: 'haloPsaAutomationApi', data });
+describe('a new credential', () => {
+	/** A credential of its own scope, so no process has a token of its Halo identity in memory. */
+	async function createCredential(name: string, scope: string) {
+		const data = { url: access.baseUrl, tenant: '', authUrl: '', clientId: access.clientId, clientSecret: access.clientSecret, scope };
+		const created = await api.request<{ id: string; name: string }>('POST', '/credentials', { name, type: 'haloPsaAutomationApi', data });
 		createdCredentials.push(created.id);
-		const credential: CredentialRef = { id: created.id, name: created.name };
+		return { credential: { id: created.id, name: created.name } as CredentialRef, data };
+	}
+
+	/** Publishes "read a ticket, add a note" on the credential; returns the workflow id once its webhook is live. */
+	async function publishReadAndNote(webhookPath: string, credential: CredentialRef): Promise<string> {
+		const { id } = await api.request<{ id: string }>('POST', '/workflows', { ...oursReadAndNoteWorkflow(webhookPath, credential), active: false });
+		createdWorkflows.push(id);
+		await api.publish(id);
+		expect((await settledPublication(api, id)).status).toBe('published');
+		return id;
+	}
+
+	it('used by executions starting on both workers at once costs at most one token request per worker', async () => {
+		const { credential } = await createCredential('HaloPSA (new in queue mode)', 'all:standard');
+		const id = await publishReadAndNote('queue-new-credential', credential);
+		const before = await stats();
+		expect(await hitWebhook(state.proxyUrl, 'queue-new-credential', EXECUTIONS, (index) => (index % 8) + 1, PARALLEL_CALLS)).toBe(0);
+		const executions = await waitForExecutionsToSettle(api, id, 2000);
+		expect(executions).toHaveLength(EXECUTIONS);
+		expect(executions.filter((execution) => execution.status !== 'success')).toEqual([]);
+		expect(executionsPerWorker(state.workerLogFiles, executions.map((execution) => execution.id)).every((count) => count > 0)).toBe(true);
+		const tokens = (await stats()).tokensIssued - before.tokensIssued;
+		report(`new credential, 100 executions on both workers: token requests ${tokens}`);
+		expect(tokens).toBeGreaterThanOrEqual(1);
+		expect(tokens).toBeLessThanOrEqual(state.workerLogFiles.length);
+		await quiet();
+	});
+
+	it('tested once before use stores its token: 100 executions over both workers make no token request of their own', async () => {
+		const { credential, data } = await createCredential('HaloPSA (tested in queue mode)', 'all');
 		const before = await stats();
 		// What the credential's Test button does (the editor also tests a credential when it is saved).
 		const tested = await api.request<{ status: string; message: string }>('POST', '/credentials/test', {
@@ -157,10 +187,7 @@ describe('a credential tested once before use', () => {
 		expect(tested.status).toBe('OK');
 		expect((await stats()).tokensIssued - before.tokensIssued).toBe(1);
 
-		const { id } = await api.request<{ id: string }>('POST', '/workflows', { ...oursReadAndNoteWorkflow('queue-tested-credential', credential), active: false });
-		createdWorkflows.push(id);
-		await api.publish(id);
-		expect((await settledPublication(api, id)).status).toBe('published');
+		const id = await publishReadAndNote('queue-tested-credential', credential);
 		const afterTest = await stats();
 		expect(await hitWebhook(state.proxyUrl, 'queue-tested-credential', EXECUTIONS, (index) => (index % 8) + 1, PARALLEL_CALLS)).toBe(0);
 
