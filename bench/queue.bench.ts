@@ -8,6 +8,8 @@
  *   the first one sent to the last one answered; delivery-to-start latency is the execution's
  *   startedAt minus the moment the delivery reached the proxy (the k-th request on the trigger's path
  *   is the k-th delivery: they go out one at a time and all succeed).
+ * - The same with every 9th of 90 deliveries sent a second time at the same moment (the proxy hands the
+ *   copy to the other webhook process): executions started, deliveries lost and doubled.
  * - Token requests for 100 executions of "read a ticket, add a note" over both workers with a
  *   credential nobody used yet, ours against n8n's built-in HaloPSA node (`n8n-nodes-base.haloPSA`).
  * - Failures under mass expiry: 100 chat notes through the chat-to-Halo sample, Halo slowed to a second
@@ -16,31 +18,23 @@
 import { startHaloSandbox } from '../sandbox';
 import { CHAT_SECRET_HEADER, DEFAULT_CHAT_SECRET, ensureRuntime } from '../scripts/n8n-env';
 import { startQueueCluster, type QueueCluster } from '../scripts/queue-cluster';
-import { forwardedRequests } from '../scripts/round-robin-proxy';
 import { N8nApi, SandboxControl } from '../test/e2e/helpers/n8n';
 import { settledPublication } from '../test/e2e/helpers/trigger';
 import {
 	CHAT_TO_HALO_WORKFLOW,
+	deliverHaloNotes,
 	executionsPerWorker,
-	HALO_TO_CHAT_WORKFLOW,
-	haloTriggerOf,
 	haloWebhookRegistered,
+	newestExecutionId,
 	sendChatMessages,
 } from '../test/queue/helpers';
 import { peerCredentialData } from './peer-node';
-import {
-	deliveryIdsOf,
-	hitWebhook,
-	oursReadAndNoteWorkflow,
-	peerReadAndUpdateWorkflow,
-	waitForExecutionsToSettle,
-	type CredentialRef,
-	type DeliveryAttempt,
-	type WorkflowJson,
-} from './real-n8n';
+import { hitWebhook, oursReadAndNoteWorkflow, peerReadAndUpdateWorkflow, waitForExecutionsToSettle, type CredentialRef, type WorkflowJson } from './real-n8n';
 import { log, percentile, type BenchResult, type Measure } from './support';
 
 const DELIVERIES = 200;
+const REPEATED_EVENTS = 90;
+const REPEAT_EVERY = 9;
 const EXECUTIONS = 100;
 const PARALLEL_CALLS = 20;
 
@@ -53,31 +47,17 @@ interface DeliveryRun {
 	perWorker: number[];
 }
 
-async function newestExecutionId(api: N8nApi, workflowId: string): Promise<number> {
-	return Math.max(0, ...(await api.executions(workflowId)).map((execution) => Number(execution.id)));
-}
-
 /** DELIVERIES Halo notes (Action Added) delivered one after the other to the Halo-to-chat sample. */
 async function deliverNotes(cluster: QueueCluster, api: N8nApi, sandbox: SandboxControl): Promise<DeliveryRun> {
-	const trigger = await haloTriggerOf(api, HALO_TO_CHAT_WORKFLOW);
-	const triggerPath = `/webhook/${trigger.webhookId}/webhook`;
-	const after = await newestExecutionId(api, HALO_TO_CHAT_WORKFLOW);
-	const attemptsBefore = (await sandbox.call<DeliveryAttempt[]>('GET', '/webhook-deliveries')).length;
-	const forwardedBefore = (await forwardedRequests(cluster.proxy.url)).length;
-	for (let index = 0; index < DELIVERIES; index++) {
-		await sandbox.call('POST', '/simulate/agent-note', { ticket_id: (index % 8) + 1, note: `Bench note ${index + 1}`, hiddenfromuser: false });
-	}
-	await sandbox.call('POST', '/webhooks/flush');
-	const attempts = (await sandbox.call<DeliveryAttempt[]>('GET', '/webhook-deliveries')).slice(attemptsBefore);
-	const forwarded = (await forwardedRequests(cluster.proxy.url)).slice(forwardedBefore).filter((request) => request.path === triggerPath);
+	const run = await deliverHaloNotes(api, sandbox, cluster.proxy.url, { events: DELIVERIES, label: 'Bench note' });
+	const { attempts, forwarded, executions } = run;
 	if (attempts.length !== DELIVERIES || forwarded.length !== DELIVERIES || attempts.some((attempt) => !attempt.success || attempt.attempt !== 1)) {
 		throw new Error(`expected ${DELIVERIES} first-time deliveries that succeeded, got ${attempts.length} attempts and ${forwarded.length} forwarded`);
 	}
+	// One delivery at a time: the k-th request on the trigger's path is the k-th delivery.
 	const arrivedAt = new Map(attempts.map((attempt, index) => [attempt.id, forwarded[index].startedAt]));
-	const executions = (await waitForExecutionsToSettle(api, HALO_TO_CHAT_WORKFLOW, 2000)).filter((execution) => Number(execution.id) > after);
-	const startedFrom = await deliveryIdsOf(api, executions, { node: trigger.name, deliveryId: (json) => json.deliveryId });
 	const latencies = executions.flatMap((execution, index) => {
-		const arrived = arrivedAt.get(String(startedFrom[index]));
+		const arrived = arrivedAt.get(String(run.startedFrom[index]));
 		return arrived === undefined ? [] : [Date.parse(execution.startedAt) - arrived];
 	});
 	if (executions.length !== DELIVERIES || latencies.length !== DELIVERIES) {
@@ -156,6 +136,8 @@ export async function runQueueBench(): Promise<BenchResult> {
 		await cluster.addWorker();
 		log(`queue: ${DELIVERIES} Halo deliveries with 2 workers`);
 		const twoWorkers = await deliverNotes(cluster, api, sandbox);
+		log(`queue: ${REPEATED_EVENTS} Halo deliveries, every ${REPEAT_EVERY}th also sent at the same moment to the other webhook process`);
+		const repeats = await deliverHaloNotes(api, sandbox, cluster.proxy.url, { events: REPEATED_EVENTS, repeatEvery: REPEAT_EVERY, label: 'Bench repeated note' });
 
 		log(`queue: token requests for ${EXECUTIONS} executions on new credentials, ours and the built-in node's`);
 		const access = { baseUrl: halo.baseUrl, clientId: halo.clientId, clientSecret: halo.clientSecret };
@@ -193,6 +175,12 @@ export async function runQueueBench(): Promise<BenchResult> {
 			measures: [
 				...deliveryRows(1, oneWorker),
 				...deliveryRows(2, twoWorkers),
+				{
+					measure: `executions started by ${REPEATED_EVENTS} deliveries + ${REPEATED_EVENTS / REPEAT_EVERY} same-moment repeats at the other webhook process`,
+					value: repeats.executions.length,
+					unit: '',
+					limit: `lost ${repeats.lost} (goal 0); doubled ${repeats.doubled} of ${REPEATED_EVENTS / REPEAT_EVERY}`,
+				},
 				{
 					measure: `token requests for ${EXECUTIONS} executions over 2 workers, new credential`,
 					value: oursTokens.tokens,

@@ -2,8 +2,10 @@
  * Driving the queue-mode cluster as its users do (a chat tool and Halo calling the load balancer)
  * and reading back which worker ran what. Shared by the queue suite and `npm run bench -- queue`.
  */
+import { deliveryIdsOf, waitForExecutionsToSettle, type DeliveryAttempt, type ExecutionSummary } from '../../bench/real-n8n';
 import { mapWithConcurrency } from '../../bench/support';
 import { executionsStartedBy } from '../../scripts/queue-cluster';
+import { forwardedRequests, type ForwardedRequest } from '../../scripts/round-robin-proxy';
 import { until, type N8nApi, type SandboxControl } from '../e2e/helpers/n8n';
 
 /** The chat-to-Halo sample's webhook path and the Halo-to-chat sample's workflow id (workflows/*.json). */
@@ -53,6 +55,11 @@ export async function sendChatMessages(
 	});
 }
 
+/** The highest execution id of a workflow so far (0 when it has none): later executions have higher ids. */
+export async function newestExecutionId(api: N8nApi, workflowId: string): Promise<number> {
+	return Math.max(0, ...(await api.executions(workflowId)).map((execution) => Number(execution.id)));
+}
+
 /** How many of `executionIds` each worker ran (by the workers' own logs), in worker order. */
 export function executionsPerWorker(workerLogFiles: string[], executionIds: string[]): number[] {
 	const wanted = new Set(executionIds);
@@ -99,4 +106,60 @@ export async function haloWebhookRegistered(sandbox: SandboxControl, timeoutMs =
 		async () => (await sandbox.requests('POST /api/webhook')).some((request) => request.status >= 200 && request.status < 300),
 		timeoutMs,
 	);
+}
+
+export interface HaloNotesRun {
+	/** the sandbox's delivery attempts of this run, in order */
+	attempts: DeliveryAttempt[];
+	/** what the proxy forwarded on the trigger's path during this run, in order of arrival */
+	forwarded: ForwardedRequest[];
+	/** the Halo-to-chat executions this run started, once all are finished */
+	executions: ExecutionSummary[];
+	/** the delivery id each of those executions started from (same order) */
+	startedFrom: Array<string | undefined>;
+	/** delivery ids that started no execution, and those that started more than one */
+	lost: number;
+	doubled: number;
+}
+
+/**
+ * `events` notes added in Halo (Action Added, delivered by the sandbox one after the other through
+ * the proxy) into the Halo-to-chat sample; with `repeatEvery` N, every Nth delivery also goes out a
+ * second time at the same moment, which the proxy hands to the other webhook process.
+ */
+export async function deliverHaloNotes(
+	api: N8nApi,
+	sandbox: SandboxControl,
+	proxyUrl: string,
+	options: { events: number; repeatEvery?: number; label: string },
+): Promise<HaloNotesRun> {
+	const trigger = await haloTriggerOf(api, HALO_TO_CHAT_WORKFLOW);
+	const triggerPath = `/webhook/${trigger.webhookId}/webhook`;
+	const after = await newestExecutionId(api, HALO_TO_CHAT_WORKFLOW);
+	const attemptsBefore = (await sandbox.call<DeliveryAttempt[]>('GET', '/webhook-deliveries')).length;
+	const forwardedBefore = (await forwardedRequests(proxyUrl)).length;
+	if (options.repeatEvery) await sandbox.call('POST', '/config', { webhooks: { duplicateEvery: options.repeatEvery } });
+	try {
+		for (let index = 0; index < options.events; index++) {
+			await sandbox.call('POST', '/simulate/agent-note', { ticket_id: (index % 8) + 1, note: `${options.label} ${index + 1}`, hiddenfromuser: false });
+		}
+		await sandbox.call('POST', '/webhooks/flush');
+	} finally {
+		if (options.repeatEvery) await sandbox.call('POST', '/config', { webhooks: { duplicateEvery: 0 } });
+	}
+	const attempts = (await sandbox.call<DeliveryAttempt[]>('GET', '/webhook-deliveries')).slice(attemptsBefore);
+	const forwarded = (await forwardedRequests(proxyUrl)).slice(forwardedBefore).filter((request) => request.path === triggerPath);
+	const executions = (await waitForExecutionsToSettle(api, HALO_TO_CHAT_WORKFLOW, 2000)).filter((execution) => Number(execution.id) > after);
+	const startedFrom = await deliveryIdsOf(api, executions, { node: trigger.name, deliveryId: (json) => json.deliveryId });
+	const started = new Map<string, number>();
+	for (const id of startedFrom) if (id !== undefined) started.set(id, (started.get(id) ?? 0) + 1);
+	const deliveryIds = new Set(attempts.map((attempt) => attempt.id));
+	return {
+		attempts,
+		forwarded,
+		executions,
+		startedFrom,
+		lost: [...deliveryIds].filter((id) => !started.has(id)).length,
+		doubled: [...started.values()].filter((count) => count > 1).length,
+	};
 }

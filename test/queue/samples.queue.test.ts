@@ -4,7 +4,6 @@
  * the proxy, as through a load balancer. The tests run in this order and share the cluster.
  */
 import {
-	deliveryIdsOf,
 	hitWebhook,
 	oursReadAndNoteWorkflow,
 	waitForExecutionsToSettle,
@@ -15,11 +14,12 @@ import { N8nApi, removeWorkflows, SandboxControl } from '../e2e/helpers/n8n';
 import { settledPublication } from '../e2e/helpers/trigger';
 import {
 	CHAT_TO_HALO_WORKFLOW,
+	deliverHaloNotes,
 	executionsPerWorker,
 	executionTimes,
 	HALO_TO_CHAT_WORKFLOW,
-	haloTriggerOf,
 	haloWebhookRegistered,
+	newestExecutionId,
 	sendChatMessages,
 	workerOfExecution,
 	type ChatMessage,
@@ -53,7 +53,6 @@ async function executionsAfter(workflowId: string, after: number, expected: numb
 	return fresh;
 }
 
-const newestExecutionId = async (workflowId: string) => Math.max(0, ...(await api.executions(workflowId)).map((execution) => Number(execution.id)));
 
 /** Waits until Halo's deliveries are done and every Halo-to-chat execution they started is finished. */
 async function quiet(): Promise<void> {
@@ -82,7 +81,7 @@ describe('the chat-to-Halo sample through the load balancer', () => {
 		// and n8n stored it in the credential (PostgreSQL), where every worker reads it.
 		expect((await stats()).tokensIssued).toBe(1);
 		const before = await stats();
-		const after = await newestExecutionId(CHAT_TO_HALO_WORKFLOW);
+		const after = await newestExecutionId(api, CHAT_TO_HALO_WORKFLOW);
 
 		const answers = await sendChatMessages(state.proxyUrl, secret, notes('Queue note'), PARALLEL_CALLS);
 		expect(answers.filter((answer) => answer.status !== 201)).toEqual([]);
@@ -112,7 +111,7 @@ describe('the chat-to-Halo sample through the load balancer', () => {
 		// Halo answers each note after a second, so executions are in flight on both workers when the tokens expire.
 		await sandbox.call('POST', '/faults', [{ route: 'POST /api/actions', kind: 'slow', delayMs: 1000 }]);
 		const before = await stats();
-		const after = await newestExecutionId(CHAT_TO_HALO_WORKFLOW);
+		const after = await newestExecutionId(api, CHAT_TO_HALO_WORKFLOW);
 		let expiredAt = 0;
 		const answers = await sendChatMessages(state.proxyUrl, secret, notes('Expiry note'), PARALLEL_CALLS, async (answered) => {
 			if (answered === 30) {
@@ -206,29 +205,16 @@ describe('the Halo-to-chat sample through the load balancer', () => {
 
 	it('gets every delivery once, and a repeat sent at the same moment to the other webhook process starts a second execution at most', async () => {
 		await quiet();
-		const after = await newestExecutionId(HALO_TO_CHAT_WORKFLOW);
 		const sinkBefore = ((await sandbox.call<unknown[]>('GET', '/sink/chat-customer')) ?? []).length;
-		const forwardedBefore = (await forwardedRequests(state.proxyUrl)).length;
-		const deliveriesBefore = (await sandbox.call<unknown[]>('GET', '/webhook-deliveries')).length;
-		// Every 9th delivery goes out twice at once: the proxy hands the two copies to the two webhook processes.
-		await sandbox.call('POST', '/config', { webhooks: { duplicateEvery: REPEAT_EVERY } });
-		try {
-			for (let index = 0; index < EVENTS; index++) {
-				await sandbox.call('POST', '/simulate/agent-note', { ticket_id: (index % 8) + 1, note: `Halo note ${index + 1}`, hiddenfromuser: false });
-			}
-			await sandbox.call('POST', '/webhooks/flush');
-		} finally {
-			await sandbox.call('POST', '/config', { webhooks: { duplicateEvery: 0 } });
-		}
-		const attempts = (await sandbox.call<Array<{ id: string; success: boolean; redelivery: boolean }>>('GET', '/webhook-deliveries')).slice(deliveriesBefore);
-		expect(attempts).toHaveLength(EVENTS + EVENTS / REPEAT_EVERY);
-		expect(attempts.filter((attempt) => attempt.redelivery)).toHaveLength(EVENTS / REPEAT_EVERY);
-		expect(attempts.every((attempt) => attempt.success)).toBe(true);
-		const deliveryIds = new Set(attempts.map((attempt) => attempt.id));
+		const run = await deliverHaloNotes(api, sandbox, state.proxyUrl, { events: EVENTS, repeatEvery: REPEAT_EVERY, label: 'Halo note' });
+		expect(run.attempts).toHaveLength(EVENTS + EVENTS / REPEAT_EVERY);
+		expect(run.attempts.filter((attempt) => attempt.redelivery)).toHaveLength(EVENTS / REPEAT_EVERY);
+		expect(run.attempts.every((attempt) => attempt.success)).toBe(true);
+		const deliveryIds = new Set(run.attempts.map((attempt) => attempt.id));
 		expect(deliveryIds.size).toBe(EVENTS);
 
 		// The two copies of a repeated delivery overlapped in time and went to different webhook processes.
-		const forwarded = (await forwardedRequests(state.proxyUrl)).slice(forwardedBefore);
+		const { forwarded } = run;
 		expect(forwarded).toHaveLength(EVENTS + EVENTS / REPEAT_EVERY);
 		const together = forwarded.slice(1).filter((request, index) => request.startedAt < forwarded[index].endedAt);
 		expect(together).toHaveLength(EVENTS / REPEAT_EVERY);
@@ -237,20 +223,13 @@ describe('the Halo-to-chat sample through the load balancer', () => {
 			expect(first.upstream).not.toBe(second.upstream);
 		}
 
-		const executions = (await waitForExecutionsToSettle(api, HALO_TO_CHAT_WORKFLOW, 2000)).filter((execution) => Number(execution.id) > after);
-		expect(executions.filter((execution) => execution.status !== 'success')).toEqual([]);
-		const trigger = await haloTriggerOf(api, HALO_TO_CHAT_WORKFLOW);
-		const startedFrom = await deliveryIdsOf(api, executions, { node: trigger.name, deliveryId: (json) => json.deliveryId });
-		const counts = new Map<string, number>();
-		for (const id of startedFrom) counts.set(String(id), (counts.get(String(id)) ?? 0) + 1);
-		const lost = [...deliveryIds].filter((id) => !counts.has(id)).length;
-		const doubled = [...counts.values()].filter((count) => count > 1).length;
+		expect(run.executions.filter((execution) => execution.status !== 'success')).toEqual([]);
 		const chatPosts = ((await sandbox.call<unknown[]>('GET', '/sink/chat-customer')) ?? []).length - sinkBefore;
-		report(`${EVENTS} deliveries + ${EVENTS / REPEAT_EVERY} same-moment repeats: ${executions.length} executions started, ${lost} lost, ${doubled} doubled, ${chatPosts} chat posts`);
-		expect([...counts.keys()].every((id) => deliveryIds.has(id))).toBe(true);
-		expect(lost).toBe(0);
-		expect(executions).toHaveLength(EVENTS + doubled);
-		expect(doubled).toBeLessThanOrEqual(EVENTS / REPEAT_EVERY);
-		expect(chatPosts).toBe(executions.length);
+		report(`${EVENTS} deliveries + ${EVENTS / REPEAT_EVERY} same-moment repeats: ${run.executions.length} executions started, ${run.lost} lost, ${run.doubled} doubled, ${chatPosts} chat posts`);
+		expect(run.startedFrom.every((id) => id !== undefined && deliveryIds.has(id))).toBe(true);
+		expect(run.lost).toBe(0);
+		expect(run.executions).toHaveLength(EVENTS + run.doubled);
+		expect(run.doubled).toBeLessThanOrEqual(EVENTS / REPEAT_EVERY);
+		expect(chatPosts).toBe(run.executions.length);
 	});
 });
