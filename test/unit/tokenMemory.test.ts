@@ -18,6 +18,13 @@ function tokenEndpoint(expiresInSeconds?: number) {
 	};
 }
 
+/** Asks the memory for a token and lets the endpoint answer any fetch that started. */
+async function answered(memory: TokenMemory, endpoint: ReturnType<typeof tokenEndpoint>, who: string, failedToken: string): Promise<string> {
+	const pending = memory.tokenFor(who, failedToken, endpoint.fetch);
+	endpoint.answerAll();
+	return await pending;
+}
+
 const identity = tokenIdentity({ baseUrl: 'https://acme.halopsa.com', tenant: '', authUrl: '', clientId: 'app', clientSecret: 'secret', scope: 'all' });
 
 describe('TokenMemory', () => {
@@ -35,48 +42,34 @@ describe('TokenMemory', () => {
 		let now = 0;
 		const memory = new TokenMemory(() => now);
 		const endpoint = tokenEndpoint(3600);
-		const first = memory.tokenFor(identity, '', endpoint.fetch);
-		endpoint.answerAll();
-		expect(await first).toBe('token-1');
+		expect(await answered(memory, endpoint, identity, '')).toBe('token-1');
 		// Halo refused token-1: one fetch; then an execution that still held token-1 gets token-2 from memory.
-		const refreshed = memory.tokenFor(identity, 'token-1', endpoint.fetch);
-		endpoint.answerAll();
-		expect(await refreshed).toBe('token-2');
-		expect(await memory.tokenFor(identity, 'token-1', endpoint.fetch)).toBe('token-2');
+		expect(await answered(memory, endpoint, identity, 'token-1')).toBe('token-2');
+		expect(await answered(memory, endpoint, identity, 'token-1')).toBe('token-2');
 		expect(endpoint.issued).toBe(2);
 		// Near the end of token-2's lifetime (3600 s less 30 s) memory stops handing it out.
 		now = 3571 * 1000;
-		const late = memory.tokenFor(identity, 'token-1', endpoint.fetch);
-		endpoint.answerAll();
-		expect(await late).toBe('token-3');
+		expect(await answered(memory, endpoint, identity, 'token-1')).toBe('token-3');
 	});
 
 	it('answers an empty credential read just after its fetch (before n8n stored the token) with that token', async () => {
 		let now = 0;
 		const memory = new TokenMemory(() => now);
 		const endpoint = tokenEndpoint(3600);
-		const first = memory.tokenFor(identity, '', endpoint.fetch);
-		endpoint.answerAll();
-		expect(await first).toBe('token-1');
+		expect(await answered(memory, endpoint, identity, '')).toBe('token-1');
 		now = EMPTY_CREDENTIAL_GRACE_MS - 1;
-		expect(await memory.tokenFor(identity, '', endpoint.fetch)).toBe('token-1');
+		expect(await answered(memory, endpoint, identity, '')).toBe('token-1');
 		expect(endpoint.issued).toBe(1);
 		// Later an empty credential is one that lost or never had its token: it gets a fetch.
 		now = EMPTY_CREDENTIAL_GRACE_MS;
-		const later = memory.tokenFor(identity, '', endpoint.fetch);
-		endpoint.answerAll();
-		expect(await later).toBe('token-2');
+		expect(await answered(memory, endpoint, identity, '')).toBe('token-2');
 	});
 
 	it('fetches when the refused token is its newest one, when the credential is empty, and per identity', async () => {
 		let now = 0;
 		const memory = new TokenMemory(() => now);
 		const endpoint = tokenEndpoint();
-		const get = (who: string, failed: string) => {
-			const pending = memory.tokenFor(who, failed, endpoint.fetch);
-			endpoint.answerAll();
-			return pending;
-		};
+		const get = (who: string, failed: string) => answered(memory, endpoint, who, failed);
 		expect(await get(identity, '')).toBe('token-1');
 		expect(await get(identity, 'token-1')).toBe('token-2');
 		now = EMPTY_CREDENTIAL_GRACE_MS;
