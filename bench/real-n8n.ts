@@ -328,32 +328,37 @@ export async function startBenchN8n(options: {
 const NOT_REGISTERED_GRACE_MS = 15_000;
 
 /**
- * POSTs `{ ticketId }` to a production webhook `count` times, one after the other; returns how
- * many calls failed. n8n registers a just-published workflow's webhooks a moment after the
- * publish call returns: while the first call answers 404 (no execution started) it is repeated.
+ * POSTs `{ ticketId }` to a production webhook `count` times, `concurrency` at a time (default one
+ * after the other); returns how many calls failed. n8n registers a just-published workflow's
+ * webhooks a moment after the publish call returns: a call answered 404 (no execution started) in
+ * the first 15 s is repeated.
  */
-export async function hitWebhook(n8nUrl: string, webhookPath: string, count: number, ticketIdFor: (index: number) => number): Promise<number> {
-	const call = async (index: number) => {
-		const answer = await fetch(`${n8nUrl}/webhook/${webhookPath}`, {
-			method: 'POST',
-			headers: { 'Content-Type': 'application/json' },
-			body: JSON.stringify({ ticketId: ticketIdFor(index) }),
-		});
-		await answer.arrayBuffer();
-		return answer.status;
-	};
+export async function hitWebhook(
+	n8nUrl: string,
+	webhookPath: string,
+	count: number,
+	ticketIdFor: (index: number) => number,
+	concurrency = 1,
+): Promise<number> {
 	const graceEnds = Date.now() + NOT_REGISTERED_GRACE_MS;
-	let firstStatus = await call(0);
-	while (firstStatus === 404 && Date.now() < graceEnds) {
-		await new Promise((resolve) => setTimeout(resolve, 250));
-		firstStatus = await call(0);
-	}
-	let failures = firstStatus >= 200 && firstStatus < 300 ? 0 : 1;
-	for (let index = 1; index < count; index++) {
-		const status = await call(index);
-		if (status < 200 || status > 299) failures += 1;
-	}
-	return failures;
+	const call = async (index: number): Promise<number> => {
+		for (;;) {
+			const answer = await fetch(`${n8nUrl}/webhook/${webhookPath}`, {
+				method: 'POST',
+				headers: { 'Content-Type': 'application/json' },
+				body: JSON.stringify({ ticketId: ticketIdFor(index) }),
+			});
+			await answer.arrayBuffer();
+			if (answer.status !== 404 || Date.now() >= graceEnds) return answer.status;
+			await new Promise((resolve) => setTimeout(resolve, 250));
+		}
+	};
+	const statuses = await mapWithConcurrency(
+		Array.from({ length: count }, (_, index) => index),
+		concurrency,
+		call,
+	);
+	return statuses.filter((status) => status < 200 || status > 299).length;
 }
 
 /**

@@ -18,7 +18,10 @@ import {
 	redactSecrets,
 	resolveAuthUrl,
 	resolveTokenUrl,
+	tokenIdentity,
+	TokenMemory,
 } from '../engine/halo';
+import type { FetchedToken } from '../engine/halo';
 
 /**
  * A token-endpoint failure with a message the user can act on; never carries the secret. The
@@ -136,6 +139,52 @@ function safeJson(text: string): unknown {
 	}
 }
 
+interface TokenRequestSettings {
+	baseUrl: string;
+	tenant: string;
+	explicitAuthUrl: string;
+	clientId: string;
+	clientSecret: string;
+	scope: string;
+}
+
+/** The one token request: discovers the authorisation server when none is given, then client credentials. */
+async function fetchToken(this: IHttpRequestHelper, settings: TokenRequestSettings): Promise<FetchedToken> {
+	const { baseUrl, tenant, explicitAuthUrl, clientId, clientSecret, scope } = settings;
+	const secrets = [clientSecret];
+	let tokenUrl: string;
+	try {
+		const discoveredAuthUrl = explicitAuthUrl ? undefined : await discoverAuthUrl.call(this, baseUrl);
+		tokenUrl = resolveTokenUrl(resolveAuthUrl({ baseUrl, authUrl: explicitAuthUrl, discoveredAuthUrl }), tenant);
+	} catch (error) {
+		throw new HaloAuthenticationError(error.message, 'Open the credential and correct the Authorisation Server URL, or leave it empty.');
+	}
+
+	const form = new URLSearchParams({ grant_type: 'client_credentials', client_id: clientId, client_secret: clientSecret, scope });
+	let answer: IN8nHttpFullResponse;
+	try {
+		answer = (await this.helpers.httpRequest({
+			method: 'POST',
+			url: tokenUrl,
+			headers: { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json' },
+			body: form.toString(),
+			ignoreHttpStatusErrors: true,
+			returnFullResponse: true,
+			timeout: 30_000,
+		})) as IN8nHttpFullResponse;
+	} catch (error) {
+		throw describeNetworkFailure(error, tokenUrl, secrets);
+	}
+
+	const body = typeof answer.body === 'string' ? safeJson(answer.body) : answer.body;
+	const accessToken = (body as IDataObject | undefined)?.access_token;
+	if (answer.statusCode >= 400 || typeof body !== 'object' || typeof accessToken !== 'string' || !accessToken) {
+		throw describeTokenFailure(answer.statusCode, body, tenant, secrets);
+	}
+	const expiresIn = Number((body as IDataObject).expires_in);
+	return { accessToken, expiresInSeconds: Number.isFinite(expiresIn) && expiresIn > 0 ? expiresIn : undefined };
+}
+
 /**
  * The credential test's base URL, normalised exactly as `normalizeHaloBaseUrl` does for the nodes
  * (bare host -> https://, host in lower case, no query or fragment, no trailing slash, no `/api` or
@@ -149,6 +198,9 @@ export const HALO_BASE_URL_EXPRESSION =
 	'.replace(/^([a-z][a-z0-9+.-]*:\\/\\/[^\\/]*)(.*)$/i, (all, root, path) => root.toLowerCase() + ' +
 	'path.replace(/\\/+$/, "").replace(/\\/(api|auth)(\\/.*)?$/i, "").replace(/\\/+$/, "")))' +
 	'(String($credentials.url || "").trim()) }}';
+
+/** This process's tokens: concurrent executions share one fetch (see TokenMemory for what n8n does without it). */
+const tokenMemory = new TokenMemory();
 
 export class HaloPsaAutomationApi implements ICredentialType {
 	name = 'haloPsaAutomationApi';
@@ -218,10 +270,13 @@ export class HaloPsaAutomationApi implements ICredentialType {
 		},
 	];
 
-	/** Fetches a token only when none is stored or Halo answered 401, so n8n shares one token across executions. */
+	/**
+	 * n8n calls this only when no token is stored or Halo answered 401, and stores what it returns
+	 * in the credential, so every execution (and in queue mode every process) shares the token.
+	 * Executions that need a token at the same moment in one process share one fetch.
+	 */
 	async preAuthentication(this: IHttpRequestHelper, credentials: ICredentialDataDecryptedObject): Promise<IDataObject> {
 		const clientSecret = String(credentials.clientSecret ?? '');
-		const secrets = [clientSecret];
 		let baseUrl: string;
 		try {
 			baseUrl = normalizeHaloBaseUrl(String(credentials.url ?? ''));
@@ -230,42 +285,15 @@ export class HaloPsaAutomationApi implements ICredentialType {
 		}
 		const tenant = String(credentials.tenant ?? '').trim();
 		const explicitAuthUrl = String(credentials.authUrl ?? '').trim();
-		let tokenUrl: string;
-		try {
-			const discoveredAuthUrl = explicitAuthUrl ? undefined : await discoverAuthUrl.call(this, baseUrl);
-			tokenUrl = resolveTokenUrl(resolveAuthUrl({ baseUrl, authUrl: explicitAuthUrl, discoveredAuthUrl }), tenant);
-		} catch (error) {
-			throw new HaloAuthenticationError(error.message, 'Open the credential and correct the Authorisation Server URL, or leave it empty.');
-		}
-
-		const form = new URLSearchParams({
-			grant_type: 'client_credentials',
-			client_id: String(credentials.clientId ?? '').trim(),
-			client_secret: clientSecret,
-			scope: String(credentials.scope ?? '').trim() || 'all',
-		});
-		let answer: IN8nHttpFullResponse;
-		try {
-			answer = (await this.helpers.httpRequest({
-				method: 'POST',
-				url: tokenUrl,
-				headers: { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json' },
-				body: form.toString(),
-				ignoreHttpStatusErrors: true,
-				returnFullResponse: true,
-				timeout: 30_000,
-			})) as IN8nHttpFullResponse;
-		} catch (error) {
-			throw describeNetworkFailure(error, tokenUrl, secrets);
-		}
-
-		const body = typeof answer.body === 'string' ? safeJson(answer.body) : answer.body;
-		const accessToken = (body as IDataObject | undefined)?.access_token;
-		if (answer.statusCode >= 400 || typeof body !== 'object' || typeof accessToken !== 'string' || !accessToken) {
-			throw describeTokenFailure(answer.statusCode, body, tenant, secrets);
-		}
+		const clientId = String(credentials.clientId ?? '').trim();
+		const scope = String(credentials.scope ?? '').trim() || 'all';
+		const identity = tokenIdentity({ baseUrl, tenant, authUrl: explicitAuthUrl, clientId, clientSecret, scope });
+		const accessToken = await tokenMemory.tokenFor(identity, String(credentials.accessToken ?? ''), async () =>
+			await fetchToken.call(this, { baseUrl, tenant, explicitAuthUrl, clientId, clientSecret, scope }),
+		);
 		return { accessToken };
 	}
+
 
 	/**
 	 * Sets `Authorization: Bearer <accessToken>`. A function rather than a generic

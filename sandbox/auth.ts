@@ -137,6 +137,18 @@ export class TokenIssuer {
 		for (const [key, token] of this.tokens) if (token.expiresAt < now - 3600 * 1000) this.tokens.delete(key);
 	}
 
+	/** Expires every token issued so far at `now` (Halo revoking or timing out tokens at once); returns how many were valid. */
+	expireAll(now: number): number {
+		let expired = 0;
+		for (const token of this.tokens.values()) {
+			if (token.expiresAt > now) {
+				token.expiresAt = now;
+				expired += 1;
+			}
+		}
+		return expired;
+	}
+
 	/** The token behind an Authorization header, or the reason it is refused. */
 	check(header: string | undefined, now: number): IssuedToken | string {
 		const match = /^Bearer\s+(\S+)$/i.exec(header ?? '');

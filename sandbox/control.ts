@@ -278,6 +278,8 @@ async function route(state: SandboxState, req: IncomingMessage, method: string, 
 			return reply(currentConfig(state));
 		case 'POST /_sandbox/config':
 			return reply(configure(state, asObject(body())));
+		case 'POST /_sandbox/tokens/expire':
+			return reply({ expired: state.tokens.expireAll(Date.now()) });
 		case 'GET /_sandbox/emails':
 			return reply(state.emails);
 		case 'DELETE /_sandbox/emails':

@@ -88,6 +88,12 @@ export interface WebhookSettings {
 	batchWindowMs: number;
 	timeoutMs: number;
 	eventsOnWebhook: EventsOnWebhook;
+	/**
+	 * Every Nth delivery (0: none) is POSTed twice at the same moment, same id and payload: a Halo
+	 * retry racing its first attempt. Behind a round-robin load balancer the two copies reach two
+	 * different receivers.
+	 */
+	duplicateEvery: number;
 }
 
 export const defaultWebhookSettings: WebhookSettings = {
@@ -96,11 +102,12 @@ export const defaultWebhookSettings: WebhookSettings = {
 	batchWindowMs: 50,
 	timeoutMs: 5000,
 	eventsOnWebhook: 'stored',
+	duplicateEvery: 0,
 };
 
 /** Checks webhook settings (options or control API): 400 naming what is wrong. */
 export function validateWebhookSettings(input: unknown): Partial<WebhookSettings> {
-	const fields = objectSetting(input, 'webhooks', ['retryDelaysMs', 'batch', 'batchWindowMs', 'timeoutMs', 'eventsOnWebhook']);
+	const fields = objectSetting(input, 'webhooks', ['retryDelaysMs', 'batch', 'batchWindowMs', 'timeoutMs', 'eventsOnWebhook', 'duplicateEvery']);
 	const settings: Partial<WebhookSettings> = {};
 	if (fields.retryDelaysMs !== undefined) {
 		const delays = fields.retryDelaysMs;
@@ -122,6 +129,7 @@ export function validateWebhookSettings(input: unknown): Partial<WebhookSettings
 		}
 		settings.eventsOnWebhook = fields.eventsOnWebhook as EventsOnWebhook;
 	}
+	if (fields.duplicateEvery !== undefined) settings.duplicateEvery = integerSetting(fields.duplicateEvery, 'webhooks.duplicateEvery', 0, 1000000);
 	return settings;
 }
 
@@ -154,6 +162,8 @@ interface Delivery {
 	event: string;
 	objectId: number;
 	payload: Record<string, unknown>;
+	/** Sent twice at once on its first attempt (`duplicateEvery`). */
+	duplicated: boolean;
 }
 
 interface Job {
@@ -194,6 +204,7 @@ export class WebhookDispatcher {
 	private pending = 0;
 	private waiters: Array<() => void> = [];
 	private readonly timers = new Set<NodeJS.Timeout>();
+	private emitted = 0;
 	private notificationId = 1000;
 	private escalationMessageId = 5000;
 
@@ -226,7 +237,9 @@ export class WebhookDispatcher {
 							timestamp,
 							...event.objects,
 						};
-			const delivery: Delivery = { id, webhookId: webhook.id, event: eventName, objectId: event.objectId, payload };
+			this.emitted += 1;
+			const duplicated = this.settings.duplicateEvery > 0 && this.emitted % this.settings.duplicateEvery === 0;
+			const delivery: Delivery = { id, webhookId: webhook.id, event: eventName, objectId: event.objectId, payload, duplicated };
 			this.deliveries.set(id, { delivery, webhook });
 			this.enqueue(webhook, delivery);
 		}
@@ -367,32 +380,40 @@ export class WebhookDispatcher {
 		if (webhook.authentication_type === AUTHENTICATION_BASIC) {
 			headers.Authorization = `Basic ${Buffer.from(`${webhook.basic_username}:${webhook.basic_password}`).toString('base64')}`;
 		}
-		let status = 0;
-		let error: string | null = null;
-		try {
-			status = await post(webhook.url, httpMethods[webhook.method] ?? 'POST', headers, body, this.settings.timeoutMs);
-			if (status < 200 || status > 299) error = `Receiver answered ${status}`;
-		} catch (failure) {
-			error = (failure as Error).message;
-		}
+		const attempt = async (): Promise<{ status: number; error: string | null }> => {
+			try {
+				const status = await post(webhook.url, httpMethods[webhook.method] ?? 'POST', headers, body, this.settings.timeoutMs);
+				return { status, error: status < 200 || status > 299 ? `Receiver answered ${status}` : null };
+			} catch (failure) {
+				return { status: 0, error: (failure as Error).message };
+			}
+		};
+		const duplicate = job.batchId === null && job.attempt === 1 && !job.redelivery && job.deliveries[0].duplicated;
+		const [first, second] = await Promise.all([attempt(), ...(duplicate ? [attempt()] : [])]);
+		this.record(job, first, job.redelivery);
+		// The copy is logged as a redelivery; the delivery's fate (retries) follows the first POST.
+		if (second) this.record(job, second, true);
+		return first.error === null;
+	}
+
+	private record(job: Job, outcome: { status: number; error: string | null }, redelivery: boolean): void {
 		const at = haloDate(Date.now());
 		for (const delivery of job.deliveries) {
 			this.log.push({
 				id: delivery.id,
-				webhook_id: webhook.id,
-				url: webhook.url,
+				webhook_id: job.webhook.id,
+				url: job.webhook.url,
 				event: delivery.event,
 				object_id: delivery.objectId,
-				status,
-				success: error === null,
-				error,
+				status: outcome.status,
+				success: outcome.error === null,
+				error: outcome.error,
 				attempt: job.attempt,
 				batch: job.batchId,
-				redelivery: job.redelivery,
+				redelivery,
 				at,
 			});
 		}
-		return error === null;
 	}
 }
 

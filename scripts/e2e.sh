@@ -7,13 +7,9 @@
 # Screenshots go to test-results/screenshots/; UPDATE_SCREENSHOTS=1 writes the README's in docs/screenshots/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-say() { echo "[e2e] $*" >&2; }
-started=$(date +%s)
-
-say "n8n runtime (first install on a fresh machine takes about 5 minutes; cached afterwards)"
-N8N_RUNTIME_DIR="$(bash scripts/install-n8n-runtime.sh | tail -n 1)"
-export N8N_RUNTIME_DIR
-say "runtime ready after $(( $(date +%s) - started )) s: $N8N_RUNTIME_DIR"
+SUITE=e2e
+source scripts/suite.sh
+ensure_n8n_runtime
 
 CHROMIUM="${CHROMIUM_PATH:-/usr/bin/chromium}"
 if [ ! -x "$CHROMIUM" ]; then
@@ -23,16 +19,5 @@ if [ ! -x "$CHROMIUM" ]; then
 fi
 export CHROMIUM_PATH="$CHROMIUM"
 
-newest_source=$(find credentials nodes engine sandbox scripts package.json -type f \( -name '*.ts' -o -name '*.svg' -o -name '*.json' \) \
-  -newer dist/nodes/HaloPsa/HaloPsa.node.js 2>/dev/null | head -n 1 || true)
-if [ ! -f dist/nodes/HaloPsa/HaloPsa.node.js ] || [ ! -f dist/sandbox/index.js ] || [ ! -f dist/scripts/n8n-env.js ] || [ -n "$newest_source" ]; then
-  say "building the package"
-  npm run --silent build >&2
-fi
-
-set +e
-npx jest --config jest.e2e.config.js --runInBand "$@"
-status=$?
-set -e
-say "finished in $(( $(date +%s) - started )) s (exit $status)"
-exit $status
+build_if_stale
+run_suite jest.e2e.config.js "$@"

@@ -72,6 +72,21 @@ export interface N8nInstanceOptions {
 	port: number;
 	/** Port of n8n's internal task-runner broker (startN8n picks a free one); two instances must not share it. */
 	brokerPort?: number;
+	/**
+	 * Which n8n process (queue mode runs all three on one database and Redis): `start` (default) the main
+	 * process with the editor and API; `worker` runs executions from the queue; `webhook` answers production
+	 * webhooks and puts their executions on the queue.
+	 */
+	command?: 'start' | 'worker' | 'webhook';
+	/** Extra arguments for the command, e.g. `--concurrency=5` for a worker. */
+	commandArgs?: string[];
+	/**
+	 * A worker's health server port (QUEUE_HEALTH_CHECK_PORT; its default, 5678, collides with a main
+	 * process): startN8n waits for the worker's readiness there. A worker has no other HTTP server.
+	 */
+	healthPort?: number;
+	/** Log file name in the user folder (default n8n.log); processes sharing a user folder need their own. */
+	logName?: string;
 	owner: OwnerAccount;
 	encryptionKey?: string;
 	/**
@@ -267,6 +282,7 @@ export function n8nEnvironment(options: N8nInstanceOptions): NodeJS.ProcessEnv {
 		N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS: 'false',
 		// CLI commands start no broker; the server gets a free port from startN8n.
 		...(options.brokerPort ? { N8N_RUNNERS_BROKER_PORT: String(options.brokerPort) } : {}),
+		...(options.healthPort ? { QUEUE_HEALTH_CHECK_ACTIVE: 'true', QUEUE_HEALTH_CHECK_PORT: String(options.healthPort) } : {}),
 		N8N_LOG_LEVEL: caller.N8N_LOG_LEVEL || 'info',
 		N8N_INSTANCE_OWNER_MANAGED_BY_ENV: 'true',
 		N8N_INSTANCE_OWNER_EMAIL: owner.email,
@@ -495,24 +511,27 @@ export async function waitForHealth(url: string, timeoutMs: number, child?: Chil
 }
 
 /**
- * `n8n start` in its own process group (so its task runners can be stopped with it); resolves once
- * /healthz/readiness answers. `options.onSpawned` gets the instance before that, so a caller can stop
- * an n8n that is still starting.
+ * `n8n start` (or `options.command`) in its own process group (so its task runners can be stopped with
+ * it); resolves once /healthz/readiness answers (a worker's on its health port). `options.onSpawned` gets
+ * the instance before that, so a caller can stop an n8n that is still starting.
  */
 export async function startN8n(options: N8nInstanceOptions, timeoutMs = 180_000): Promise<N8nInstance> {
 	const log = options.log ?? defaultLog;
 	const { runtime, userFolder, port } = options;
+	const command = options.command ?? 'start';
+	if (command === 'worker' && !options.healthPort) throw new Error('an n8n worker needs healthPort: it is where startN8n sees it is ready');
 	const brokerPort = options.brokerPort ?? (await freePort(undefined, [port]));
-	const logFile = path.join(userFolder, 'n8n.log');
+	const logFile = path.join(userFolder, options.logName ?? 'n8n.log');
 	const out = fs.openSync(logFile, 'a');
 	const started = Date.now();
-	const child = spawn(path.join(runtime.nodeBin, 'node'), [runtime.n8nBin, 'start'], {
+	const child = spawn(path.join(runtime.nodeBin, 'node'), [runtime.n8nBin, command, ...(options.commandArgs ?? [])], {
 		cwd: userFolder,
 		env: n8nEnvironment({ ...options, brokerPort }),
 		detached: true,
 		stdio: ['ignore', 'pipe', 'pipe'],
 	});
-	log(`starting n8n on port ${port} (pid ${child.pid}, task broker on port ${brokerPort})`);
+	const what = command === 'start' ? 'n8n' : `n8n ${command}`;
+	log(`starting ${what} on ${command === 'worker' ? 'health port' : 'port'} ${command === 'worker' ? options.healthPort : port} (pid ${child.pid}, task broker on port ${brokerPort})`);
 	let logOpen = true;
 	const forward = (chunk: Buffer) => {
 		// Output can still arrive after 'exit', when the log is closed.
@@ -522,7 +541,7 @@ export async function startN8n(options: N8nInstanceOptions, timeoutMs = 180_000)
 	child.stdout!.on('data', forward);
 	child.stderr!.on('data', forward);
 	const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-	const url = `http://127.0.0.1:${port}`;
+	const url = `http://127.0.0.1:${command === 'worker' ? options.healthPort : port}`;
 	let stopping: Promise<void> | undefined;
 	const instance: N8nInstance = {
 		url,
@@ -533,7 +552,7 @@ export async function startN8n(options: N8nInstanceOptions, timeoutMs = 180_000)
 		stop: () =>
 			(stopping ??= (async () => {
 				if (child.exitCode === null && child.signalCode === null) {
-					log('stopping n8n');
+					log(`stopping ${what} (pid ${child.pid})`);
 					try {
 						process.kill(-child.pid!, 'SIGTERM');
 					} catch {
@@ -567,7 +586,7 @@ export async function startN8n(options: N8nInstanceOptions, timeoutMs = 180_000)
 		const tail = fs.readFileSync(logFile, 'utf8').split('\n').slice(-40).join('\n');
 		throw new Error(`${(error as Error).message}\n--- last lines of ${logFile} ---\n${tail}`);
 	}
-	log(`n8n is up at ${url} after ${((Date.now() - started) / 1000).toFixed(1)} s`);
+	log(`${what} is up at ${url} after ${((Date.now() - started) / 1000).toFixed(1)} s`);
 	return instance;
 }
 

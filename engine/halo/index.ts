@@ -4,3 +4,4 @@ export * from './errors';
 export * from './paginate';
 export * from './redact';
 export * from './retry';
+export * from './tokenMemory';

@@ -94,6 +94,26 @@ describe('sandbox OAuth and scopes', () => {
 		expect(answer.json).toEqual({ auth_url: `${sandbox.baseUrl}/auth`, tenant_id: 'sandbox' });
 	});
 
+	it('expires every issued token at once on POST /_sandbox/tokens/expire; new tokens work', async () => {
+		// A second sandbox whose tokens live an hour, so only the control call can expire them.
+		const longLived = await startHaloSandbox({ tokenLifetimeSeconds: 3600 });
+		try {
+			const first = await tokenFor(longLived);
+			const second = await tokenFor(longLived);
+			expect((await api(longLived, first, 'GET', '/Agent/me')).status).toBe(200);
+			expect((await control(longLived, 'POST', '/tokens/expire')).json).toEqual({ expired: 2 });
+			for (const token of [first, second]) {
+				const refused = await api(longLived, token, 'GET', '/Agent/me');
+				expect(refused.status).toBe(401);
+				expect(refused.json.Message).toMatch(/expired/);
+			}
+			expect((await api(longLived, await tokenFor(longLived), 'GET', '/Agent/me')).status).toBe(200);
+			expect((await control(longLived, 'POST', '/tokens/expire')).json).toEqual({ expired: 1 });
+		} finally {
+			await longLived.stop();
+		}
+	});
+
 	it('answers 401 once the token has expired', async () => {
 		const token = await tokenFor(sandbox);
 		expect((await api(sandbox, token, 'GET', '/Agent/me')).status).toBe(200);

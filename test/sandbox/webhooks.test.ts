@@ -15,7 +15,7 @@ describe('sandbox webhooks', () => {
 			await api(sandbox, token, 'DELETE', `/Webhook/${webhook.id}`);
 		}
 		await Promise.all(receivers.splice(0).map((receiver) => receiver.close()));
-		await control(sandbox, 'POST', '/config', { webhooks: { batch: false } });
+		await control(sandbox, 'POST', '/config', { webhooks: { batch: false, duplicateEvery: 0 } });
 	});
 	afterAll(() => sandbox.stop());
 
@@ -85,6 +85,28 @@ describe('sandbox webhooks', () => {
 		const log = (await api(sandbox, token, 'GET', `/WebhookEvent?webhook_id=${webhook.id}`)).json;
 		expect(log).toHaveLength(2);
 		expect(log.every((entry: { success: boolean; response_status: number }) => entry.success && entry.response_status === 200)).toBe(true);
+	});
+
+	it('with duplicateEvery N sends every Nth delivery twice at the same moment, same id and payload', async () => {
+		const receiver = await startReceiver();
+		receivers.push(receiver);
+		await createWebhook(receiver.url, ['Ticket Status Changed']);
+		await control(sandbox, 'POST', '/config', { webhooks: { duplicateEvery: 3 } });
+		for (let event = 0; event < 6; event++) await control(sandbox, 'POST', '/simulate/event', { event: 'Ticket Status Changed', object_id: 5 });
+		await control(sandbox, 'POST', '/webhooks/flush');
+		const ids = receiver.received.map((request) => request.body.id as string);
+		expect(ids).toHaveLength(8);
+		expect(new Set(ids).size).toBe(6);
+		const twice = [...new Set(ids)].filter((id) => ids.filter((other) => other === id).length === 2);
+		expect(twice).toHaveLength(2);
+		for (const id of twice) {
+			const copies = receiver.received.filter((request) => request.body.id === id).map((request) => request.body);
+			expect(copies[0]).toEqual(copies[1]);
+		}
+		const attempts = (await control(sandbox, 'GET', '/webhook-deliveries')).json as Array<{ id: string; redelivery: boolean }>;
+		expect(attempts.filter((attempt) => twice.includes(attempt.id)).map((attempt) => attempt.redelivery).sort()).toEqual([false, false, true, true]);
+		const refused = await control(sandbox, 'POST', '/config', { webhooks: { duplicateEvery: -1 } });
+		expect(refused.status).toBe(400);
 	});
 
 	it('sends the event information alone for a custom JSON payload (payload_type 1), and fires from simulate calls', async () => {

@@ -75,20 +75,24 @@ export class N8nApi {
 		return (await this.types('nodes')).map((t) => t.name);
 	}
 
-	/** Every execution of a workflow, newest first, through n8n's executions API (cursor pages of 100). */
+	/**
+	 * Every execution of a workflow, once each, through n8n's executions API (cursor pages of 100).
+	 * n8n lists running executions ahead of finished ones, so one that finishes between two page
+	 * requests can come on both pages: the later page's copy is kept.
+	 */
 	async executions(workflowId: string): Promise<Array<{ id: string; status: string; mode: string; startedAt: string }>> {
 		const filter = encodeURIComponent(JSON.stringify({ workflowId }));
-		const all: Array<{ id: string; status: string; mode: string; startedAt: string }> = [];
+		const byId = new Map<string, { id: string; status: string; mode: string; startedAt: string }>();
 		let cursor: string | undefined;
 		do {
 			const page = await this.request<{ results: any[]; nextCursor?: string | null }>(
 				'GET',
 				`/executions?filter=${filter}&limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
 			);
-			all.push(...page.results);
+			for (const execution of page.results) byId.set(String(execution.id), execution);
 			cursor = page.nextCursor ?? undefined;
 		} while (cursor);
-		return all;
+		return [...byId.values()];
 	}
 
 	/** Full execution with its run data (n8n stores it "flatted"; decoded with n8n's own flatted). */
