@@ -126,6 +126,7 @@ export async function runQueueBench(): Promise<BenchResult> {
 			credentialId: cluster.credentialId,
 			chatSecretHeader: '',
 			chatSecret: '',
+			tabKey: '',
 			workflows: [],
 			screenshotsDir: '',
 		}).login();

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
-import { CHAT_SECRET_HEADER, DEFAULT_CHAT_SECRET, freePort, installedRuntime, REPO_ROOT, startSandbox } from '../../scripts/n8n-env';
+import { CHAT_SECRET_HEADER, DEFAULT_CHAT_SECRET, DEFAULT_TAB_KEY, freePort, installedRuntime, REPO_ROOT, startSandbox } from '../../scripts/n8n-env';
 import { startQueueCluster } from '../../scripts/queue-cluster';
 import type { QueueState } from './state';
 
@@ -57,6 +57,7 @@ export default async function globalSetup(): Promise<void> {
 		credentialId: running.credentialId,
 		chatSecretHeader: CHAT_SECRET_HEADER,
 		chatSecret: DEFAULT_CHAT_SECRET,
+		tabKey: DEFAULT_TAB_KEY,
 		workflows: running.workflows.map(({ id, name, file, publish }) => ({ id, name, file, publish })),
 		screenshotsDir: path.join(REPO_ROOT, 'test-results', 'screenshots'),
 		proxyUrl: running.proxy.url,
