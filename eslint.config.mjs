@@ -29,8 +29,8 @@ export default tseslint.config(
 		},
 	},
 	{
-		// engine/ is the n8n-free core shared with the standalone axios client: n8n stays out of it.
-		files: ['engine/**/*.ts'],
+		// engine/ and the Halo client core are used outside n8n too (the standalone axios client): n8n stays out of them.
+		files: ['engine/**/*.ts', 'halo-client/**/*.ts'],
 		rules: {
 			'no-restricted-imports': [
 				'error',

@@ -20,8 +20,8 @@ import {
 	resolveTokenUrl,
 	tokenIdentity,
 	TokenMemory,
-} from '../engine/halo';
-import type { FetchedToken } from '../engine/halo';
+} from '../halo-client';
+import type { FetchedToken } from '../halo-client';
 
 /**
  * A token-endpoint failure with a message the user can act on; never carries the secret. The

@@ -3,7 +3,7 @@ import type { AxiosResponse } from 'axios';
 
 import type { QueryValue } from './datasource';
 import { PagedHaloDataSource } from './datasource';
-import type { RetryPolicy } from './halo';
+import type { RetryPolicy } from '../halo-client';
 import {
 	authInfoUrl,
 	authUrlFromAuthInfo,
@@ -19,7 +19,7 @@ import {
 	redactSecrets,
 	resolveAuthUrl,
 	resolveTokenUrl,
-} from './halo';
+} from '../halo-client';
 
 export interface HaloConnection {
 	/** the Halo instance, e.g. https://yourcompany.halopsa.com */

@@ -1,12 +1,14 @@
 /**
- * The engine's boundaries: it never imports n8n (scripts outside n8n run it), and the package root
- * (`index.js`) hands out the built engine's public API and nothing meant for tests.
+ * The engine's boundaries: it never imports n8n (scripts outside n8n run it), nor does the Halo client
+ * core it shares with the nodes; and the package root (`index.js`) hands out the built engine's public
+ * API and nothing meant for tests.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
 const ROOT = path.resolve(__dirname, '../..');
 const ENGINE = path.join(ROOT, 'engine');
+const HALO_CLIENT = path.join(ROOT, 'halo-client');
 
 function sourceFiles(directory: string): string[] {
 	return fs.readdirSync(directory, { withFileTypes: true }).flatMap((entry) => {
@@ -26,22 +28,35 @@ function specifiers(text: string): string[] {
 }
 
 describe('engine boundaries', () => {
-	it('no file under engine/ imports n8n or anything outside engine/', () => {
-		const files = sourceFiles(ENGINE);
-		expect(files.length).toBeGreaterThan(15);
+	/** What the files under `folder` import that they may not: n8n, packages not listed, folders not listed. */
+	function forbiddenImports(folder: string, allowedFolders: string[], allowedPackages: string[]): { offending: string[]; relative: number } {
 		const offending: string[] = [];
 		let relative = 0;
-		for (const file of files) {
+		for (const file of sourceFiles(folder)) {
 			for (const specifier of specifiers(fs.readFileSync(file, 'utf8'))) {
 				const where = `${path.relative(ROOT, file)}: ${specifier}`;
 				if (/(^|\/)n8n/.test(specifier)) offending.push(where);
 				else if (specifier.startsWith('.')) {
 					relative++;
-					if (!path.resolve(path.dirname(file), specifier).startsWith(ENGINE)) offending.push(where);
-				} else if (!['axios', 'json-rules-engine', 'luxon'].includes(specifier) && !specifier.startsWith('node:')) offending.push(where);
+					const target = path.resolve(path.dirname(file), specifier);
+					if (!allowedFolders.some((allowed) => target === allowed || target.startsWith(`${allowed}${path.sep}`))) offending.push(where);
+				} else if (!allowedPackages.includes(specifier) && !specifier.startsWith('node:')) offending.push(where);
 			}
 		}
+		return { offending, relative };
+	}
+
+	it('no file under engine/ imports n8n or anything outside engine/ but the Halo client core', () => {
+		expect(sourceFiles(ENGINE).length).toBeGreaterThan(15);
+		const { offending, relative } = forbiddenImports(ENGINE, [ENGINE, HALO_CLIENT], ['axios', 'json-rules-engine', 'luxon']);
 		expect(relative).toBeGreaterThan(20);
+		expect(offending).toEqual([]);
+	});
+
+	it('no file under halo-client/ imports n8n, a package, or anything outside halo-client/', () => {
+		expect(sourceFiles(HALO_CLIENT).length).toBeGreaterThan(5);
+		const { offending, relative } = forbiddenImports(HALO_CLIENT, [HALO_CLIENT], []);
+		expect(relative).toBeGreaterThan(5);
 		expect(offending).toEqual([]);
 	});
 

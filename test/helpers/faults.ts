@@ -6,7 +6,7 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
-import { DEFAULT_RETRY_POLICY, type RetryPolicy } from '../../engine/halo';
+import { DEFAULT_RETRY_POLICY, type RetryPolicy } from '../../halo-client';
 import type { FaultRule, HaloSandbox } from '../../sandbox';
 import { locator, makeCredentials, runNode } from './n8n-harness';
 

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
 import { HALO_BASE_URL_EXPRESSION } from '../../credentials/HaloPsaAutomationApi.credentials';
-import { normalizeHaloBaseUrl } from '../../engine/halo';
+import { normalizeHaloBaseUrl } from '../../halo-client';
 import { startVariantProxy } from '../helpers/halo-variant-proxy';
 import { locator, makeCredentials, resolveCredentialExpression, runCredentialTest, runNode } from '../helpers/n8n-harness';
 import type { HaloCredentialValues } from '../helpers/n8n-harness';

@@ -14,8 +14,8 @@ import {
 	redactSecrets,
 	resolveAuthUrl,
 	resolveTokenUrl,
-} from '../../engine/halo';
-import type { HaloPage } from '../../engine/halo';
+} from '../../halo-client';
+import type { HaloPage } from '../../halo-client';
 
 describe('normalizeHaloBaseUrl', () => {
 	it.each([

@@ -1,4 +1,4 @@
-import { EMPTY_CREDENTIAL_GRACE_MS, tokenIdentity, TokenMemory, type FetchedToken } from '../../engine/halo';
+import { EMPTY_CREDENTIAL_GRACE_MS, tokenIdentity, TokenMemory, type FetchedToken } from '../../halo-client';
 
 /** A token endpoint that answers when told to, numbering its tokens. */
 function tokenEndpoint(expiresInSeconds?: number) {

@@ -1,7 +1,7 @@
 import type { IDataObject, ILoadOptionsFunctions, INodeListSearchResult } from 'n8n-workflow';
 
 import { outcomeName } from '../helpers/outcomes';
-import { hasMoreRows } from '../../../engine/halo';
+import { hasMoreRows } from '../../../halo-client';
 import { getHaloBaseUrl, haloApiRequestAllItems, haloApiRequestPage } from '../transport';
 
 const SEARCH_PAGE_SIZE = 50;

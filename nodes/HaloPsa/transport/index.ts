@@ -23,8 +23,8 @@ import {
 	readHaloPage,
 	recordWait,
 	redactSecrets,
-} from '../../../engine/halo';
-import type { HaloFailure, HaloPage, RetryPolicy } from '../../../engine/halo';
+} from '../../../halo-client';
+import type { HaloFailure, HaloPage, RetryPolicy } from '../../../halo-client';
 
 export type HaloFunctions = IExecuteFunctions | ILoadOptionsFunctions | IHookFunctions | IWebhookFunctions;
 
