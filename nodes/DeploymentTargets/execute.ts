@@ -18,7 +18,7 @@ import {
 	splitNamesAndIds,
 	withUniqueIds,
 } from '../../engine';
-import { haloApiRequestAllItems } from '../HaloPsa/transport';
+import { haloApiRequestAllItems } from '../transport';
 
 type OutputMode = 'changes' | 'assets' | 'software' | 'reconciliation';
 

@@ -23,8 +23,8 @@ import {
 	readHaloPage,
 	recordWait,
 	redactSecrets,
-} from '../../../halo-client';
-import type { HaloFailure, HaloPage, RetryPolicy } from '../../../halo-client';
+} from '../../halo-client';
+import type { HaloFailure, HaloPage, RetryPolicy } from '../../halo-client';
 
 export type HaloFunctions = IExecuteFunctions | ILoadOptionsFunctions | IHookFunctions | IWebhookFunctions;
 

@@ -7,8 +7,9 @@ import { finished } from 'node:stream/promises';
 const { copyAssets } = require('../../gulpfile.js') as { copyAssets: (destination: string) => NodeJS.ReadableStream };
 
 const root = path.join(__dirname, '..', '..');
+// The folders under nodes/ that hold a node (nodes/transport holds what they share).
 const nodeFolders = readdirSync(path.join(root, 'nodes'), { withFileTypes: true })
-	.filter((entry) => entry.isDirectory())
+	.filter((entry) => entry.isDirectory() && existsSync(path.join(root, 'nodes', entry.name, `${entry.name}.node.ts`)))
 	.map((entry) => entry.name);
 
 describe('build assets (gulp build:assets)', () => {

@@ -11,7 +11,7 @@ import { newWriteMarker, toHtmlBody, toPlainText, withWriteMarker } from '../../
 import { isOutcomeRefusal, outcomeFields, outcomesNamed } from '../../nodes/HaloPsa/helpers/outcomes';
 import { pickFields, TICKET_SIMPLE_FIELDS } from '../../nodes/HaloPsa/helpers/simplify';
 import { toCustomFields, toHaloDate, toHaloId } from '../../nodes/HaloPsa/helpers/values';
-import { createHaloApiError } from '../../nodes/HaloPsa/transport';
+import { createHaloApiError } from '../../nodes/transport';
 
 describe.each([
 	['ticket', ticket],

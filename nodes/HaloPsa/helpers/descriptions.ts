@@ -1,6 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { DEFAULT_MAX_RATE_LIMIT_WAIT_SECONDS } from '../transport';
+import { DEFAULT_MAX_RATE_LIMIT_WAIT_SECONDS } from '../../transport';
 
 /**
  * Reusable field descriptions. They carry no resource/operation display options: each operation

@@ -1,8 +1,8 @@
 import type { IDataObject, IExecuteFunctions, INodeParameterResourceLocator } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import type { HaloFunctions } from '../transport';
-import { haloApiRequestAllItems, memoisedPromise } from '../transport';
+import type { HaloFunctions } from '../../transport';
+import { haloApiRequestAllItems, memoisedPromise } from '../../transport';
 import { toHaloId } from './values';
 
 /** Halo's default outcome names for the three note actions. */

@@ -2,7 +2,7 @@ import type { IDataObject, ILoadOptionsFunctions, INodeListSearchResult } from '
 
 import { outcomeName } from '../helpers/outcomes';
 import { hasMoreRows } from '../../../halo-client';
-import { getHaloBaseUrl, haloApiRequestAllItems, haloApiRequestPage } from '../transport';
+import { getHaloBaseUrl, haloApiRequestAllItems, haloApiRequestPage } from '../../transport';
 
 const SEARCH_PAGE_SIZE = 50;
 

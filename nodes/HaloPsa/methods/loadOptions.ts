@@ -1,7 +1,7 @@
 import type { IDataObject, ILoadOptionsFunctions, INodePropertyOptions } from 'n8n-workflow';
 
 import { outcomeName } from '../helpers/outcomes';
-import { haloApiRequestAllItems } from '../transport';
+import { haloApiRequestAllItems } from '../../transport';
 
 function toOptions(rows: IDataObject[], nameOf: (row: IDataObject) => string): INodePropertyOptions[] {
 	return rows

@@ -1,8 +1,8 @@
 import type { IDataObject, IWebhookFunctions } from 'n8n-workflow';
 import { deepCopy, sleep } from 'n8n-workflow';
 
-import type { HaloRequestOptions } from '../../HaloPsa/transport';
-import { haloApiRequest, isObject, memoisedPromise } from '../../HaloPsa/transport';
+import type { HaloRequestOptions } from '../../transport';
+import { haloApiRequest, isObject, memoisedPromise } from '../../transport';
 import type { DeliveryEvent } from '../selection';
 import type { ResolvedEvent } from './output';
 import { actionIdOf, embeddedRecord, ticketIdOf } from './output';

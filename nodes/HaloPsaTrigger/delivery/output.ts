@@ -1,6 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { isObject } from '../../HaloPsa/transport';
+import { isObject } from '../../transport';
 import type { DeliveryEvent } from '../selection';
 import type { HaloDelivery } from './payload';
 

@@ -1,6 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { isObject } from '../../HaloPsa/transport';
+import { isObject } from '../../transport';
 
 /** One event as Halo delivers it (ARCHITECTURE.md, "Webhook events"), checked by parseDeliveries. */
 export interface HaloDelivery extends IDataObject {

@@ -2,7 +2,7 @@ import type { IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-w
 
 import type { ExpectedCredentials } from '../authentication';
 import { basicCredentialsMatch, matchesDigest, readBasicCredentials } from '../authentication';
-import { isObject } from '../../HaloPsa/transport';
+import { isObject } from '../../transport';
 import { readRegistration } from '../lifecycle/registrationState';
 import { isManual, readManualWebhookAuth, usesPathSecret } from '../manualAuth';
 import { deliveryEvent, isEmptySelection, readEventSelection } from '../selection';

@@ -1,7 +1,7 @@
 import type { IDataObject, IHookFunctions, IHttpRequestMethods, JsonObject } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import { haloApiRequest } from '../../HaloPsa/transport';
+import { haloApiRequest } from '../../transport';
 import type { BasicCredentials } from '../authentication';
 import { generateBasicCredentials, sha256Hex } from '../authentication';
 import { readFilters } from '../delivery/filters';

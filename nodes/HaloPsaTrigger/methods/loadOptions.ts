@@ -1,6 +1,6 @@
 import type { IDataObject, ILoadOptionsFunctions, INodePropertyOptions } from 'n8n-workflow';
 
-import { haloApiRequest } from '../../HaloPsa/transport';
+import { haloApiRequest } from '../../transport';
 
 export async function getTicketTypes(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
 	const ticketTypes = (await haloApiRequest.call(this, 'GET', '/TicketType')) as IDataObject[];

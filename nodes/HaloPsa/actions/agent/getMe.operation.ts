@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 
 import { rateLimitOptions, simplifyField } from '../../helpers/descriptions';
 import { simplifyOutput } from '../../helpers/simplify';
-import { haloApiRequest } from '../../transport';
+import { haloApiRequest } from '../../../transport';
 import { showOnlyFor } from '../common/fields';
 import { simplifiedAgentFields } from './fields';
 

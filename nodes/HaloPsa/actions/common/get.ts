@@ -3,7 +3,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { rateLimitOptions, simplifyField } from '../../helpers/descriptions';
 import { simplifyOutput } from '../../helpers/simplify';
 import { requireId } from '../../helpers/values';
-import { haloApiRequest } from '../../transport';
+import { haloApiRequest } from '../../../transport';
 import type { HaloOperation } from '../resources';
 import { showOnlyFor } from './fields';
 

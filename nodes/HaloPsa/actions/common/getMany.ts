@@ -3,7 +3,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { clientLocator, rateLimitOptions, returnAllAndLimit, simplifyField } from '../../helpers/descriptions';
 import { simplifier } from '../../helpers/simplify';
 import { optionalId } from '../../helpers/values';
-import { haloApiRequestAllItems } from '../../transport';
+import { haloApiRequestAllItems } from '../../../transport';
 import type { HaloOperation } from '../resources';
 import { showOnlyFor } from './fields';
 

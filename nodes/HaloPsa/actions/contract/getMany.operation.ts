@@ -1,6 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { haloApiRequestAllItems } from '../../transport';
+import { haloApiRequestAllItems } from '../../../transport';
 import { simplifiedAssetFields } from '../asset/fields';
 import type { ListFilter } from '../common/getMany';
 import { simplifyOutput } from '../../helpers/simplify';

@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, IHttpRequestMethods, INodeProperties } from 'n8n-workflow';
 import { jsonParse, NodeOperationError } from 'n8n-workflow';
 
-import { haloApiRequest, isObject } from '../../transport';
+import { haloApiRequest, isObject } from '../../../transport';
 import { rateLimitOptions } from '../../helpers/descriptions';
 import { showOnlyFor } from '../common/fields';
 

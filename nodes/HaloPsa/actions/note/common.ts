@@ -5,7 +5,7 @@ import { isOutcomeRefusal, outcomeFields, outcomeIdAfterRefusal, readOutcomeChoi
 import { ACTION_SIMPLE_FIELDS, simplifyOutput } from '../../helpers/simplify';
 import { findMarkedRecord, newWriteMarker, toHtmlBody, toPlainText, withWriteMarker } from '../../helpers/html';
 import { requireId, toHaloId, withoutEmpty } from '../../helpers/values';
-import { haloApiRequest, haloApiRequestAllItems } from '../../transport';
+import { haloApiRequest, haloApiRequestAllItems } from '../../../transport';
 
 /** The fields every "add" note operation shows, in order; `extraOptions` go into its Options. */
 export function noteFields(defaultOutcomeName: string, extraOptions: INodeProperties[] = []): INodeProperties[] {

@@ -4,7 +4,7 @@ import { NodeOperationError } from 'n8n-workflow';
 import { rateLimitOptions, simplifyField } from '../../helpers/descriptions';
 import { simplifyOutput } from '../../helpers/simplify';
 import { requireId } from '../../helpers/values';
-import { haloApiRequestAllItems } from '../../transport';
+import { haloApiRequestAllItems } from '../../../transport';
 import { recordIdField, showOnlyFor } from '../common/fields';
 import { simplifiedTeamFields } from './fields';
 

@@ -4,7 +4,7 @@ import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 import { rateLimitOptions, simplifyField, ticketLocator } from '../../helpers/descriptions';
 import { simplifyOutput, TICKET_SIMPLE_FIELDS } from '../../helpers/simplify';
 import { requireId, toHaloId } from '../../helpers/values';
-import { haloApiRequest, haloApiRequestAllItems } from '../../transport';
+import { haloApiRequest, haloApiRequestAllItems } from '../../../transport';
 import { getTicket } from './common';
 
 const properties: INodeProperties[] = [

@@ -5,7 +5,7 @@ import { clientLocator, rateLimitOptions, simplifyField } from '../../helpers/de
 import { findMarkedRecord, newWriteMarker, withWriteMarker } from '../../helpers/html';
 import { simplifyOutput, TICKET_SIMPLE_FIELDS } from '../../helpers/simplify';
 import { optionalId, toHaloId } from '../../helpers/values';
-import { haloApiRequest, haloApiRequestAllItems } from '../../transport';
+import { haloApiRequest, haloApiRequestAllItems } from '../../../transport';
 import { getTicket } from './common';
 import { createOnlyFieldOptions, ticketFieldOptions, toTicketBody } from './fields';
 

@@ -3,7 +3,7 @@ import { updateDisplayOptions } from 'n8n-workflow';
 
 import { rateLimitOptions, ticketLocator } from '../../helpers/descriptions';
 import { requireId } from '../../helpers/values';
-import { haloApiRequest } from '../../transport';
+import { haloApiRequest } from '../../../transport';
 
 const properties: INodeProperties[] = [ticketLocator(), rateLimitOptions];
 

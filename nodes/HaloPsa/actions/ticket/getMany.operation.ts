@@ -4,7 +4,7 @@ import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 import { clientLocator, rateLimitOptions, returnAllAndLimit, simplifyField } from '../../helpers/descriptions';
 import { simplifier, TICKET_SIMPLE_FIELDS } from '../../helpers/simplify';
 import { mapHaloIds, toHaloDate, toHaloId } from '../../helpers/values';
-import { haloApiRequestAllItems } from '../../transport';
+import { haloApiRequestAllItems } from '../../../transport';
 
 const properties: INodeProperties[] = [
 	...returnAllAndLimit,

@@ -4,7 +4,7 @@ import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 import { rateLimitOptions, simplifyField, ticketLocator } from '../../helpers/descriptions';
 import { simplifyOutput, TICKET_SIMPLE_FIELDS } from '../../helpers/simplify';
 import { requireId } from '../../helpers/values';
-import { haloApiRequest } from '../../transport';
+import { haloApiRequest } from '../../../transport';
 import { getTicket } from './common';
 import { ticketFieldOptions, toTicketBody } from './fields';
 
