@@ -1,6 +1,6 @@
 import * as note from '../../nodes/HaloPsa/actions/note/Note.resource';
 import { resources } from '../../nodes/HaloPsa/actions/resources';
-import { isSameNote } from '../../nodes/HaloPsa/actions/note/common';
+import { isSameNote } from '../../nodes/HaloPsa/actions/note/postNote';
 import { toRecipientList } from '../../nodes/HaloPsa/actions/note/emailContact.operation';
 import { keepMatchingActions, toActionQuery } from '../../nodes/HaloPsa/actions/note/getMany.operation';
 import * as ticket from '../../nodes/HaloPsa/actions/ticket/Ticket.resource';

@@ -1,11 +1,11 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { rateLimitOptions, simplifyField } from '../../helpers/descriptions';
-import { simplifyOutput } from '../../helpers/simplify';
-import { requireId } from '../../helpers/values';
-import { haloApiRequest } from '../../../transport';
-import type { HaloOperation } from '../resources';
-import { showOnlyFor } from './fields';
+import { rateLimitOptions, simplifyField } from '../helpers/descriptions';
+import { simplifyOutput } from '../helpers/simplify';
+import { requireId } from '../helpers/values';
+import { haloApiRequest } from '../../transport';
+import type { HaloOperation } from './resources';
+import { showOnlyFor } from './common/fields';
 
 /** A Halo "get one record by ID" endpoint as the node exposes it. */
 export interface HaloGet {

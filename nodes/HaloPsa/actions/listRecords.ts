@@ -1,11 +1,11 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { clientLocator, rateLimitOptions, returnAllAndLimit, simplifyField } from '../../helpers/descriptions';
-import { simplifier } from '../../helpers/simplify';
-import { optionalId } from '../../helpers/values';
-import { haloApiRequestAllItems } from '../../../transport';
-import type { HaloOperation } from '../resources';
-import { showOnlyFor } from './fields';
+import { clientLocator, rateLimitOptions, returnAllAndLimit, simplifyField } from '../helpers/descriptions';
+import { simplifier } from '../helpers/simplify';
+import { optionalId } from '../helpers/values';
+import { haloApiRequestAllItems } from '../../transport';
+import type { HaloOperation } from './resources';
+import { showOnlyFor } from './common/fields';
 
 type RowTest = (row: IDataObject) => boolean;
 

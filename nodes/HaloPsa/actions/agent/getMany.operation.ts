@@ -1,4 +1,4 @@
-import { createGetManyOperation, idFilter, localSearchFilter } from '../common/getMany';
+import { createGetManyOperation, idFilter, localSearchFilter } from '../listRecords';
 import { simplifiedAgentFields } from './fields';
 
 export const { description, execute } = createGetManyOperation(

@@ -1,4 +1,4 @@
-import { createGetOperation } from '../common/get';
+import { createGetOperation } from '../getRecord';
 import { assetIdField, simplifiedAssetFields } from './fields';
 
 export const { description, execute } = createGetOperation({

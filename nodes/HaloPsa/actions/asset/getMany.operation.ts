@@ -1,4 +1,4 @@
-import { clientFilter, createGetManyOperation, idFilter, includeInactiveFilter, searchFilter } from '../common/getMany';
+import { clientFilter, createGetManyOperation, idFilter, includeInactiveFilter, searchFilter } from '../listRecords';
 import { simplifiedAssetFields } from './fields';
 
 export const { description, execute } = createGetManyOperation(

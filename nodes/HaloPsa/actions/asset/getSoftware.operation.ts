@@ -3,7 +3,7 @@ import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { simplifyOutput } from '../../helpers/simplify';
 import { requireId } from '../../helpers/values';
 import { showOnlyFor } from '../common/fields';
-import { getManyFields, listRows } from '../common/getMany';
+import { getManyFields, listRows } from '../listRecords';
 import { assetIdField } from './fields';
 
 const simplifiedSoftwareFields = ['id', 'name', 'version'];

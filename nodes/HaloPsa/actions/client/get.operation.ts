@@ -1,5 +1,5 @@
 import { clientLocator } from '../../helpers/descriptions';
-import { createGetOperation } from '../common/get';
+import { createGetOperation } from '../getRecord';
 import { simplifiedClientFields } from './fields';
 
 export const { description, execute } = createGetOperation({

@@ -1,4 +1,4 @@
-import { createGetManyOperation, idFilter, includeInactiveFilter, searchFilter } from '../common/getMany';
+import { createGetManyOperation, idFilter, includeInactiveFilter, searchFilter } from '../listRecords';
 import { simplifiedClientFields } from './fields';
 
 export const { description, execute } = createGetManyOperation(

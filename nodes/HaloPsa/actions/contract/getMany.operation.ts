@@ -2,9 +2,9 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 
 import { haloApiRequestAllItems } from '../../../transport';
 import { simplifiedAssetFields } from '../asset/fields';
-import type { ListFilter } from '../common/getMany';
+import type { ListFilter } from '../listRecords';
 import { simplifyOutput } from '../../helpers/simplify';
-import { clientFilter, getManyFields, idFilter, includeInactiveFilter, listRows, readListFilters } from '../common/getMany';
+import { clientFilter, getManyFields, idFilter, includeInactiveFilter, listRows, readListFilters } from '../listRecords';
 import { simplifiedContractFields } from './fields';
 import { inForceTest } from './inForce';
 

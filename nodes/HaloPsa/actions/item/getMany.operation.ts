@@ -1,4 +1,4 @@
-import { createGetManyOperation, includeInactiveFilter, searchFilter } from '../common/getMany';
+import { createGetManyOperation, includeInactiveFilter, searchFilter } from '../listRecords';
 
 export const { description, execute } = createGetManyOperation(
 	{

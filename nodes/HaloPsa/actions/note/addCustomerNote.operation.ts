@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { DEFAULT_OUTCOME_NAMES } from '../../helpers/outcomes';
-import { noteFields, postNote } from './common';
+import { noteFields, postNote } from './postNote';
 
 export const description = updateDisplayOptions(
 	{ show: { resource: ['note'], operation: ['addCustomerNote'] } },

@@ -4,7 +4,7 @@ import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 import { DEFAULT_OUTCOME_NAMES } from '../../helpers/outcomes';
 import { toHaloId } from '../../helpers/values';
 import { haloApiRequest } from '../../../transport';
-import { noteFields, postNote } from './common';
+import { noteFields, postNote } from './postNote';
 
 const emailOptions: INodeProperties[] = [
 	{

@@ -4,7 +4,7 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import { rateLimitOptions, returnAllAndLimit, simplifyField, ticketLocator } from '../../helpers/descriptions';
 import { ACTION_SIMPLE_FIELDS, simplifier } from '../../helpers/simplify';
 import { requireId } from '../../helpers/values';
-import { listRows } from '../common/getMany';
+import { listRows } from '../listRecords';
 
 const properties: INodeProperties[] = [
 	ticketLocator(),

@@ -1,8 +1,8 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import type { ListFilter } from '../common/getMany';
+import type { ListFilter } from '../listRecords';
 import { simplifyOutput } from '../../helpers/simplify';
-import { clientFilter, getManyFields, idFilter, listRows, readListFilters } from '../common/getMany';
+import { clientFilter, getManyFields, idFilter, listRows, readListFilters } from '../listRecords';
 
 const simplifiedInvoiceFields = ['id', 'client_id', 'client_name', 'contract_id', 'contract_ref', 'disabled', 'lines'];
 const simplifiedLineFields = [

@@ -1,5 +1,5 @@
 import { recordIdField } from '../common/fields';
-import { createGetOperation } from '../common/get';
+import { createGetOperation } from '../getRecord';
 import { simplifiedSiteFields } from './fields';
 
 export const { description, execute } = createGetOperation({

@@ -1,4 +1,4 @@
-import { clientFilter, createGetManyOperation, includeInactiveFilter, searchFilter } from '../common/getMany';
+import { clientFilter, createGetManyOperation, includeInactiveFilter, searchFilter } from '../listRecords';
 import { simplifiedSiteFields } from './fields';
 
 export const { description, execute } = createGetManyOperation(

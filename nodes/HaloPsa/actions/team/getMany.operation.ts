@@ -1,4 +1,4 @@
-import { createGetManyOperation, includeInactiveFilter, localSearchFilter } from '../common/getMany';
+import { createGetManyOperation, includeInactiveFilter, localSearchFilter } from '../listRecords';
 import { simplifiedTeamFields } from './fields';
 
 export const { description, execute } = createGetManyOperation(

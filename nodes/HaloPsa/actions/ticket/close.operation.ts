@@ -5,7 +5,7 @@ import { rateLimitOptions, simplifyField, ticketLocator } from '../../helpers/de
 import { simplifyOutput, TICKET_SIMPLE_FIELDS } from '../../helpers/simplify';
 import { requireId, toHaloId } from '../../helpers/values';
 import { haloApiRequest, haloApiRequestAllItems } from '../../../transport';
-import { getTicket } from './common';
+import { getTicket } from './getTicket';
 
 const properties: INodeProperties[] = [
 	ticketLocator(),

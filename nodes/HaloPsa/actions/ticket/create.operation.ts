@@ -6,7 +6,7 @@ import { findMarkedRecord, newWriteMarker, withWriteMarker } from '../../helpers
 import { simplifyOutput, TICKET_SIMPLE_FIELDS } from '../../helpers/simplify';
 import { optionalId, toHaloId } from '../../helpers/values';
 import { haloApiRequest, haloApiRequestAllItems } from '../../../transport';
-import { getTicket } from './common';
+import { getTicket } from './getTicket';
 import { createOnlyFieldOptions, ticketFieldOptions, toTicketBody } from './fields';
 
 const properties: INodeProperties[] = [

@@ -4,7 +4,7 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import { rateLimitOptions, simplifyField, ticketLocator } from '../../helpers/descriptions';
 import { simplifyOutput, TICKET_SIMPLE_FIELDS } from '../../helpers/simplify';
 import { requireId } from '../../helpers/values';
-import { getTicket } from './common';
+import { getTicket } from './getTicket';
 
 const properties: INodeProperties[] = [ticketLocator(), simplifyField, rateLimitOptions];
 

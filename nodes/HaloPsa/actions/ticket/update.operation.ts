@@ -5,7 +5,7 @@ import { rateLimitOptions, simplifyField, ticketLocator } from '../../helpers/de
 import { simplifyOutput, TICKET_SIMPLE_FIELDS } from '../../helpers/simplify';
 import { requireId } from '../../helpers/values';
 import { haloApiRequest } from '../../../transport';
-import { getTicket } from './common';
+import { getTicket } from './getTicket';
 import { ticketFieldOptions, toTicketBody } from './fields';
 
 const properties: INodeProperties[] = [
