@@ -1,6 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import * as agent from '../../nodes/HaloPsa/actions/agent/Agent.resource';
+import { properties } from '../../nodes/HaloPsa/actions/properties';
 import * as asset from '../../nodes/HaloPsa/actions/asset/Asset.resource';
 import * as client from '../../nodes/HaloPsa/actions/client/Client.resource';
 import * as contract from '../../nodes/HaloPsa/actions/contract/Contract.resource';
@@ -39,15 +40,17 @@ const expectedOperations: Record<string, string[]> = {
 	customApiCall: ['call'],
 };
 
-const selectorOf = (resource: HaloResource) => resource.description.find((field) => field.name === 'operation')!;
-const fieldsOf = (resource: HaloResource) => resource.description.filter((field) => field.name !== 'operation');
+/** What the node shows for one resource: its Operation selector and every operation's fields. */
+const descriptionOf = (key: string) => properties.filter((field) => (field.displayOptions?.show?.resource ?? []).includes(key));
+const selectorOf = (key: string) => descriptionOf(key).find((field) => field.name === 'operation')!;
+const fieldsOf = (key: string) => descriptionOf(key).filter((field) => field.name !== 'operation');
 const optionValues = (field: INodeProperties) => (field.options ?? []).map((option) => (option as { value: string }).value);
 const shownFor = (field: INodeProperties, operation: string) =>
 	(field.displayOptions?.show?.operation as string[]).includes(operation);
 
 describe.each(Object.entries(lookupResources))('the %s resource description', (key, resource) => {
 	it('offers exactly the expected operations, each with an execute function and an action', () => {
-		const selector = selectorOf(resource);
+		const selector = selectorOf(key);
 		expect(selector.displayOptions?.show?.resource).toEqual([key]);
 		expect(optionValues(selector).sort()).toEqual([...expectedOperations[key]].sort());
 		expect(Object.keys(resource.operations).sort()).toEqual([...expectedOperations[key]].sort());
@@ -56,7 +59,7 @@ describe.each(Object.entries(lookupResources))('the %s resource description', (k
 	});
 
 	it('shows every field for this resource and one of its operations only', () => {
-		for (const field of fieldsOf(resource)) {
+		for (const field of fieldsOf(key)) {
 			expect(field.displayOptions?.show?.resource).toEqual([key]);
 			const operations = field.displayOptions?.show?.operation as string[];
 			expect(operations).toHaveLength(1);
@@ -66,17 +69,17 @@ describe.each(Object.entries(lookupResources))('the %s resource description', (k
 
 	it('uses each parameter name once per operation, and the operation file lists exactly its fields', () => {
 		for (const [operation, definition] of Object.entries(resource.operations)) {
-			const names = fieldsOf(resource)
+			const names = fieldsOf(key)
 				.filter((field) => shownFor(field, operation))
 				.map((field) => field.name);
 			expect(new Set(names).size).toBe(names.length);
-			expect(definition.description.map((field) => field.name)).toEqual(names);
+			expect(definition.properties.map((field) => field.name)).toEqual(names);
 		}
 	});
 
 	it('gives every list Return All, Limit (hidden by Return All), Simplify and sorted filters', () => {
 		for (const operation of expectedOperations[key].filter((name) => name === 'getMany' || name === 'getSoftware')) {
-			const fields = fieldsOf(resource).filter((field) => shownFor(field, operation));
+			const fields = fieldsOf(key).filter((field) => shownFor(field, operation));
 			const byName = Object.fromEntries(fields.map((field) => [field.name, field]));
 			expect(byName.returnAll).toMatchObject({ type: 'boolean', default: false });
 			expect(byName.limit).toMatchObject({ type: 'number', default: 50, typeOptions: { minValue: 1 } });
@@ -90,8 +93,8 @@ describe.each(Object.entries(lookupResources))('the %s resource description', (k
 
 describe('the client locator', () => {
 	it('offers a searchable list and an ID, in the client Get and in every client filter', () => {
-		const locators = Object.values(lookupResources)
-			.flatMap((resource) => resource.description)
+		const locators = Object.keys(lookupResources)
+			.flatMap((key) => fieldsOf(key))
 			.flatMap((field) => [field, ...((field.options ?? []) as INodeProperties[])])
 			.filter((field) => field.type === 'resourceLocator');
 		expect(locators.length).toBeGreaterThanOrEqual(6);
@@ -103,8 +106,8 @@ describe('the client locator', () => {
 });
 
 describe('the filters each list offers', () => {
-	const filterNames = (resource: HaloResource) =>
-		((fieldsOf(resource).find((field) => field.name === 'filters')?.options ?? []) as INodeProperties[])
+	const filterNames = (key: string) =>
+		((fieldsOf(key).find((field) => field.name === 'filters')?.options ?? []) as INodeProperties[])
 			.map((filter) => filter.name)
 			.sort();
 
@@ -119,6 +122,6 @@ describe('the filters each list offers', () => {
 		['item', ['includeInactive', 'recurringOnly', 'search']],
 		['asset', ['assetTypeId', 'clientId', 'contractId', 'includeInactive', 'search', 'siteId']],
 	])('%s', (key, names) => {
-		expect(filterNames(lookupResources[key])).toEqual(names);
+		expect(filterNames(key)).toEqual(names);
 	});
 });

@@ -1,4 +1,5 @@
 import * as note from '../../nodes/HaloPsa/actions/note/Note.resource';
+import { properties } from '../../nodes/HaloPsa/actions/properties';
 import { resources } from '../../nodes/HaloPsa/actions/resources';
 import { isSameNote } from '../../nodes/HaloPsa/actions/note/postNote';
 import { toRecipientList } from '../../nodes/HaloPsa/actions/note/emailContact.operation';
@@ -17,7 +18,10 @@ describe.each([
 	['ticket', ticket],
 	['note', note],
 ])('%s resource description', (resourceName, resource) => {
-	const operationSelector = resource.description.find((property) => property.name === 'operation');
+	const shownForResource = properties.filter((property) => (property.displayOptions?.show?.resource ?? []).includes(resourceName));
+	const operationSelector = shownForResource.find((property) => property.name === 'operation');
+	const shownFor = (operation: string) =>
+		shownForResource.filter((property) => (property.displayOptions?.show?.operation ?? []).includes(operation));
 	const operationValues = (operationSelector?.options ?? []).map((option) => (option as { value: string }).value);
 
 	it('lists exactly the operations it implements', () => {
@@ -26,8 +30,9 @@ describe.each([
 	});
 
 	it.each(Object.entries(resource.operations))('operation %s shows every field only for its resource and operation', (name, operation) => {
-		expect(operation.description.length).toBeGreaterThan(0);
-		for (const property of operation.description) {
+		expect(operation.properties.length).toBeGreaterThan(0);
+		expect(shownFor(name).map((property) => property.name)).toEqual(operation.properties.map((property) => property.name));
+		for (const property of shownFor(name)) {
 			expect(property.displayOptions?.show?.resource).toEqual([resourceName]);
 			expect(property.displayOptions?.show?.operation).toEqual([name]);
 		}
@@ -38,8 +43,8 @@ describe.each([
 	});
 
 	it('has no two fields with the same name shown for the same operation', () => {
-		for (const [, operation] of Object.entries(resource.operations)) {
-			const names = operation.description.map((property) => property.name);
+		for (const name of Object.keys(resource.operations)) {
+			const names = shownFor(name).map((property) => property.name);
 			expect(new Set(names).size).toBe(names.length);
 		}
 	});
@@ -51,7 +56,7 @@ describe('every operation of every resource', () => {
 	);
 
 	it.each(operations)('%s offers "Max Rate-Limit Wait" under Options (the transport reads it for each item)', (_name, operation) => {
-		const options = operation.description.find((property) => property.name === 'options');
+		const options = operation.properties.find((property) => property.name === 'options');
 		expect(options?.type).toBe('collection');
 		expect((options?.options ?? []).map((option) => (option as { name: string }).name)).toContain('maxRateLimitWaitSeconds');
 	});

@@ -5,11 +5,10 @@ import { simplifyOutput } from '../helpers/simplify';
 import { requireId } from '../helpers/values';
 import { haloApiRequest } from '../../transport';
 import type { HaloOperation } from './resources';
-import { showOnlyFor } from './common/fields';
 
 /** A Halo "get one record by ID" endpoint as the node exposes it. */
 export interface HaloGet {
-	resource: string;
+	option: HaloOperation['option'];
 	/** e.g. `/Client`; the ID is appended */
 	path: string;
 	/** the ID parameter (a plain field or a resource locator) */
@@ -20,9 +19,10 @@ export interface HaloGet {
 }
 
 /** A complete Get operation: fetch one record by ID, optionally simplified. */
-export function createGetOperation(get: HaloGet): HaloOperation {
+export function createGetRecordOperation(get: HaloGet): HaloOperation {
 	return {
-		description: showOnlyFor(get.resource, 'get', [{ ...get.idField, required: true }, simplifyField, rateLimitOptions]),
+		option: get.option,
+		properties: [{ ...get.idField, required: true }, simplifyField, rateLimitOptions],
 		async execute(this: IExecuteFunctions, itemIndex: number) {
 			const id = requireId.call(this, get.idField.name, get.idField.displayName, itemIndex);
 			const record = (await haloApiRequest.call(this, 'GET', `${get.path}/${id}`, {

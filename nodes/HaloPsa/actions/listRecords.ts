@@ -5,7 +5,6 @@ import { simplifier } from '../helpers/simplify';
 import { optionalId } from '../helpers/values';
 import { haloApiRequestAllItems } from '../../transport';
 import type { HaloOperation } from './resources';
-import { showOnlyFor } from './common/fields';
 
 type RowTest = (row: IDataObject) => boolean;
 
@@ -25,7 +24,6 @@ export interface ListFilter {
 
 /** A Halo list endpoint as the node lists it. */
 export interface HaloList {
-	resource: string;
 	/** e.g. `/Client`, relative to `{base}/api` */
 	path: string;
 	/** the key Halo wraps rows in, null when it answers a bare array */
@@ -87,15 +85,10 @@ export function localSearchFilter(description: string, searchedFields: string[])
 const byDisplayName = (a: INodeProperties, b: INodeProperties) => a.displayName.localeCompare(b.displayName);
 
 /**
- * Return All, Limit, the Filters collection, Simplify and Options for one resource's list.
+ * Return All, Limit, the Filters collection, Simplify and Options of a list operation.
  * `extraFields` (e.g. an "Include Assets" switch) go between Limit and Filters.
  */
-export function getManyFields(
-	resource: string,
-	filters: INodeProperties[],
-	extraFields: INodeProperties[] = [],
-	operation = 'getMany',
-): INodeProperties[] {
+export function listFields(filters: INodeProperties[], extraFields: INodeProperties[] = []): INodeProperties[] {
 	const fields: INodeProperties[] = [...returnAllAndLimit, ...extraFields];
 	if (filters.length) {
 		fields.push({
@@ -108,7 +101,7 @@ export function getManyFields(
 		});
 	}
 	fields.push(simplifyField, rateLimitOptions);
-	return showOnlyFor(resource, operation, fields);
+	return fields;
 }
 
 /** Reads the filters the user set into Halo's query and the row test for the rest; unset filters do nothing. */
@@ -154,12 +147,13 @@ export async function listRows(
 }
 
 /** A complete Get Many operation: filters, Return All / Limit, Simplify. */
-export function createGetManyOperation(list: HaloList, filters: ListFilter[]): HaloOperation {
+export function createListRecordsOperation(
+	list: HaloList & { option: HaloOperation['option'] },
+	filters: ListFilter[],
+): HaloOperation {
 	return {
-		description: getManyFields(
-			list.resource,
-			filters.map((filter) => filter.field),
-		),
+		option: list.option,
+		properties: listFields(filters.map((filter) => filter.field)),
 		async execute(this: IExecuteFunctions, itemIndex: number) {
 			const { qs, keep } = readListFilters.call(this, itemIndex, filters);
 			return await listRows.call(this, itemIndex, list, qs, keep, simplifier.call(this, itemIndex, list.simplifiedFields));

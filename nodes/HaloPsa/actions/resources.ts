@@ -15,21 +15,26 @@ import * as user from './user/User.resource';
 
 /** What every operation file (`<operation>.operation.ts`) exports. */
 export interface HaloOperation {
-	description: INodeProperties[];
+	/** its entry in the resource's Operation list; the entry's value is its key in the resource's `operations` */
+	option: { name: string; description: string; action: string };
+	/** its fields, without the resource/operation display options: properties.ts adds those */
+	properties: INodeProperties[];
 	/** Runs the operation for one input item; the router adds paired items and continue-on-fail. */
 	execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject | IDataObject[]>;
 }
 
 /** What every resource file (`<Name>.resource.ts`) exports. */
 export interface HaloResource {
-	/** the resource's display name in the Resource list */
+	/** the resource's name in the Resource list */
 	displayName: string;
-	/** the `operation` selector for this resource plus every operation's fields */
-	description: INodeProperties[];
+	/**
+	 * operation key (the `operation` parameter's value, written here and nowhere else) -> operation;
+	 * the first is the resource's default operation
+	 */
 	operations: Record<string, HaloOperation>;
 }
 
-/** Keys are the `resource` option values, in the order the node lists them. */
+/** Resource key (the `resource` parameter's value, written here and nowhere else) -> resource, in the node's order. */
 export const resources: Record<string, HaloResource> = {
 	ticket,
 	note,

@@ -47,6 +47,19 @@ export const returnAllAndLimit: INodeProperties[] = [
 	},
 ];
 
+/** A required record ID typed by the user, e.g. the asset to get. */
+export function recordIdField(name: string, displayName: string, description: string): INodeProperties {
+	return {
+		displayName,
+		name,
+		type: 'string',
+		required: true,
+		default: '',
+		placeholder: 'e.g. 12',
+		description,
+	};
+}
+
 export const simplifyField: INodeProperties = {
 	displayName: 'Simplify',
 	name: 'simplify',

@@ -1,8 +1,13 @@
-import { createGetManyOperation, idFilter, localSearchFilter } from '../listRecords';
+import { createListRecordsOperation, idFilter, localSearchFilter } from '../listRecords';
 import { simplifiedAgentFields } from './fields';
 
-export const { description, execute } = createGetManyOperation(
-	{ resource: 'agent', path: '/Agent', envelopeKey: null, simplifiedFields: simplifiedAgentFields },
+export const { option, properties, execute } = createListRecordsOperation(
+	{
+		option: { name: 'Get Many', description: 'Get many agents', action: 'Get many agents' },
+		path: '/Agent',
+		envelopeKey: null,
+		simplifiedFields: simplifiedAgentFields,
+	},
 	[
 		localSearchFilter('Only agents whose name or email address contains this text', ['name', 'email']),
 		idFilter('team_id', { displayName: 'Team ID', name: 'teamId', description: 'Only agents in this team' }),

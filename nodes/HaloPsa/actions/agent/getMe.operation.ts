@@ -3,10 +3,15 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { rateLimitOptions, simplifyField } from '../../helpers/descriptions';
 import { simplifyOutput } from '../../helpers/simplify';
 import { haloApiRequest } from '../../../transport';
-import { showOnlyFor } from '../common/fields';
 import { simplifiedAgentFields } from './fields';
 
-export const description: INodeProperties[] = showOnlyFor('agent', 'getMe', [simplifyField, rateLimitOptions]);
+export const option = {
+	name: 'Get Me',
+	description: 'Get the agent the credential logs in as',
+	action: 'Get the logged-in agent',
+};
+
+export const properties: INodeProperties[] = [simplifyField, rateLimitOptions];
 
 /** The agent the credential logs in as: handy to stamp who did what, or to check the connection. */
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {

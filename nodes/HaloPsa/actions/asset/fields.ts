@@ -1,4 +1,4 @@
-import { recordIdField } from '../common/fields';
+import { recordIdField } from '../../helpers/descriptions';
 
 /** What Simplify keeps of an asset. */
 export const simplifiedAssetFields = [

@@ -1,8 +1,8 @@
-import { createGetOperation } from '../getRecord';
+import { createGetRecordOperation } from '../getRecord';
 import { assetIdField, simplifiedAssetFields } from './fields';
 
-export const { description, execute } = createGetOperation({
-	resource: 'asset',
+export const { option, properties, execute } = createGetRecordOperation({
+	option: { name: 'Get', description: 'Get an asset (device)', action: 'Get an asset' },
 	path: '/Asset',
 	idField: assetIdField,
 	simplifiedFields: simplifiedAssetFields,

@@ -1,8 +1,13 @@
-import { clientFilter, createGetManyOperation, idFilter, includeInactiveFilter, searchFilter } from '../listRecords';
+import { clientFilter, createListRecordsOperation, idFilter, includeInactiveFilter, searchFilter } from '../listRecords';
 import { simplifiedAssetFields } from './fields';
 
-export const { description, execute } = createGetManyOperation(
-	{ resource: 'asset', path: '/Asset', envelopeKey: 'assets', simplifiedFields: simplifiedAssetFields },
+export const { option, properties, execute } = createListRecordsOperation(
+	{
+		option: { name: 'Get Many', description: 'Get many assets', action: 'Get many assets' },
+		path: '/Asset',
+		envelopeKey: 'assets',
+		simplifiedFields: simplifiedAssetFields,
+	},
 	[
 		clientFilter('assets'),
 		idFilter('site_id', { displayName: 'Site ID', name: 'siteId', description: 'Only assets at this site' }),

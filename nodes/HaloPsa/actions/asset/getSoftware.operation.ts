@@ -2,16 +2,18 @@ import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { simplifyOutput } from '../../helpers/simplify';
 import { requireId } from '../../helpers/values';
-import { showOnlyFor } from '../common/fields';
-import { getManyFields, listRows } from '../listRecords';
+import { listFields, listRows } from '../listRecords';
 import { assetIdField } from './fields';
 
 const simplifiedSoftwareFields = ['id', 'name', 'version'];
 
-export const description: INodeProperties[] = [
-	...showOnlyFor('asset', 'getSoftware', [assetIdField]),
-	...getManyFields('asset', [], [], 'getSoftware'),
-];
+export const option = {
+	name: 'Get Installed Software',
+	description: 'Get the software installed on an asset',
+	action: 'Get the installed software of an asset',
+};
+
+export const properties: INodeProperties[] = [assetIdField, ...listFields([])];
 
 /** The software Halo recorded as installed on one asset. */
 export async function execute(this: IExecuteFunctions, itemIndex: number) {

@@ -1,9 +1,9 @@
 import { clientLocator } from '../../helpers/descriptions';
-import { createGetOperation } from '../getRecord';
+import { createGetRecordOperation } from '../getRecord';
 import { simplifiedClientFields } from './fields';
 
-export const { description, execute } = createGetOperation({
-	resource: 'client',
+export const { option, properties, execute } = createGetRecordOperation({
+	option: { name: 'Get', description: 'Get a client', action: 'Get a client' },
 	path: '/Client',
 	idField: { ...clientLocator(), description: 'The client to get' },
 	simplifiedFields: simplifiedClientFields,

@@ -1,8 +1,13 @@
-import { createGetManyOperation, idFilter, includeInactiveFilter, searchFilter } from '../listRecords';
+import { createListRecordsOperation, idFilter, includeInactiveFilter, searchFilter } from '../listRecords';
 import { simplifiedClientFields } from './fields';
 
-export const { description, execute } = createGetManyOperation(
-	{ resource: 'client', path: '/Client', envelopeKey: 'clients', simplifiedFields: simplifiedClientFields },
+export const { option, properties, execute } = createListRecordsOperation(
+	{
+		option: { name: 'Get Many', description: 'Get many clients', action: 'Get many clients' },
+		path: '/Client',
+		envelopeKey: 'clients',
+		simplifiedFields: simplifiedClientFields,
+	},
 	[
 		searchFilter('Only clients whose name contains this text'),
 		includeInactiveFilter('clients'),

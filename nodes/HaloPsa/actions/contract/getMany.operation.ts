@@ -4,7 +4,7 @@ import { haloApiRequestAllItems } from '../../../transport';
 import { simplifiedAssetFields } from '../asset/fields';
 import type { ListFilter } from '../listRecords';
 import { simplifyOutput } from '../../helpers/simplify';
-import { clientFilter, getManyFields, idFilter, includeInactiveFilter, listRows, readListFilters } from '../listRecords';
+import { clientFilter, idFilter, includeInactiveFilter, listFields, listRows, readListFilters } from '../listRecords';
 import { simplifiedContractFields } from './fields';
 import { inForceTest } from './inForce';
 
@@ -49,8 +49,9 @@ const filters: ListFilter[] = [
 	},
 ];
 
-export const description: INodeProperties[] = getManyFields(
-	'contract',
+export const option = { name: 'Get Many', description: 'Get many contracts', action: 'Get many contracts' };
+
+export const properties: INodeProperties[] = listFields(
 	filters.map((filter) => filter.field),
 	[
 		{

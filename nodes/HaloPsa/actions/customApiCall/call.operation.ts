@@ -3,11 +3,16 @@ import { jsonParse, NodeOperationError } from 'n8n-workflow';
 
 import { haloApiRequest, isObject } from '../../../transport';
 import { rateLimitOptions } from '../../helpers/descriptions';
-import { showOnlyFor } from '../common/fields';
 
 const methodsWithBody = ['PATCH', 'POST', 'PUT'];
 
-export const description: INodeProperties[] = showOnlyFor('customApiCall', 'call', [
+export const option = {
+	name: 'Make an API Call',
+	description: 'Call any Halo API path with the credential, for what the node has no operation for',
+	action: 'Make an API call',
+};
+
+export const properties: INodeProperties[] = [
 	{
 		displayName: 'Method',
 		name: 'method',
@@ -53,7 +58,7 @@ export const description: INodeProperties[] = showOnlyFor('customApiCall', 'call
 		displayOptions: { show: { method: methodsWithBody } },
 	},
 	rateLimitOptions,
-]);
+];
 
 /**
  * Only paths under the tenant's /api reach the transport, so the token is never sent to

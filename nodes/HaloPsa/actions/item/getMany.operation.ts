@@ -1,8 +1,8 @@
-import { createGetManyOperation, includeInactiveFilter, searchFilter } from '../listRecords';
+import { createListRecordsOperation, includeInactiveFilter, searchFilter } from '../listRecords';
 
-export const { description, execute } = createGetManyOperation(
+export const { option, properties, execute } = createListRecordsOperation(
 	{
-		resource: 'item',
+		option: { name: 'Get Many', description: 'Get many items (products and services)', action: 'Get many items' },
 		path: '/Item',
 		envelopeKey: 'items',
 		simplifiedFields: ['id', 'name', 'internalreference', 'isrecurringitem', 'inactive'],

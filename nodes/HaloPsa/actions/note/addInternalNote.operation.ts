@@ -1,13 +1,15 @@
-import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
-import { updateDisplayOptions } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { DEFAULT_OUTCOME_NAMES } from '../../helpers/outcomes';
 import { noteFields, postNote } from './postNote';
 
-export const description = updateDisplayOptions(
-	{ show: { resource: ['note'], operation: ['addInternalNote'] } },
-	noteFields(DEFAULT_OUTCOME_NAMES.internalNote),
-);
+export const option = {
+	name: 'Add Internal Note',
+	description: 'Add a private note only agents can see',
+	action: 'Add an internal note to a ticket',
+};
+
+export const properties: INodeProperties[] = noteFields(DEFAULT_OUTCOME_NAMES.internalNote);
 
 /** A private note only agents see (Halo: `hiddenfromuser: true`). */
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject[]> {

@@ -1,5 +1,5 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
-import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
 
 import { DEFAULT_OUTCOME_NAMES } from '../../helpers/outcomes';
 import { toHaloId } from '../../helpers/values';
@@ -26,10 +26,13 @@ const emailOptions: INodeProperties[] = [
 	},
 ];
 
-export const description = updateDisplayOptions(
-	{ show: { resource: ['note'], operation: ['emailContact'] } },
-	noteFields(DEFAULT_OUTCOME_NAMES.emailContact, emailOptions),
-);
+export const option = {
+	name: 'Email Contact',
+	description: 'Email the ticket\'s contact through Halo and record it on the ticket',
+	action: 'Email the contact of a ticket',
+};
+
+export const properties: INodeProperties[] = noteFields(DEFAULT_OUTCOME_NAMES.emailContact, emailOptions);
 
 /** Halo separates recipients with semicolons. */
 export function toRecipientList(value: unknown): string {

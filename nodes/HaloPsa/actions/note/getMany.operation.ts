@@ -1,12 +1,17 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
-import { updateDisplayOptions } from 'n8n-workflow';
 
 import { rateLimitOptions, returnAllAndLimit, simplifyField, ticketLocator } from '../../helpers/descriptions';
 import { ACTION_SIMPLE_FIELDS, simplifier } from '../../helpers/simplify';
 import { requireId } from '../../helpers/values';
 import { listRows } from '../listRecords';
 
-const properties: INodeProperties[] = [
+export const option = {
+	name: 'Get Many',
+	description: 'Get many notes and actions of a ticket',
+	action: 'Get many notes of a ticket',
+};
+
+export const properties: INodeProperties[] = [
 	ticketLocator(),
 	...returnAllAndLimit,
 	{
@@ -36,7 +41,6 @@ const properties: INodeProperties[] = [
 	rateLimitOptions,
 ];
 
-export const description = updateDisplayOptions({ show: { resource: ['note'], operation: ['getMany'] } }, properties);
 
 /** Halo's `who_type` for actions it logged itself. */
 const SYSTEM_WHO_TYPE = 0;

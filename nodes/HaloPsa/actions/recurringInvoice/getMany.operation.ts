@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 
 import type { ListFilter } from '../listRecords';
 import { simplifyOutput } from '../../helpers/simplify';
-import { clientFilter, getManyFields, idFilter, listRows, readListFilters } from '../listRecords';
+import { clientFilter, idFilter, listFields, listRows, readListFilters } from '../listRecords';
 
 const simplifiedInvoiceFields = ['id', 'client_id', 'client_name', 'contract_id', 'contract_ref', 'disabled', 'lines'];
 const simplifiedLineFields = [
@@ -46,10 +46,13 @@ const filters: ListFilter[] = [
 	lineFilter('asset_id', { displayName: 'Asset ID', name: 'assetId', placeholder: 'e.g. 12', description: 'Only recurring invoices with a line billing this asset' }),
 ];
 
-export const description: INodeProperties[] = getManyFields(
-	'recurringInvoice',
-	filters.map((filter) => filter.field),
-);
+export const option = {
+	name: 'Get Many',
+	description: 'Get many recurring invoices with their lines',
+	action: 'Get many recurring invoices',
+};
+
+export const properties: INodeProperties[] = listFields(filters.map((filter) => filter.field));
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject[]> {
 	const { qs, keep } = readListFilters.call(this, itemIndex, filters);

@@ -1,9 +1,9 @@
-import { recordIdField } from '../common/fields';
-import { createGetOperation } from '../getRecord';
+import { recordIdField } from '../../helpers/descriptions';
+import { createGetRecordOperation } from '../getRecord';
 import { simplifiedSiteFields } from './fields';
 
-export const { description, execute } = createGetOperation({
-	resource: 'site',
+export const { option, properties, execute } = createGetRecordOperation({
+	option: { name: 'Get', description: 'Get a site', action: 'Get a site' },
 	path: '/Site',
 	idField: recordIdField('siteId', 'Site ID', 'The ID of the site to get'),
 	simplifiedFields: simplifiedSiteFields,

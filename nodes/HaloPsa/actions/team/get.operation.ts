@@ -1,16 +1,17 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { rateLimitOptions, simplifyField } from '../../helpers/descriptions';
+import { rateLimitOptions, recordIdField, simplifyField } from '../../helpers/descriptions';
 import { simplifyOutput } from '../../helpers/simplify';
 import { requireId } from '../../helpers/values';
 import { haloApiRequestAllItems } from '../../../transport';
-import { recordIdField, showOnlyFor } from '../common/fields';
 import { simplifiedTeamFields } from './fields';
 
 const teamIdField = recordIdField('teamId', 'Team ID', 'The ID of the team to get');
 
-export const description: INodeProperties[] = showOnlyFor('team', 'get', [teamIdField, simplifyField, rateLimitOptions]);
+export const option = { name: 'Get', description: 'Get a team', action: 'Get a team' };
+
+export const properties: INodeProperties[] = [teamIdField, simplifyField, rateLimitOptions];
 
 /** Halo documents teams as one short bare-array list, so a team is picked from that list. */
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {

@@ -1,5 +1,5 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
-import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
 
 import { rateLimitOptions, simplifyField, ticketLocator } from '../../helpers/descriptions';
 import { simplifyOutput, TICKET_SIMPLE_FIELDS } from '../../helpers/simplify';
@@ -7,7 +7,9 @@ import { requireId, toHaloId } from '../../helpers/values';
 import { haloApiRequest, haloApiRequestAllItems } from '../../../transport';
 import { getTicket } from './getTicket';
 
-const properties: INodeProperties[] = [
+export const option = { name: 'Close', description: 'Close a ticket', action: 'Close a ticket' };
+
+export const properties: INodeProperties[] = [
 	ticketLocator(),
 	{
 		displayName: 'Closed Status Name or ID',
@@ -22,7 +24,6 @@ const properties: INodeProperties[] = [
 	rateLimitOptions,
 ];
 
-export const description = updateDisplayOptions({ show: { resource: ['ticket'], operation: ['close'] } }, properties);
 
 export const DEFAULT_CLOSED_STATUS_NAME = 'Closed';
 

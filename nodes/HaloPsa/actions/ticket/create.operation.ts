@@ -1,5 +1,4 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
-import { updateDisplayOptions } from 'n8n-workflow';
 
 import { clientLocator, rateLimitOptions, simplifyField } from '../../helpers/descriptions';
 import { findMarkedRecord, newWriteMarker, withWriteMarker } from '../../helpers/html';
@@ -9,7 +8,9 @@ import { haloApiRequest, haloApiRequestAllItems } from '../../../transport';
 import { getTicket } from './getTicket';
 import { createOnlyFieldOptions, ticketFieldOptions, toTicketBody } from './fields';
 
-const properties: INodeProperties[] = [
+export const option = { name: 'Create', description: 'Create a ticket', action: 'Create a ticket' };
+
+export const properties: INodeProperties[] = [
 	{
 		displayName: 'Summary',
 		name: 'summary',
@@ -33,7 +34,6 @@ const properties: INodeProperties[] = [
 	rateLimitOptions,
 ];
 
-export const description = updateDisplayOptions({ show: { resource: ['ticket'], operation: ['create'] } }, properties);
 
 /**
  * Creates one ticket. Its HTML body carries a write marker (see helpers/html.ts): after an

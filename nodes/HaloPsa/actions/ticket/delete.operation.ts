@@ -1,13 +1,13 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
-import { updateDisplayOptions } from 'n8n-workflow';
 
 import { rateLimitOptions, ticketLocator } from '../../helpers/descriptions';
 import { requireId } from '../../helpers/values';
 import { haloApiRequest } from '../../../transport';
 
-const properties: INodeProperties[] = [ticketLocator(), rateLimitOptions];
+export const option = { name: 'Delete', description: 'Delete a ticket', action: 'Delete a ticket' };
 
-export const description = updateDisplayOptions({ show: { resource: ['ticket'], operation: ['delete'] } }, properties);
+export const properties: INodeProperties[] = [ticketLocator(), rateLimitOptions];
+
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
 	const ticketId = requireId.call(this, 'ticketId', 'ticket ID', itemIndex);

@@ -1,12 +1,14 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
-import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
 
 import { clientLocator, rateLimitOptions, returnAllAndLimit, simplifyField } from '../../helpers/descriptions';
 import { simplifier, TICKET_SIMPLE_FIELDS } from '../../helpers/simplify';
 import { mapHaloIds, toHaloDate, toHaloId } from '../../helpers/values';
 import { haloApiRequestAllItems } from '../../../transport';
 
-const properties: INodeProperties[] = [
+export const option = { name: 'Get Many', description: 'Get many tickets', action: 'Get many tickets' };
+
+export const properties: INodeProperties[] = [
 	...returnAllAndLimit,
 	{
 		displayName: 'Filters',
@@ -72,7 +74,6 @@ const properties: INodeProperties[] = [
 	rateLimitOptions,
 ];
 
-export const description = updateDisplayOptions({ show: { resource: ['ticket'], operation: ['getMany'] } }, properties);
 
 const ID_FILTERS: Record<string, string> = {
 	agentId: 'agent_id',

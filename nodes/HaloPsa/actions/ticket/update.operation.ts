@@ -1,5 +1,5 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
-import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
 
 import { rateLimitOptions, simplifyField, ticketLocator } from '../../helpers/descriptions';
 import { simplifyOutput, TICKET_SIMPLE_FIELDS } from '../../helpers/simplify';
@@ -8,7 +8,9 @@ import { haloApiRequest } from '../../../transport';
 import { getTicket } from './getTicket';
 import { ticketFieldOptions, toTicketBody } from './fields';
 
-const properties: INodeProperties[] = [
+export const option = { name: 'Update', description: 'Update a ticket', action: 'Update a ticket' };
+
+export const properties: INodeProperties[] = [
 	ticketLocator(),
 	{
 		displayName: 'Update Fields',
@@ -22,7 +24,6 @@ const properties: INodeProperties[] = [
 	rateLimitOptions,
 ];
 
-export const description = updateDisplayOptions({ show: { resource: ['ticket'], operation: ['update'] } }, properties);
 
 // Not compared: custom fields (Halo answers them in its own shape) and the HTML body (Halo may reformat it).
 const UNCOMPARED_FIELDS = new Set(['customfields', 'id', 'details_html']);
