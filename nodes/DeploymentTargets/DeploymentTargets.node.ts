@@ -1,8 +1,9 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
+import { runForEachItem } from '../itemLoop';
 import { properties } from './description';
-import { execute } from './execute';
+import { planForItem } from './execute';
 
 export class DeploymentTargets implements INodeType {
 	description: INodeTypeDescription = {
@@ -22,6 +23,7 @@ export class DeploymentTargets implements INodeType {
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		return await execute.call(this);
+		// One plan per input item; every output item is paired with the item it came from.
+		return await runForEachItem.call(this, async (itemIndex) => await planForItem.call(this, itemIndex));
 	}
 }

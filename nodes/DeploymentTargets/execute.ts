@@ -1,5 +1,5 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
-import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
 
 import type { Decision, DeploymentPlan, FormPolicy, Policy, RawSnapshot, Snapshot } from '../../engine';
 import {
@@ -140,7 +140,7 @@ function summaryRow(plan: DeploymentPlan, warnings: string[]): IDataObject {
 }
 
 /** Plans for one input item: policies, snapshot, checks, plan, then the rows of the chosen output. */
-async function planForItem(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject[]> {
+export async function planForItem(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject[]> {
 	const policySource = this.getNodeParameter('policySource', itemIndex) as 'form' | 'json';
 	const policies = policySource === 'form' ? policiesFromForm.call(this, itemIndex) : policiesFromJson.call(this, itemIndex);
 	const options = this.getNodeParameter('options', itemIndex, {}) as PlanOptionsParameter;
@@ -176,32 +176,4 @@ async function planForItem(this: IExecuteFunctions, itemIndex: number): Promise<
 	}
 	const rows = outputRows(plan, this.getNodeParameter('output', itemIndex) as OutputMode);
 	return options.includeSummary === false ? rows : [summaryRow(plan, warnings), ...rows];
-}
-
-/** One plan per input item; every output item is paired with the item it came from. */
-export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-	const items = this.getInputData();
-	const returnData: INodeExecutionData[] = [];
-	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
-		try {
-			const rows = await planForItem.call(this, itemIndex);
-			returnData.push(...this.helpers.constructExecutionMetaData(this.helpers.returnJsonArray(rows), { itemData: { item: itemIndex } }));
-		} catch (error) {
-			if (this.continueOnFail()) {
-				returnData.push({
-					// Only `error` and `details` keys: n8n routes such items to the error output.
-					json: { error: error.message, ...(error.description ? { details: error.description } : {}) },
-					pairedItem: { item: itemIndex },
-				});
-				continue;
-			}
-			if (error instanceof NodeOperationError || error instanceof NodeApiError) {
-				if (error.context) error.context.itemIndex = itemIndex;
-				// eslint-disable-next-line @n8n/community-nodes/require-node-api-error -- already a NodeApiError/NodeOperationError; wrapping would lose its HTTP code
-				throw error;
-			}
-			throw new NodeOperationError(this.getNode(), error as Error, { itemIndex });
-		}
-	}
-	return [returnData];
 }

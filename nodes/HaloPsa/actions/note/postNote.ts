@@ -5,6 +5,7 @@ import { isOutcomeRefusal, outcomeFields, outcomeIdAfterRefusal, readOutcomeChoi
 import { ACTION_SIMPLE_FIELDS, simplifyOutput } from '../../helpers/simplify';
 import { findMarkedRecord, newWriteMarker, toHtmlBody, toPlainText, withWriteMarker } from '../../helpers/html';
 import { requireId, toHaloId, withoutEmpty } from '../../helpers/values';
+import { asNodeError } from '../../../itemLoop';
 import { haloApiRequest, haloApiRequestAllItems } from '../../../transport';
 
 /** The fields every "add" note operation shows, in order; `extraOptions` go into its Options. */
@@ -142,8 +143,7 @@ export async function postNote(
 	try {
 		posted = await send(outcomeFields(outcome));
 	} catch (error) {
-		// eslint-disable-next-line @n8n/community-nodes/require-node-api-error -- already the transport's NodeApiError; wrapping would lose its HTTP code
-		if (!isOutcomeRefusal(error)) throw error;
+		if (!isOutcomeRefusal(error)) throw asNodeError(this.getNode(), error, itemIndex);
 		posted = await send({ outcome_id: await outcomeIdAfterRefusal.call(this, outcome, error, itemIndex) });
 	}
 	return simplifyOutput.call(this, itemIndex, [posted], ACTION_SIMPLE_FIELDS);
