@@ -3,7 +3,7 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { runForEachItem } from '../itemLoop';
 import { properties } from './description';
-import { planForItem } from './execute';
+import { planForItem } from './planForItem';
 
 export class DeploymentTargets implements INodeType {
 	description: INodeTypeDescription = {
