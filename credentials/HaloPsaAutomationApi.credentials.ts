@@ -10,179 +10,23 @@ import type {
 	Icon,
 } from 'n8n-workflow';
 
-import {
-	authInfoUrl,
-	authUrlFromAuthInfo,
-	extractHaloError,
-	normalizeHaloBaseUrl,
-	redactSecrets,
-	resolveAuthUrl,
-	resolveTokenUrl,
-	tokenIdentity,
-	TokenMemory,
-} from '../halo-client';
-import type { FetchedToken } from '../halo-client';
+import type { HaloHttp } from '../halo-client';
+import { haloTokenFor, TokenMemory } from '../halo-client';
 
-/**
- * A token-endpoint failure with a message the user can act on; never carries the secret. The
- * status is kept as `tokenStatus`, not `httpCode`: n8n-core wraps this error in a NodeApiError,
- * which would swap a message carrying an `httpCode` for its generic "Authorization failed"
- * text, and the credential test shows only that message.
- */
-export class HaloAuthenticationError extends Error {
-	readonly haloAuthentication = true;
-
-	constructor(
-		message: string,
-		readonly description: string,
-		readonly tokenStatus?: string,
-	) {
-		super(message);
-		this.name = 'HaloAuthenticationError';
-	}
-}
-
-const APPLICATION_HINT =
-	'In Halo open Configuration > Integrations > Halo API > Applications, open the API application and check its Client ID, its Authentication Method "Client ID and Secret (Services)" and its Login Type "Agent". A lost secret cannot be shown again: generate a new one and paste it here.';
-
-function describeTokenFailure(
-	status: number,
-	body: unknown,
-	tenant: string,
-	secrets: string[],
-): HaloAuthenticationError {
-	const info = extractHaloError(body);
-	const haloMessage = redactSecrets(info.message, secrets);
-	if (info.shape === 'html') {
-		return new HaloAuthenticationError(
-			'The Halo URL answered with a web page, not the Halo API',
-			'Enter the address of your Halo instance, like https://yourcompany.halopsa.com (the page you log in to), and leave the Authorisation Server URL empty unless Halo shows a different one under Configuration > Integrations > Halo API > API Details.',
-			String(status),
-		);
-	}
-	// Checked before invalid_client: hosted Halo answers an unknown tenant with invalid_client too.
-	if (/tenant/i.test(haloMessage) || (status === 404 && tenant)) {
-		return new HaloAuthenticationError(
-			tenant
-				? `Halo did not accept the tenant "${tenant}"${haloMessage ? ` (${haloMessage})` : ''}`
-				: `Halo needs a tenant for this instance${haloMessage ? ` (${haloMessage})` : ''}`,
-			'Hosted Halo instances need the tenant shown under Configuration > Integrations > Halo API > API Details. On-premise instances usually need none: leave the field empty.',
-			String(status),
-		);
-	}
-	if (info.oauthError === 'invalid_client' || info.oauthError === 'unauthorized_client') {
-		return new HaloAuthenticationError(
-			`Halo rejected the Client ID or Client Secret (${info.oauthError})`,
-			APPLICATION_HINT,
-			String(status),
-		);
-	}
-	if (info.oauthError === 'invalid_scope') {
-		return new HaloAuthenticationError(
-			`Halo rejected the requested scopes (${haloMessage})`,
-			'Use scopes the API application is allowed, e.g. "all", or "all:standard all:teams admin:webhooks" for ticketing and webhooks. The application\'s Permissions tab in Halo lists what it may use.',
-			String(status),
-		);
-	}
-	if (status === 404) {
-		return new HaloAuthenticationError(
-			'No token endpoint was found at the authorisation server',
-			'Check the Halo URL, and copy the Authorisation Server URL from Configuration > Integrations > Halo API > API Details (or leave it empty to discover it).',
-			String(status),
-		);
-	}
-	return new HaloAuthenticationError(
-		`Halo refused the token request${haloMessage ? `: ${haloMessage}` : ` (HTTP ${status})`}`,
-		`${APPLICATION_HINT}${tenant ? ' Also check the tenant.' : ' Hosted instances may also need the tenant.'}`,
-		String(status),
-	);
-}
-
-function describeNetworkFailure(error: { code?: string; message?: string }, url: string, secrets: string[]) {
-	const host = (() => {
-		try {
-			return new URL(url).host;
-		} catch {
-			return url;
-		}
-	})();
-	// The network code stays out of the message: n8n replaces any message containing one with a generic text.
-	return new HaloAuthenticationError(
-		`Could not reach Halo at ${host}`,
-		`Check the Halo URL and that this n8n instance can reach it. ${redactSecrets(error.message ?? '', secrets)}`.trim(),
-	);
-}
-
-async function discoverAuthUrl(this: IHttpRequestHelper, baseUrl: string): Promise<string | undefined> {
-	try {
-		const answer = (await this.helpers.httpRequest({
-			method: 'GET',
-			url: authInfoUrl(baseUrl),
+/** n8n's plain request helper as the core's HTTP: every status is an answer (the token fetch reads Halo's refusals). */
+function helperHttp(helpers: IHttpRequestHelper['helpers']): HaloHttp {
+	return async (request) => {
+		const answer = (await helpers.httpRequest({
+			method: request.method,
+			url: request.url,
+			headers: request.headers,
+			body: request.body as IHttpRequestOptions['body'],
+			timeout: request.timeoutMs,
 			ignoreHttpStatusErrors: true,
 			returnFullResponse: true,
-			timeout: 15_000,
 		})) as IN8nHttpFullResponse;
-		if (answer.statusCode !== 200) return undefined;
-		const body = typeof answer.body === 'string' ? safeJson(answer.body) : answer.body;
-		return authUrlFromAuthInfo(body);
-	} catch {
-		// Discovery is a convenience: the token request below reports a real connection problem.
-		return undefined;
-	}
-}
-
-function safeJson(text: string): unknown {
-	try {
-		return JSON.parse(text);
-	} catch {
-		return text;
-	}
-}
-
-interface TokenRequestSettings {
-	baseUrl: string;
-	tenant: string;
-	explicitAuthUrl: string;
-	clientId: string;
-	clientSecret: string;
-	scope: string;
-}
-
-/** The one token request: discovers the authorisation server when none is given, then client credentials. */
-async function fetchToken(this: IHttpRequestHelper, settings: TokenRequestSettings): Promise<FetchedToken> {
-	const { baseUrl, tenant, explicitAuthUrl, clientId, clientSecret, scope } = settings;
-	const secrets = [clientSecret];
-	let tokenUrl: string;
-	try {
-		const discoveredAuthUrl = explicitAuthUrl ? undefined : await discoverAuthUrl.call(this, baseUrl);
-		tokenUrl = resolveTokenUrl(resolveAuthUrl({ baseUrl, authUrl: explicitAuthUrl, discoveredAuthUrl }), tenant);
-	} catch (error) {
-		throw new HaloAuthenticationError(error.message, 'Open the credential and correct the Authorisation Server URL, or leave it empty.');
-	}
-
-	const form = new URLSearchParams({ grant_type: 'client_credentials', client_id: clientId, client_secret: clientSecret, scope });
-	let answer: IN8nHttpFullResponse;
-	try {
-		answer = (await this.helpers.httpRequest({
-			method: 'POST',
-			url: tokenUrl,
-			headers: { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json' },
-			body: form.toString(),
-			ignoreHttpStatusErrors: true,
-			returnFullResponse: true,
-			timeout: 30_000,
-		})) as IN8nHttpFullResponse;
-	} catch (error) {
-		throw describeNetworkFailure(error, tokenUrl, secrets);
-	}
-
-	const body = typeof answer.body === 'string' ? safeJson(answer.body) : answer.body;
-	const accessToken = (body as IDataObject | undefined)?.access_token;
-	if (answer.statusCode >= 400 || typeof body !== 'object' || typeof accessToken !== 'string' || !accessToken) {
-		throw describeTokenFailure(answer.statusCode, body, tenant, secrets);
-	}
-	const expiresIn = Number((body as IDataObject).expires_in);
-	return { accessToken, expiresInSeconds: Number.isFinite(expiresIn) && expiresIn > 0 ? expiresIn : undefined };
+		return { status: answer.statusCode, headers: answer.headers, body: answer.body };
+	};
 }
 
 /**
@@ -276,24 +120,16 @@ export class HaloPsaAutomationApi implements ICredentialType {
 	 * Executions that need a token at the same moment in one process share one fetch.
 	 */
 	async preAuthentication(this: IHttpRequestHelper, credentials: ICredentialDataDecryptedObject): Promise<IDataObject> {
-		const clientSecret = String(credentials.clientSecret ?? '');
-		let baseUrl: string;
-		try {
-			baseUrl = normalizeHaloBaseUrl(String(credentials.url ?? ''));
-		} catch (error) {
-			throw new HaloAuthenticationError(error.message, 'Open the credential and correct the Halo URL.');
-		}
-		const tenant = String(credentials.tenant ?? '').trim();
-		const explicitAuthUrl = String(credentials.authUrl ?? '').trim();
-		const clientId = String(credentials.clientId ?? '').trim();
-		const scope = String(credentials.scope ?? '').trim() || 'all';
-		const identity = tokenIdentity({ baseUrl, tenant, authUrl: explicitAuthUrl, clientId, clientSecret, scope });
-		const accessToken = await tokenMemory.tokenFor(identity, String(credentials.accessToken ?? ''), async () =>
-			await fetchToken.call(this, { baseUrl, tenant, explicitAuthUrl, clientId, clientSecret, scope }),
-		);
-		return { accessToken };
+		const settings = {
+			url: String(credentials.url ?? ''),
+			tenant: String(credentials.tenant ?? ''),
+			authUrl: String(credentials.authUrl ?? ''),
+			clientId: String(credentials.clientId ?? ''),
+			clientSecret: String(credentials.clientSecret ?? ''),
+			scope: String(credentials.scope ?? ''),
+		};
+		return { accessToken: await haloTokenFor(tokenMemory, helperHttp(this.helpers), settings, String(credentials.accessToken ?? '')) };
 	}
-
 
 	/**
 	 * Sets `Authorization: Bearer <accessToken>`. A function rather than a generic

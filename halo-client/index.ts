@@ -1,7 +1,12 @@
-/** The n8n-free Halo protocol core shared by the n8n transport and the axios client. */
+/**
+ * The Halo API client core, free of n8n and of any HTTP library: the credential, the node transport
+ * and the standalone data source all speak to Halo through it, each with its own HTTP (see http.ts).
+ */
 export * from './baseUrl';
 export * from './errors';
+export * from './http';
 export * from './paginate';
 export * from './redact';
 export * from './retry';
+export * from './token';
 export * from './tokenMemory';
