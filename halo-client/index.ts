@@ -7,6 +7,7 @@ export * from './errors';
 export * from './http';
 export * from './paginate';
 export * from './redact';
+export * from './request';
 export * from './retry';
 export * from './token';
 export * from './tokenMemory';

@@ -2,29 +2,36 @@ import type {
 	IDataObject,
 	IExecuteFunctions,
 	IHookFunctions,
-	IHttpRequestMethods,
 	IHttpRequestOptions,
 	ILoadOptionsFunctions,
+	IN8nHttpFullResponse,
 	INode,
 	IWebhookFunctions,
 } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
 
 import {
+	callHalo,
 	DEFAULT_RETRY_POLICY,
-	decideRetry,
-	extractHaloError,
+	describeHaloFailure,
 	HALO_MAX_PAGE_SIZE,
-	initialRetryState,
-	isDeleteAlreadyDone,
-	NOT_A_HALO_API_MESSAGE,
+	HaloCallError,
+	isHaloAuthenticationError,
 	normalizeHaloBaseUrl,
 	paginate,
 	readHaloPage,
-	recordWait,
 	redactSecrets,
 } from '../../halo-client';
-import type { HaloFailure, HaloPage, RetryPolicy } from '../../halo-client';
+import type { HaloHttp, HaloHttpMethod, HaloPage, RetryPolicy } from '../../halo-client';
+
+export type { HaloHttpMethod };
+
+/**
+ * The nodes' one way to Halo. Every HTTP call of the four nodes goes through `haloApiRequest`, which
+ * hands it to the Halo client core's request loop (`callHalo`: retries, rate-limit budget, write
+ * checks) over n8n's `httpRequestWithAuthentication` (the credential's token, renewed by n8n after a
+ * 401), and turns what failed into a NodeApiError with Halo's message and no secret.
+ */
 
 export type HaloFunctions = IExecuteFunctions | ILoadOptionsFunctions | IHookFunctions | IWebhookFunctions;
 
@@ -108,82 +115,43 @@ export function isObject(value: unknown): value is IDataObject {
 	return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-interface RawFailure extends HaloFailure {
-	body?: unknown;
-	message: string;
-	/** a token-endpoint failure already phrased for the user by the credential */
-	authentication?: { message: string; description: string; httpCode?: string };
-}
-
-/** Digs status, body, network code and Retry-After out of what n8n's request helper threw. */
-function readFailure(error: unknown): RawFailure {
-	const outer = error as IDataObject & { cause?: unknown; httpCode?: string | null };
-	const cause = (outer?.cause ?? outer) as IDataObject & {
-		response?: { status?: number; data?: unknown; headers?: IDataObject & { get?: (name: string) => unknown } };
-	};
-	if (cause?.haloAuthentication) {
-		return {
-			message: String(cause.message),
-			authentication: {
-				message: String(cause.message),
-				description: String(cause.description ?? ''),
-				httpCode: cause.tokenStatus as string | undefined,
-			},
-		};
-	}
-	const response = cause?.response;
-	const statusValue = response?.status ?? cause?.status ?? cause?.statusCode ?? outer?.httpCode;
-	const status = Number(statusValue);
-	const headers = response?.headers;
-	const retryAfter = (typeof headers?.get === 'function' ? headers.get('retry-after') : headers?.['retry-after']) as
-		| string
-		| number
-		| undefined;
-	return {
-		status: Number.isFinite(status) && status > 0 ? status : undefined,
-		code: typeof cause?.code === 'string' ? cause.code : undefined,
-		retryAfter: retryAfter ?? undefined,
-		body: response?.data ?? cause?.error,
-		message: String(cause?.message ?? outer?.message ?? ''),
-	};
-}
-
-const STATUS_DESCRIPTIONS: Record<number, string> = {
-	400: 'Halo rejected the request as invalid. Check the fields named in the message.',
-	401: 'Halo refused the access token even after a fresh one was fetched. Check that the API application\'s Login Type is "Agent" and that its agent is active.',
-	403: 'The API application\'s agent or scopes lack permission for this. In Halo give the agent\'s role the access, or add the scope (e.g. all:standard) to the credential and the application.',
-	404: 'Halo has no such record. Check the ID: the record may have been deleted or belong to another tenant.',
-	409: 'Halo reported a conflict. Reload the record and try again.',
-	429: 'Halo\'s rate limit (300 requests per 5 minutes on hosted instances) stayed in force. Raise "Max Rate-Limit Wait" or spread the workflow\'s requests out.',
-	500: 'Halo failed while processing the request. If it repeats, check the values sent, then Halo\'s own logs.',
-	502: 'Halo (or a proxy in front of it) did not answer properly. Try again later.',
-	503: 'Halo is unavailable right now. Try again later.',
-	504: 'Halo did not answer in time. Try again later.',
-};
-
-const GATEWAY_STATUSES = new Set([502, 503, 504]);
-
-function describeFailure(failure: RawFailure, reason?: string): { message: string; description: string } {
-	const info = extractHaloError(failure.body);
-	// A gateway's own error page (502/503/504) says nothing about the URL: Halo's proxy answered.
-	if (info.shape === 'html' && !GATEWAY_STATUSES.has(failure.status ?? 0)) {
-		return {
-			message: NOT_A_HALO_API_MESSAGE,
-			description:
-				'Set the credential\'s Halo URL to your instance\'s address, like https://yourcompany.halopsa.com (with or without /api).',
-		};
-	}
-	if (failure.status) {
-		const fallback = STATUS_DESCRIPTIONS[failure.status] ?? `Halo answered HTTP ${failure.status}.`;
-		return {
-			message: (info.shape !== 'html' && info.message) || `Halo answered HTTP ${failure.status}`,
-			description: reason ? `${fallback} (${reason})` : fallback,
-		};
-	}
-	// The network code goes into the description: n8n replaces any message containing one with a generic text.
-	return {
-		message: `Could not reach Halo${reason ? `: ${reason}` : ''}`,
-		description: `Check the credential's Halo URL and that this n8n instance can reach it.${failure.code ? ` (${failure.code})` : ''}`,
+/**
+ * `httpRequestWithAuthentication` as the core's HTTP. n8n's helper throws for an error status (that is
+ * how it notices a 401, renews the token and sends once more), so a thrown answer is read back into
+ * the answer it was; a token failure of the credential passes through as the HaloAuthenticationError
+ * it is, and no answer at all as the network error.
+ */
+function authenticatedHttp(context: HaloFunctions): HaloHttp {
+	return async (request) => {
+		try {
+			const answer = (await context.helpers.httpRequestWithAuthentication.call(context, HALO_CREDENTIAL_TYPE, {
+				method: request.method,
+				url: request.url,
+				headers: request.headers,
+				json: true,
+				timeout: request.timeoutMs,
+				returnFullResponse: true,
+				...(request.qs && Object.keys(request.qs).length ? { qs: request.qs } : {}),
+				...(request.body !== undefined ? { body: request.body as IHttpRequestOptions['body'] } : {}),
+			})) as IN8nHttpFullResponse;
+			return { status: answer.statusCode, headers: answer.headers, body: answer.body };
+		} catch (error) {
+			const outer = error as IDataObject & { cause?: unknown; httpCode?: string | null };
+			const cause = (outer?.cause ?? outer) as IDataObject & {
+				response?: { status?: number; data?: unknown; headers?: IDataObject & { get?: (name: string) => unknown } };
+			};
+			if (isHaloAuthenticationError(cause)) throw cause;
+			const response = cause?.response;
+			const status = Number(response?.status ?? cause?.status ?? cause?.statusCode ?? outer?.httpCode);
+			if (!Number.isFinite(status) || status <= 0) throw cause;
+			const headers = response?.headers;
+			const retryAfter = typeof headers?.get === 'function' ? headers.get('retry-after') : headers?.['retry-after'];
+			return {
+				status,
+				headers: retryAfter === undefined || retryAfter === null ? {} : { 'retry-after': retryAfter },
+				body: response?.data ?? cause?.error,
+			};
+		}
 	};
 }
 
@@ -198,21 +166,18 @@ async function knownSecrets(this: HaloFunctions): Promise<string[]> {
 	}
 }
 
-/** Builds the user-facing error for a Halo failure: Halo's message, an actionable description, no secrets. */
-export async function toHaloApiError(
-	this: HaloFunctions,
-	error: unknown,
-	context: { itemIndex?: number; reason?: string } = {},
-): Promise<NodeApiError> {
-	const failure = readFailure(error);
-	const { message, description } = failure.authentication ?? describeFailure(failure, context.reason);
-	return createHaloApiError(this.getNode(), {
-		message,
-		description,
-		httpCode: failure.authentication?.httpCode ?? (failure.status ? String(failure.status) : undefined),
-		itemIndex: context.itemIndex,
-		secrets: await knownSecrets.call(this),
-	});
+/** Builds the user-facing error for a failed Halo request: Halo's message, an actionable description, no secrets. */
+export async function toHaloApiError(this: HaloFunctions, error: unknown, itemIndex?: number): Promise<NodeApiError> {
+	let details: { message: string; description: string; httpCode?: string };
+	if (isHaloAuthenticationError(error)) {
+		// Already phrased for the user by the credential's token fetch.
+		details = { message: error.message, description: error.description, httpCode: error.tokenStatus };
+	} else if (error instanceof HaloCallError) {
+		details = { ...describeHaloFailure(error), httpCode: error.failure.status ? String(error.failure.status) : undefined };
+	} else {
+		details = { message: `Halo request failed: ${(error as Error)?.message ?? String(error)}`, description: 'This is a bug in the HaloPSA nodes: please report it with the workflow.' };
+	}
+	return createHaloApiError(this.getNode(), { ...details, itemIndex, secrets: await knownSecrets.call(this) });
 }
 
 /** The one constructor of Halo API errors; redacts secrets from every text it carries. */
@@ -244,17 +209,6 @@ function retryPolicyFor(this: HaloFunctions, options: HaloRequestOptions): Retry
 		maxRateLimitWaitMs: (waitSeconds ?? DEFAULT_MAX_RATE_LIMIT_WAIT_SECONDS) * 1000,
 		...options.retryPolicy,
 	};
-}
-
-/** Throws when a successful answer is an HTML page: the URL points at a website, not at Halo's API. */
-function assertHaloAnswer(this: HaloFunctions, body: unknown, itemIndex?: number): void {
-	if (typeof body === 'string' && extractHaloError(body).shape === 'html') {
-		throw createHaloApiError(this.getNode(), {
-			message: NOT_A_HALO_API_MESSAGE,
-			description: 'Set the credential\'s Halo URL to your instance\'s address, like https://yourcompany.halopsa.com.',
-			itemIndex,
-		});
-	}
 }
 
 interface RateLimitBudget {
@@ -290,74 +244,28 @@ function rateLimitBudget(context: HaloFunctions, itemIndex?: number): RateLimitB
  */
 export async function haloApiRequest(
 	this: HaloFunctions,
-	method: IHttpRequestMethods,
+	method: HaloHttpMethod,
 	path: string,
 	options: HaloRequestOptions = {},
 ): Promise<any> {
 	const baseUrl = await getHaloBaseUrl.call(this);
 	const policy = retryPolicyFor.call(this, options);
 	const body = method === 'POST' && isObject(options.body) ? [options.body] : options.body;
-	const requestOptions: IHttpRequestOptions = {
-		method,
-		url: `${baseUrl}/api${path.startsWith('/') ? path : `/${path}`}`,
-		headers: { Accept: 'application/json' },
-		json: true,
-		timeout: options.timeoutMs ?? policy.requestTimeoutMs,
-		...(options.qs && Object.keys(options.qs).length ? { qs: options.qs } : {}),
-		...(body !== undefined ? { body } : {}),
-	};
-	const budget = rateLimitBudget(this, options.itemIndex);
-
-	let state = initialRetryState(budget.waitedMs);
-	for (;;) {
-		let answer: unknown;
-		try {
-			answer = await this.helpers.httpRequestWithAuthentication.call(this, HALO_CREDENTIAL_TYPE, {
-				...requestOptions,
-			});
-		} catch (error) {
-			const failure = readFailure(error);
-			if (failure.authentication) throw await toHaloApiError.call(this, error, { itemIndex: options.itemIndex });
-			if (isDeleteAlreadyDone(method, failure, state)) return undefined;
-			const decision = decideRetry(method, failure, state, policy, { canVerifyWrite: !!options.verifyWrite });
-			if (decision.action === 'fail') {
-				throw await toHaloApiError.call(this, error, { itemIndex: options.itemIndex, reason: decision.reason });
-			}
-			if (decision.delayMs > 0) await sleep(decision.delayMs);
-			state = recordWait(state, decision.kind, decision.delayMs);
-			budget.waitedMs = state.rateLimitWaitedMs;
-			if (decision.action === 'verify' && options.verifyWrite) {
-				const landed = await verifyOrExplain.call(this, options.verifyWrite, error, options.itemIndex);
-				if (landed) return landed;
-				if (!decision.retryIfNotLanded) {
-					throw await toHaloApiError.call(this, error, { itemIndex: options.itemIndex, reason: decision.reason });
-				}
-			}
-			continue;
-		}
-		assertHaloAnswer.call(this, answer, options.itemIndex);
-		return answer;
-	}
-}
-
-async function verifyOrExplain(
-	this: HaloFunctions,
-	verifyWrite: () => Promise<IDataObject | undefined>,
-	originalError: unknown,
-	itemIndex?: number,
-): Promise<IDataObject | undefined> {
 	try {
-		return await verifyWrite();
-	} catch {
-		const original = await toHaloApiError.call(this, originalError, { itemIndex });
-		throw createHaloApiError(this.getNode(), {
-			message: `${original.message} (and whether Halo saved it could not be checked)`,
-			description:
-				'Look at the record in Halo before running this again, so nothing is written twice.',
-			httpCode: original.httpCode ?? undefined,
-			itemIndex,
-			secrets: await knownSecrets.call(this),
-		});
+		return await callHalo(
+			authenticatedHttp(this),
+			{
+				method,
+				url: `${baseUrl}/api${path.startsWith('/') ? path : `/${path}`}`,
+				headers: { Accept: 'application/json' },
+				timeoutMs: options.timeoutMs ?? policy.requestTimeoutMs,
+				...(options.qs && Object.keys(options.qs).length ? { qs: options.qs as Record<string, string | number | boolean> } : {}),
+				...(body !== undefined ? { body } : {}),
+			},
+			{ policy, sleep, budget: rateLimitBudget(this, options.itemIndex), verifyWrite: options.verifyWrite },
+		);
+	} catch (error) {
+		throw await toHaloApiError.call(this, error, options.itemIndex);
 	}
 }
 

@@ -1,6 +1,7 @@
-import type { IDataObject, IHookFunctions, IHttpRequestMethods, JsonObject } from 'n8n-workflow';
+import type { IDataObject, IHookFunctions, JsonObject } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
+import type { HaloHttpMethod } from '../../transport';
 import { haloApiRequest } from '../../transport';
 import type { BasicCredentials } from '../authentication';
 import { generateBasicCredentials, sha256Hex } from '../authentication';
@@ -28,7 +29,7 @@ async function credentialWorksElsewhere(this: IHookFunctions): Promise<boolean> 
 /** Every Halo call the lifecycle makes; turns Halo's 401/403 on /Webhook into the missing-scope explanation. */
 async function webhookRequest(
 	this: IHookFunctions,
-	method: IHttpRequestMethods,
+	method: HaloHttpMethod,
 	path: string,
 	options: {
 		body?: IDataObject[];

@@ -1,6 +1,7 @@
-import type { IDataObject, IExecuteFunctions, IHttpRequestMethods, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { jsonParse, NodeOperationError } from 'n8n-workflow';
 
+import type { HaloHttpMethod } from '../../../transport';
 import { haloApiRequest, isObject } from '../../../transport';
 import { rateLimitOptions } from '../../helpers/descriptions';
 
@@ -100,7 +101,7 @@ function toRows(response: unknown): IDataObject[] {
 
 /** Calls any Halo endpoint the node has no operation for, with the credential's token. */
 export async function execute(this: IExecuteFunctions, itemIndex: number) {
-	const method = this.getNodeParameter('method', itemIndex) as IHttpRequestMethods;
+	const method = this.getNodeParameter('method', itemIndex) as HaloHttpMethod;
 	const path = readPath.call(this, itemIndex);
 	const parameters = this.getNodeParameter('queryParameters.parameters', itemIndex, []) as Array<{
 		name: string;
