@@ -1,7 +1,8 @@
+import type { QueryValue } from '../halo-client';
 import { normalizeSnapshot } from './snapshot';
 import type { Snapshot } from './types';
 
-export type QueryValue = string | number | boolean;
+export type { QueryValue };
 
 /**
  * Fetches every row of one Halo list (`path` relative to `{base}/api`), following Halo's paging.

@@ -41,3 +41,4 @@ export type { HaloDataSource, HaloListFetcher, QueryValue, SnapshotLoadOptions }
 export { PagedHaloDataSource } from './datasource';
 export type { HaloConnection } from './axiosDataSource';
 export { AxiosHaloDataSource, HaloAxiosClient, HaloRequestError } from './axiosDataSource';
+export { HaloAuthenticationError } from '../halo-client';

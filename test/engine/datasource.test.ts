@@ -1,4 +1,4 @@
-import { AxiosHaloDataSource, HaloRequestError, planDeployments } from '../../engine';
+import { AxiosHaloDataSource, HaloAuthenticationError, planDeployments } from '../../engine';
 import { useHaloSandbox } from '../helpers/sandbox';
 
 describe('AxiosHaloDataSource against the sandbox', () => {
@@ -29,8 +29,8 @@ describe('AxiosHaloDataSource against the sandbox', () => {
 	it('says why the token was refused, without the secret', async () => {
 		const source = new AxiosHaloDataSource({ ...connection(), clientSecret: 'wrong-secret-value' });
 		const failure = await source.loadSnapshot().catch((error: unknown) => error);
-		expect(failure).toBeInstanceOf(HaloRequestError);
-		expect((failure as Error).message).toMatch(/Halo refused the token request \(40\d\)/);
+		expect(failure).toBeInstanceOf(HaloAuthenticationError);
+		expect((failure as Error).message).toBe('Halo rejected the Client ID or Client Secret (invalid_client)');
 		expect((failure as Error).message).not.toContain('wrong-secret-value');
 	});
 });
