@@ -84,12 +84,24 @@ export interface TokenAnswer {
 export class TokenIssuer {
 	private readonly tokens = new Map<string, IssuedToken>();
 	issued = 0;
+	/** API requests still to be let through before every live token expires (`expireAfter`) */
+	private expiryCountdown?: number;
 
 	constructor(
-		private readonly settings: { tokenLifetimeSeconds: number; requireTenant?: string },
+		private readonly settings: { tokenLifetimeSeconds: number; requireTenant?: string; echoSecretInTokenErrors?: boolean },
 	) {}
 
+	/** A token request's answer; a refusal ends with the submitted secret when `echoSecretInTokenErrors` is on. */
 	issue(request: TokenRequest, applications: ReadonlyMap<string, ApiApplication>, now: number): TokenAnswer {
+		try {
+			return this.issueOrRefuse(request, applications, now);
+		} catch (error) {
+			if (!this.settings.echoSecretInTokenErrors || !(error instanceof OAuthError) || !request.clientSecret) throw error;
+			throw new OAuthError(error.status, error.error, `${error.description} The client secret sent was ${request.clientSecret}.`);
+		}
+	}
+
+	private issueOrRefuse(request: TokenRequest, applications: ReadonlyMap<string, ApiApplication>, now: number): TokenAnswer {
 		if (this.settings.requireTenant !== undefined) {
 			if (!request.tenant) throw new OAuthError(400, 'invalid_request', 'The tenant query parameter is required.');
 			if (request.tenant.toLowerCase() !== this.settings.requireTenant.toLowerCase()) {
@@ -149,8 +161,28 @@ export class TokenIssuer {
 		return expired;
 	}
 
+	/**
+	 * Lets `requests` more API requests through with the tokens live then, and expires every live token
+	 * just before the next one is checked (Halo revoking tokens in the middle of a client's work).
+	 */
+	expireAfter(requests: number): void {
+		this.expiryCountdown = requests;
+	}
+
+	cancelPendingExpiry(): void {
+		this.expiryCountdown = undefined;
+	}
+
 	/** The token behind an Authorization header, or the reason it is refused. */
 	check(header: string | undefined, now: number): IssuedToken | string {
+		if (this.expiryCountdown !== undefined) {
+			if (this.expiryCountdown === 0) {
+				this.expireAll(now);
+				this.expiryCountdown = undefined;
+			} else {
+				this.expiryCountdown -= 1;
+			}
+		}
 		const match = /^Bearer\s+(\S+)$/i.exec(header ?? '');
 		if (!match) return 'Authorization has been denied for this request: no bearer token.';
 		const token = this.tokens.get(match[1]);

@@ -9,7 +9,7 @@ import { validateRateLimit } from './rateLimit';
 import { buildTicket, createTicket, ticketSchema } from './routes/tickets';
 import type { SandboxState } from './state';
 import type { Agent } from './types';
-import { bindObject, integerSetting, maxSeed, maxTokenLifetimeSeconds, objectSetting, type Schema } from './validation';
+import { bindObject, booleanSetting, integerSetting, maxSeed, maxTokenLifetimeSeconds, objectSetting, type Schema } from './validation';
 import { actionView, assetView, clientView, contractView, ticketView, userView } from './views';
 import { findHaloEvent, validateWebhookSettings, type HaloEvent, type HaloEventDefinition } from './webhooks';
 
@@ -186,14 +186,16 @@ async function simulateBatch(state: SandboxState, body: Body): Promise<unknown> 
 
 /** Validates a whole config change before applying any of it. */
 function configure(state: SandboxState, raw: unknown): unknown {
-	const body = objectSetting(raw, 'config', ['tokenLifetimeSeconds', 'requireTenant', 'webhooks']);
+	const body = objectSetting(raw, 'config', ['tokenLifetimeSeconds', 'requireTenant', 'echoSecretInTokenErrors', 'webhooks']);
 	const lifetime =
 		body.tokenLifetimeSeconds === undefined ? undefined : integerSetting(body.tokenLifetimeSeconds, 'tokenLifetimeSeconds', 1, maxTokenLifetimeSeconds);
 	const tenant = body.requireTenant;
 	if (tenant !== undefined && tenant !== null && (typeof tenant !== 'string' || tenant.trim() === '')) {
 		throw dotNetError(400, 'requireTenant must be a tenant name, or null to stop requiring one', 'System.ArgumentException');
 	}
+	const echo = body.echoSecretInTokenErrors === undefined ? undefined : booleanSetting(body.echoSecretInTokenErrors, 'echoSecretInTokenErrors');
 	const webhooks = body.webhooks === undefined ? {} : validateWebhookSettings(body.webhooks);
+	if (echo !== undefined) state.config.echoSecretInTokenErrors = echo;
 	if (lifetime !== undefined) state.config.tokenLifetimeSeconds = lifetime;
 	if (tenant !== undefined) state.config.requireTenant = tenant === null ? undefined : (tenant as string);
 	Object.assign(state.webhooks.settings, webhooks);
@@ -204,6 +206,7 @@ function currentConfig(state: SandboxState): unknown {
 	return {
 		tokenLifetimeSeconds: state.config.tokenLifetimeSeconds,
 		requireTenant: state.config.requireTenant ?? null,
+		echoSecretInTokenErrors: state.config.echoSecretInTokenErrors === true,
 		webhooks: { ...state.webhooks.settings },
 		rateLimit: state.rateLimit.enabled ? { limit: state.rateLimit.limit, windowMs: state.rateLimit.windowMs } : false,
 	};
@@ -278,8 +281,15 @@ async function route(state: SandboxState, req: IncomingMessage, method: string, 
 			return reply(currentConfig(state));
 		case 'POST /_sandbox/config':
 			return reply(configure(state, asObject(body())));
-		case 'POST /_sandbox/tokens/expire':
+		case 'POST /_sandbox/tokens/expire': {
+			// `{ afterRequests: n }`: the next n API requests still pass, the one after them finds every live token expired.
+			if (bodyText.trim() !== '') {
+				const { afterRequests } = objectSetting(body(), 'body', ['afterRequests']);
+				state.tokens.expireAfter(integerSetting(afterRequests, 'afterRequests', 0, 1_000_000));
+				return reply({ expiresAfterRequests: afterRequests });
+			}
 			return reply({ expired: state.tokens.expireAll(Date.now()) });
+		}
 		case 'GET /_sandbox/emails':
 			return reply(state.emails);
 		case 'DELETE /_sandbox/emails':

@@ -8,6 +8,8 @@ import { WebhookDispatcher, type HaloEvent, type WebhookSettings } from './webho
 export interface SandboxConfig {
 	tokenLifetimeSeconds: number;
 	requireTenant?: string;
+	/** token errors end with the client secret the request sent, as a careless server's might (tests of secret redaction) */
+	echoSecretInTokenErrors?: boolean;
 	baseUrl: string;
 }
 
@@ -116,12 +118,13 @@ export class SandboxState {
 		this.store = new HaloStore(dataset);
 	}
 
-	/** Clears logs, counters, faults, the rate limit, emails and sinks; keeps the data. */
+	/** Clears logs, counters, faults, a pending token expiry, the rate limit, emails and sinks; keeps the data. */
 	reset(): void {
 		this.requests = [];
 		this.requestsByRoute = new Map();
 		this.requestCount = 0;
 		this.tokens.issued = 0;
+		this.tokens.cancelPendingExpiry();
 		this.faults.clear();
 		this.rateLimit.configure(false);
 		this.emails = [];

@@ -114,6 +114,54 @@ describe('sandbox OAuth and scopes', () => {
 		}
 	});
 
+	it('expires every live token after the given number of API requests, once; a reset cancels a pending expiry', async () => {
+		const longLived = await startHaloSandbox({ tokenLifetimeSeconds: 3600 });
+		try {
+			const token = await tokenFor(longLived);
+			expect((await control(longLived, 'POST', '/tokens/expire', { afterRequests: 2 })).json).toEqual({ expiresAfterRequests: 2 });
+			expect((await api(longLived, token, 'GET', '/Agent/me')).status).toBe(200);
+			expect((await api(longLived, token, 'GET', '/Agent/me')).status).toBe(200);
+			const refused = await api(longLived, token, 'GET', '/Agent/me');
+			expect(refused.status).toBe(401);
+			expect(refused.json.Message).toMatch(/expired/);
+			// Once: a token issued afterwards lives on.
+			const fresh = await tokenFor(longLived);
+			for (let request = 0; request < 3; request++) expect((await api(longLived, fresh, 'GET', '/Agent/me')).status).toBe(200);
+
+			await control(longLived, 'POST', '/tokens/expire', { afterRequests: 0 });
+			await control(longLived, 'POST', '/reset');
+			expect((await api(longLived, fresh, 'GET', '/Agent/me')).status).toBe(200);
+			for (const bad of [{ afterRequests: -1 }, { afterRequests: 'two' }, { after: 2 }]) {
+				expect((await control(longLived, 'POST', '/tokens/expire', bad)).status).toBe(400);
+			}
+		} finally {
+			await longLived.stop();
+		}
+	});
+
+	it('ends token errors with the submitted secret while echoSecretInTokenErrors is on, and only then', async () => {
+		const echoing = await startHaloSandbox({ requireTenant: 'acme' });
+		try {
+			const wrongSecret = { ...credentials('demo'), client_secret: 'echoed-secret-1234' };
+			expect((await requestToken(echoing, wrongSecret, 'acme')).json.error_description).not.toContain('echoed-secret-1234');
+			expect((await control(echoing, 'POST', '/config', { echoSecretInTokenErrors: true })).json.echoSecretInTokenErrors).toBe(true);
+			const refused = await requestToken(echoing, wrongSecret, 'acme');
+			expect(refused.status).toBe(401);
+			expect(refused.json).toEqual({
+				error: 'invalid_client',
+				error_description: 'The client credentials are invalid. The client secret sent was echoed-secret-1234.',
+			});
+			const tenant = await requestToken(echoing, credentials('demo'), 'globex');
+			expect(tenant.json.error_description).toBe("Unknown tenant 'globex'. The client secret sent was sandbox-demo-secret.");
+			expect((await requestToken(echoing, credentials('demo'), 'acme')).status).toBe(200);
+			expect((await control(echoing, 'POST', '/config', { echoSecretInTokenErrors: 'yes' })).status).toBe(400);
+			await control(echoing, 'POST', '/config', { echoSecretInTokenErrors: false });
+			expect((await requestToken(echoing, wrongSecret, 'acme')).json.error_description).toBe('The client credentials are invalid.');
+		} finally {
+			await echoing.stop();
+		}
+	});
+
 	it('answers 401 once the token has expired', async () => {
 		const token = await tokenFor(sandbox);
 		expect((await api(sandbox, token, 'GET', '/Agent/me')).status).toBe(200);
