@@ -1,4 +1,6 @@
 import { AxiosHaloDataSource, HaloAuthenticationError, planDeployments } from '../../engine';
+import { EMPTY_CREDENTIAL_GRACE_MS } from '../../halo-client';
+import { send } from '../helpers/sandbox';
 import { useHaloSandbox } from '../helpers/sandbox';
 
 describe('AxiosHaloDataSource against the sandbox', () => {
@@ -32,5 +34,56 @@ describe('AxiosHaloDataSource against the sandbox', () => {
 		expect(failure).toBeInstanceOf(HaloAuthenticationError);
 		expect((failure as Error).message).toBe('Halo rejected the Client ID or Client Secret (invalid_client)');
 		expect((failure as Error).message).not.toContain('wrong-secret-value');
+	});
+	describe('its token', () => {
+		beforeEach(async () => await fixture.control.reset());
+
+		it('is fetched once for a whole snapshot load (dozens of requests, four at a time) and kept for the next load', async () => {
+			// One slow answer stretches the load past the few seconds in which the token memory would
+			// hand the same token to a client that asked for a new one on every request.
+			await fixture.control.addFaults([{ route: 'GET /api/item', kind: 'slow', delayMs: EMPTY_CREDENTIAL_GRACE_MS + 500, count: 1 }]);
+			const source = new AxiosHaloDataSource(connection());
+			await source.loadSnapshot({ includeInstalledSoftware: true });
+			const afterFirst = await fixture.control.stats();
+			expect(afterFirst.requestsByRoute['GET /api/assetsoftware']).toBeGreaterThan(10);
+			expect(afterFirst.tokensIssued).toBe(1);
+			await source.loadSnapshot();
+			expect((await fixture.control.stats()).tokensIssued).toBe(1);
+		});
+
+		it('is renewed once when Halo revokes it in the middle of a load, however many requests it refused, and the load completes', async () => {
+			const expected = await new AxiosHaloDataSource(connection()).loadSnapshot({ includeInstalledSoftware: true });
+			await fixture.control.reset();
+			// Revoked among the installed-software requests, four of which are in flight at a time.
+			await send(`${fixture.sandbox.baseUrl}/_sandbox/tokens/expire`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ afterRequests: 12 }) });
+			const snapshot = await new AxiosHaloDataSource(connection()).loadSnapshot({ includeInstalledSoftware: true });
+			expect(snapshot).toEqual(expected);
+			const refused = (await fixture.control.requests()).filter((request) => request.status === 401);
+			expect(refused.length).toBeGreaterThanOrEqual(1);
+			expect((await fixture.control.stats()).tokensIssued).toBe(2);
+		});
+	});
+
+	describe('when Halo repeats the submitted client secret in its token errors', () => {
+		const configure = async (echoSecretInTokenErrors: boolean) =>
+			await send(`${fixture.sandbox.baseUrl}/_sandbox/config`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ echoSecretInTokenErrors }) });
+		beforeAll(async () => await configure(true));
+		afterAll(async () => await configure(false));
+
+		const failureOf = async (overrides: Partial<ReturnType<typeof connection>> & { scope?: string }) =>
+			(await new AxiosHaloDataSource({ ...connection(), ...overrides }).loadSnapshot().catch((error: unknown) => error)) as HaloAuthenticationError;
+
+		it('says what Halo said with the secret taken out', async () => {
+			const tenant = await failureOf({ tenant: 'globex' });
+			expect(tenant).toBeInstanceOf(HaloAuthenticationError);
+			expect(tenant.message).toBe(`Halo did not accept the tenant "globex" (invalid_client: Unknown tenant 'globex'. The client secret sent was [redacted].)`);
+			const scope = await failureOf({ clientId: 'sandbox-readonly-client', clientSecret: 'sandbox-readonly-secret', scope: 'all' });
+			expect(scope.message).toMatch(/^Halo rejected the requested scopes \(.*The client secret sent was \[redacted\]\.\)$/);
+			const wrongSecret = await failureOf({ clientSecret: 'wrong-secret-value' });
+			expect(wrongSecret.message).toBe('Halo rejected the Client ID or Client Secret (invalid_client)');
+			for (const [failure, secret] of [[tenant, fixture.sandbox.clientSecret], [scope, 'sandbox-readonly-secret'], [wrongSecret, 'wrong-secret-value']] as const) {
+				expect(`${failure.message} ${failure.description} ${failure.stack}`).not.toContain(secret);
+			}
+		});
 	});
 });

@@ -8,7 +8,7 @@ import { normalizeHaloBaseUrl } from '../../halo-client';
 import { startVariantProxy } from '../helpers/halo-variant-proxy';
 import { locator, makeCredentials, resolveCredentialExpression, runCredentialTest, runNode } from '../helpers/n8n-harness';
 import type { HaloCredentialValues } from '../helpers/n8n-harness';
-import { useHaloSandbox } from '../helpers/sandbox';
+import { send, useHaloSandbox } from '../helpers/sandbox';
 
 const fixture = useHaloSandbox({ requireTenant: 'acme', tokenLifetimeSeconds: 2 });
 
@@ -205,6 +205,37 @@ describe('Credential haloPsaAutomationApi', () => {
 			} finally {
 				await proxy.stop();
 			}
+		});
+	});
+	describe('when Halo repeats the submitted client secret in its token errors', () => {
+		beforeAll(async () => {
+			await fixture.control.reset();
+			await configure({ echoSecretInTokenErrors: true });
+		});
+		afterAll(async () => await configure({ echoSecretInTokenErrors: false }));
+		const configure = async (config: IDataObject) =>
+			expect((await send(`${fixture.sandbox.baseUrl}/_sandbox/config`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(config) })).status).toBe(200);
+		const readonly = { clientId: 'sandbox-readonly-client', clientSecret: 'sandbox-readonly-secret', scope: 'all' };
+
+		it('the node\'s error shows Halo\'s message with the secret taken out, for every token error that carries Halo\'s words', async () => {
+			const tenant = await runWith({ tenant: 'globex' });
+			expect(tenant.json.error).toBe(`Halo did not accept the tenant "globex" (invalid_client: Unknown tenant 'globex'. The client secret sent was [redacted].)`);
+			const scope = await runWith(readonly);
+			expect(scope.json.error).toMatch(/^Halo rejected the requested scopes \(.*The client secret sent was \[redacted\]\.\)$/);
+			const wrongSecret = await runWith({ clientSecret: 'wrong-secret-value' });
+			expect(wrongSecret.json.error).toBe('Halo rejected the Client ID or Client Secret (invalid_client)');
+			expectNoSecret(tenant.json, fixture.sandbox.clientSecret);
+			expectNoSecret(scope.json, readonly.clientSecret);
+			expectNoSecret(wrongSecret.json, 'wrong-secret-value');
+		});
+
+		it('the credential test\'s message has the secret taken out', async () => {
+			const tenant = await runCredentialTest(makeCredentials(fixture.sandbox, { tenant: 'globex' }));
+			expect(tenant).toEqual({ status: 'Error', message: `Halo did not accept the tenant "globex" (invalid_client: Unknown tenant 'globex'. The client secret sent was [redacted].)` });
+			const scope = await runCredentialTest(makeCredentials(fixture.sandbox, { tenant: 'acme', ...readonly }));
+			expect(scope.status).toBe('Error');
+			expect(scope.message).toContain('The client secret sent was [redacted].');
+			expect(scope.message).not.toContain(readonly.clientSecret);
 		});
 	});
 });
