@@ -51,8 +51,7 @@ export class HaloPsaAutomationApi implements ICredentialType {
 
 	displayName = 'HaloPSA Automation API';
 
-	// The camelCase rule is for slugs of n8n's own docs site; a community credential links to its README.
-	// eslint-disable-next-line n8n-nodes-base/cred-class-field-documentation-url-miscased
+	// A community credential links to its README (n8n's rule set for community packages does not ask for a docs-site slug).
 	documentationUrl = 'https://www.npmjs.com/package/n8n-nodes-halopsa-automation#credential-setup-in-halo';
 
 	icon: Icon = { light: 'file:halopsa.svg', dark: 'file:halopsa.dark.svg' };

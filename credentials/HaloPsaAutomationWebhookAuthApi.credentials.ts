@@ -6,19 +6,15 @@ import type { ICredentialType, INodeProperties, Icon } from 'n8n-workflow';
  * encrypted, out of the workflow. Only the trigger reads it: it signs no outgoing request, and the
  * trigger's `haloPsaAutomationWebhookAuthTest` checks it (HaloPSA is not asked: it calls us).
  *
- * Named without the "Api" suffix the older n8n-nodes-base rules ask for: it authenticates calls
- * HaloPSA makes to n8n, not an API n8n calls (like n8n's own httpBasicAuth and httpHeaderAuth).
+ * Named with the "Api" suffix n8n's credential rules require of every community credential, though
+ * it authenticates calls HaloPSA makes to n8n rather than an API n8n calls.
  */
-// eslint-disable-next-line n8n-nodes-base/cred-class-name-unsuffixed
-export class HaloPsaAutomationWebhookAuth implements ICredentialType {
-	// eslint-disable-next-line n8n-nodes-base/cred-class-field-name-unsuffixed
-	name = 'haloPsaAutomationWebhookAuth';
+export class HaloPsaAutomationWebhookAuthApi implements ICredentialType {
+	name = 'haloPsaAutomationWebhookAuthApi';
 
-	// eslint-disable-next-line n8n-nodes-base/cred-class-field-display-name-missing-api
-	displayName = 'HaloPSA Automation Webhook Auth';
+	displayName = 'HaloPSA Automation Webhook Auth API';
 
-	// The camelCase rule is for slugs of n8n's own docs site; a community credential links to its README.
-	// eslint-disable-next-line n8n-nodes-base/cred-class-field-documentation-url-miscased
+	// A community credential links to its README (n8n's rule set for community packages does not ask for a docs-site slug).
 	documentationUrl = 'https://www.npmjs.com/package/n8n-nodes-halopsa-automation#halopsa-automation-trigger';
 
 	icon: Icon = { light: 'file:halopsa.svg', dark: 'file:halopsa.dark.svg' };

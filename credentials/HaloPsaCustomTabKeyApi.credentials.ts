@@ -5,19 +5,15 @@ import type { ICredentialType, INodeProperties, Icon } from 'n8n-workflow';
  * Tab Trigger. A credential so n8n keeps it encrypted, out of the workflow; only the trigger reads it
  * (it signs no outgoing request), and the trigger's `haloPsaCustomTabKeyTest` checks it.
  *
- * Named without the "Api" suffix the older n8n-nodes-base rules ask for: it authenticates calls
- * HaloPSA's tab makes to n8n, not an API n8n calls.
+ * Named with the "Api" suffix n8n's credential rules require of every community credential, though
+ * it authenticates calls HaloPSA's tab makes to n8n rather than an API n8n calls.
  */
-// eslint-disable-next-line n8n-nodes-base/cred-class-name-unsuffixed
-export class HaloPsaCustomTabKey implements ICredentialType {
-	// eslint-disable-next-line n8n-nodes-base/cred-class-field-name-unsuffixed
-	name = 'haloPsaCustomTabKey';
+export class HaloPsaCustomTabKeyApi implements ICredentialType {
+	name = 'haloPsaCustomTabKeyApi';
 
-	// eslint-disable-next-line n8n-nodes-base/cred-class-field-display-name-missing-api
-	displayName = 'HaloPSA Custom Tab Key';
+	displayName = 'HaloPSA Custom Tab Key API';
 
-	// The camelCase rule is for slugs of n8n's own docs site; a community credential links to its README.
-	// eslint-disable-next-line n8n-nodes-base/cred-class-field-documentation-url-miscased
+	// A community credential links to its README (n8n's rule set for community packages does not ask for a docs-site slug).
 	documentationUrl = 'https://www.npmjs.com/package/n8n-nodes-halopsa-automation#technician-tab';
 
 	icon: Icon = { light: 'file:halopsa.svg', dark: 'file:halopsa.dark.svg' };

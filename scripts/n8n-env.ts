@@ -33,7 +33,7 @@ export const CHAT_CREDENTIAL_ID = 'ChatWebhookAuth01';
 export const CHAT_CREDENTIAL_NAME = 'Chat webhook secret';
 export const CHAT_SECRET_HEADER = 'X-Chat-Secret';
 export const DEFAULT_CHAT_SECRET = 'sandbox-chat-secret';
-/** HaloPSA Custom Tab Key credential the technician tab checks (`&key=` in the tab's URL). */
+/** HaloPSA Custom Tab Key API credential the technician tab checks (`&key=` in the tab's URL). */
 export const TAB_KEY_CREDENTIAL_ID = 'TechnicianTabKey1';
 export const TAB_KEY_CREDENTIAL_NAME = 'Technician tab key';
 export const DEFAULT_TAB_KEY = 'sandbox-technician-tab-key';
@@ -716,7 +716,7 @@ export function prepareUserFolder(
 	const tabKeyCredential = {
 		id: TAB_KEY_CREDENTIAL_ID,
 		name: TAB_KEY_CREDENTIAL_NAME,
-		type: 'haloPsaCustomTabKey',
+		type: 'haloPsaCustomTabKeyApi',
 		data: { secretKey: options.tabKey ?? DEFAULT_TAB_KEY },
 	};
 	importCredentials(options, [credential, chatCredential, tabKeyCredential]);

@@ -27,9 +27,8 @@ export class HaloPsaCustomTabTrigger implements INodeType {
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [
 			{
-				// Not an API credential: it checks the tab's calls (see the credential's class).
-				// eslint-disable-next-line n8n-nodes-base/node-class-description-credentials-name-unsuffixed
-				name: 'haloPsaCustomTabKey',
+				// It checks the tab's calls rather than signing ours (see the credential's class).
+				name: 'haloPsaCustomTabKeyApi',
 				required: true,
 				testedBy: 'haloPsaCustomTabKeyTest',
 			},

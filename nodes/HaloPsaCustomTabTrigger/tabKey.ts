@@ -4,9 +4,9 @@ import { NodeOperationError } from 'n8n-workflow';
 // Shared with the HaloPSA Automation Trigger: secrets kept and compared as SHA-256 digests.
 import { isDigestForm, matchesDigest, secretDigestOf } from '../HaloPsaTrigger/authentication';
 
-export const TAB_KEY_CREDENTIAL = 'haloPsaCustomTabKey';
+export const TAB_KEY_CREDENTIAL = 'haloPsaCustomTabKeyApi';
 
-const CREDENTIAL_NAME = 'HaloPSA Custom Tab Key';
+const CREDENTIAL_NAME = 'HaloPSA Custom Tab Key API';
 /** Characters a URL query carries as they are, so the key Halo sends is the key entered. */
 const KEY_PATTERN = /^[A-Za-z0-9._~-]+$/;
 /** Wrong keys cost nothing from Halo and are not bounded: a short key could be guessed. */

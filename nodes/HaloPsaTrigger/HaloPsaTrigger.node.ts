@@ -27,9 +27,8 @@ export class HaloPsaTrigger implements INodeType {
 			// earlier automatic registration left all call the API.
 			{ name: 'haloPsaAutomationApi', required: true },
 			{
-				// Not an API credential: it checks HaloPSA's calls (see the credential's class).
-				// eslint-disable-next-line n8n-nodes-base/node-class-description-credentials-name-unsuffixed
-				name: 'haloPsaAutomationWebhookAuth',
+				// It checks HaloPSA's calls rather than signing ours (see the credential's class).
+				name: 'haloPsaAutomationWebhookAuthApi',
 				required: true,
 				testedBy: 'haloPsaAutomationWebhookAuthTest',
 				displayOptions: { show: { registration: ['manual'] } },

@@ -5,9 +5,9 @@ import type { ExpectedCredentials } from './authentication';
 import { isDigestForm, secretDigestOf } from './authentication';
 
 /** The credential type holding what HaloPSA sends to a manually registered trigger. */
-export const WEBHOOK_AUTH_CREDENTIAL = 'haloPsaAutomationWebhookAuth';
+export const WEBHOOK_AUTH_CREDENTIAL = 'haloPsaAutomationWebhookAuthApi';
 
-const CREDENTIAL_NAME = 'HaloPSA Automation Webhook Auth';
+const CREDENTIAL_NAME = 'HaloPSA Automation Webhook Auth API';
 
 /** What a call to a manually registered trigger must carry, as digests. */
 export interface ManualWebhookAuth {

@@ -82,11 +82,11 @@ describe('package loaded into n8n 2.41.1 as a community package', () => {
 	it('keeps the technician tab\'s key out of the workflow and encrypted at rest', () => {
 		const [workflow] = queryN8nDatabase<{ nodes: string }>(api.state, 'SELECT nodes FROM workflow_entity WHERE id = ?', 'TechnicianTab001');
 		expect(JSON.parse(workflow.nodes).find((node: { name: string }) => node.name === 'Tab request').credentials).toEqual({
-			haloPsaCustomTabKey: { id: 'TechnicianTabKey1', name: 'Technician tab key' },
+			haloPsaCustomTabKeyApi: { id: 'TechnicianTabKey1', name: 'Technician tab key' },
 		});
 		expect(workflow.nodes).not.toContain(api.state.tabKey);
 		const [credential] = queryN8nDatabase<{ type: string; data: string }>(api.state, 'SELECT type, data FROM credentials_entity WHERE id = ?', 'TechnicianTabKey1');
-		expect(credential.type).toBe('haloPsaCustomTabKey');
+		expect(credential.type).toBe('haloPsaCustomTabKeyApi');
 		expect(credential.data).not.toContain(api.state.tabKey);
 		expect(JSON.parse(decryptWithInstanceKey(credential.data, api.state.encryptionKey))).toEqual({ secretKey: api.state.tabKey });
 	});

@@ -54,7 +54,7 @@ async function triggerWorkflow(
 	return workflow;
 }
 
-/** A HaloPSA Automation Webhook Auth credential, created through n8n's REST API as the editor's credential dialog does. */
+/** A HaloPSA Automation Webhook Auth API credential, created through n8n's REST API as the editor's credential dialog does. */
 async function webhookAuthCredential(name: string, data: { username: string; password: string; pathSecret?: string }) {
 	const credential = await api.request<{ id: string; name: string }>('POST', '/credentials', {
 		name: `${RUN} ${name}`,
@@ -320,7 +320,7 @@ describe('manual registration with a path secret', () => {
 		expect(await test({ ...basic, pathSecret })).toMatchObject({ status: 'OK' });
 		expect(await test({ username: basic.username, password: '', pathSecret: '' })).toEqual({
 			status: 'Error',
-			message: 'The HaloPSA Automation Webhook Auth credential has no Password: enter the same username and password as in the HaloPSA webhook',
+			message: 'The HaloPSA Automation Webhook Auth API credential has no Password: enter the same username and password as in the HaloPSA webhook',
 		});
 	});
 });
@@ -332,7 +332,7 @@ describe('manual registration without a usable Webhook Auth credential', () => {
 
 		const reason = await publishFailureReason(workflow);
 
-		expect(reason).toContain('The HaloPSA Automation Webhook Auth credential has no Password');
+		expect(reason).toContain('The HaloPSA Automation Webhook Auth API credential has no Password');
 	});
 });
 

@@ -508,11 +508,11 @@ describe('Technician tab (technician-tab.json)', () => {
 	it('refuses to publish a tab whose key credential is unusable, saying what to fix', async () => {
 		const credential = await api.request<{ id: string; name: string }>('POST', '/credentials', {
 			name: `Short tab key ${RUN}`,
-			type: 'haloPsaCustomTabKey',
+			type: 'haloPsaCustomTabKeyApi',
 			data: { secretKey: 'short' },
 		});
 		const id = await tabWorkflow(`Tab with a short key ${RUN}`, { path: `tab-short-key-${RUN}` }, [], {
-			haloPsaCustomTabKey: { id: credential.id, name: credential.name },
+			haloPsaCustomTabKeyApi: { id: credential.id, name: credential.name },
 		});
 		try {
 			// n8n may refuse the publish call itself or report the failure in the publication status.

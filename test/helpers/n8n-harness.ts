@@ -37,7 +37,7 @@ import type {
 import { createEmptyRunExecutionData, createRunExecutionData, ICredentialsHelper, NodeConnectionTypes, Workflow } from 'n8n-workflow';
 
 import { HaloPsaAutomationApi } from '../../credentials/HaloPsaAutomationApi.credentials';
-import { HaloPsaAutomationWebhookAuth } from '../../credentials/HaloPsaAutomationWebhookAuth.credentials';
+import { HaloPsaAutomationWebhookAuthApi } from '../../credentials/HaloPsaAutomationWebhookAuthApi.credentials';
 import { HaloPsa } from '../../nodes/HaloPsa/HaloPsa.node';
 import { ensureN8nUserFolder } from './n8n-user-folder';
 
@@ -86,11 +86,11 @@ export function makeCredentials(
 	});
 }
 
-export const WEBHOOK_AUTH_CREDENTIAL_TYPE = 'haloPsaAutomationWebhookAuth';
+export const WEBHOOK_AUTH_CREDENTIAL_TYPE = 'haloPsaAutomationWebhookAuthApi';
 
 const credentialTypes: Record<string, ICredentialType> = {
 	[CREDENTIAL_TYPE]: new HaloPsaAutomationApi(),
-	[WEBHOOK_AUTH_CREDENTIAL_TYPE]: new HaloPsaAutomationWebhookAuth(),
+	[WEBHOOK_AUTH_CREDENTIAL_TYPE]: new HaloPsaAutomationWebhookAuthApi(),
 };
 
 /**

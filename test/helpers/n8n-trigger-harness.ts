@@ -86,7 +86,7 @@ export interface WebhookCall {
 	error?: string;
 }
 
-/** The fields of a HaloPSA Automation Webhook Auth credential (missing ones are empty, as n8n fills in defaults). */
+/** The fields of a HaloPSA Automation Webhook Auth API credential (missing ones are empty, as n8n fills in defaults). */
 export interface WebhookAuthValues {
 	username?: string;
 	password?: string;

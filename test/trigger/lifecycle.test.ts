@@ -300,12 +300,12 @@ describe('HaloPSA Trigger webhook lifecycle (publish, re-publish, repair, unpubl
 		];
 
 		expect(failures.map((failure) => failure?.message)).toEqual([
-			'Manual registration needs a HaloPSA Automation Webhook Auth credential',
-			'The HaloPSA Automation Webhook Auth credential has no Password: enter the same username and password as in the HaloPSA webhook',
-			'The HaloPSA Automation Webhook Auth credential has no Username: enter the same username and password as in the HaloPSA webhook',
+			'Manual registration needs a HaloPSA Automation Webhook Auth API credential',
+			'The HaloPSA Automation Webhook Auth API credential has no Password: enter the same username and password as in the HaloPSA webhook',
+			'The HaloPSA Automation Webhook Auth API credential has no Username: enter the same username and password as in the HaloPSA webhook',
 		]);
-		expect(failures[0]?.description).toMatch(/Credential for HaloPSA Automation Webhook Auth.*Authentication: Basic/);
-		expect(failures[1]?.description).toMatch(/Open the HaloPSA Automation Webhook Auth credential/);
+		expect(failures[0]?.description).toMatch(/Credential for HaloPSA Automation Webhook Auth API.*Authentication: Basic/);
+		expect(failures[1]?.description).toMatch(/Open the HaloPSA Automation Webhook Auth API credential/);
 	});
 
 	it('refuses a manual registration whose path secret and Use Path Secret disagree, or whose secrets are malformed', async () => {
@@ -324,8 +324,8 @@ describe('HaloPSA Trigger webhook lifecycle (publish, re-publish, repair, unpubl
 		];
 
 		expect(failures.map((failure) => failure?.message)).toEqual([
-			'Use Path Secret is on but the HaloPSA Automation Webhook Auth credential has no Path Secret',
-			'The HaloPSA Automation Webhook Auth credential has a Path Secret but Use Path Secret is off, so it would not be checked',
+			'Use Path Secret is on but the HaloPSA Automation Webhook Auth API credential has no Path Secret',
+			'The HaloPSA Automation Webhook Auth API credential has a Path Secret but Use Path Secret is off, so it would not be checked',
 			'The Password starts with "sha256:" but is not followed by the 64 hex digits of a SHA-256: enter the password itself, or "sha256:" and its full digest',
 			'The Path Secret may hold only letters, digits and - . _ ~ (it becomes the last segment of the URL HaloPSA calls)',
 			undefined,
@@ -335,7 +335,7 @@ describe('HaloPSA Trigger webhook lifecycle (publish, re-publish, repair, unpubl
 	it("the Webhook Auth credential's Test button reports what publishing would refuse", async () => {
 		const test = new HaloPsaTrigger().methods.credentialTest.haloPsaAutomationWebhookAuthTest;
 		const run = async (data: Record<string, string>) =>
-			await test.call({} as ICredentialTestFunctions, { id: '2', name: 'auth', type: 'haloPsaAutomationWebhookAuth', data } as ICredentialsDecrypted);
+			await test.call({} as ICredentialTestFunctions, { id: '2', name: 'auth', type: 'haloPsaAutomationWebhookAuthApi', data } as ICredentialsDecrypted);
 
 		expect(await run({ username: 'halo', password: 'a-long-password', pathSecret: '' })).toMatchObject({ status: 'OK' });
 		expect(await run({ username: 'halo', password: `sha256:${sha256('a-long-password')}`, pathSecret: 'seg-ment_1.~' })).toMatchObject({
@@ -343,7 +343,7 @@ describe('HaloPSA Trigger webhook lifecycle (publish, re-publish, repair, unpubl
 		});
 		expect(await run({ username: 'halo', password: '', pathSecret: '' })).toEqual({
 			status: 'Error',
-			message: 'The HaloPSA Automation Webhook Auth credential has no Password: enter the same username and password as in the HaloPSA webhook',
+			message: 'The HaloPSA Automation Webhook Auth API credential has no Password: enter the same username and password as in the HaloPSA webhook',
 		});
 		expect(await run({ username: 'halo', password: 'p', pathSecret: 'sha256:abc' })).toMatchObject({
 			status: 'Error',

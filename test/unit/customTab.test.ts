@@ -27,7 +27,7 @@ describe('HaloPSA Custom Tab Trigger: the key', () => {
 	it('has the credential\'s Test button say the same', async () => {
 		const test = new HaloPsaCustomTabTrigger().methods.credentialTest.haloPsaCustomTabKeyTest;
 		const run = async (secretKey: string) =>
-			await test.call({} as ICredentialTestFunctions, { id: '1', name: 'key', type: 'haloPsaCustomTabKey', data: { secretKey } });
+			await test.call({} as ICredentialTestFunctions, { id: '1', name: 'key', type: 'haloPsaCustomTabKeyApi', data: { secretKey } });
 		expect(await run('short')).toEqual({ status: 'Error', message: expect.stringMatching(/Key has 5 characters/) });
 		expect(await run(KEY)).toEqual({ status: 'OK', message: 'End the tab\'s URL in HaloPSA with &key= and this key' });
 	});

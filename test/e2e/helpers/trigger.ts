@@ -19,7 +19,7 @@ export interface TriggerWorkflow {
 	testUrl: string;
 }
 
-export const WEBHOOK_AUTH_TYPE = 'haloPsaAutomationWebhookAuth';
+export const WEBHOOK_AUTH_TYPE = 'haloPsaAutomationWebhookAuthApi';
 
 /**
  * Creates (does not publish) a workflow whose only node is the trigger with these parameters, the
