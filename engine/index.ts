@@ -1,44 +1,14 @@
 /**
- * The deployment policy engine, usable without n8n:
+ * halopsa-deployment-engine: the deployment policy engine, usable without n8n.
  *
- *   const { normalizeSnapshot, planDeployments } = require('n8n-nodes-halopsa-automation');
- *   const plan = await planDeployments(normalizeSnapshot(raw), { policies }, { timeZone: 'Europe/London' });
+ *   const { AxiosHaloDataSource, planDeployments } = require('halopsa-deployment-engine');
+ *   const snapshot = await new AxiosHaloDataSource({ url, clientId, clientSecret, tenant }).loadSnapshot();
+ *   const plan = await planDeployments(snapshot, { policies }, { timeZone: 'Europe/London' });
  *
  * The reference planner and the synthetic tenant used by tests and benchmarks are in `./testing`,
  * not part of this API.
  */
-export type * from './types';
-export { normalizeSnapshot, toId } from './snapshot';
-export type { HaloDay } from './dates';
-export { calendarDate, readHaloDay, resolvePlanDate, PlanDateError } from './dates';
-export type { CoverageFacts, CoverageKeys, CoverageOptions, CoverageSource, InForceLine } from './coverage';
-export { computeCoverage, CoverageSet, isContractInForce } from './coverage';
-export type { AssetFacts, FactName } from './facts';
-export { FACT_CATALOG } from './facts';
-export { ALL_OPERATORS, customOperators, normalizeKey } from './operators';
-export type { ConditionNode, LeafCondition, Policy, PolicyCheck, PolicyEffect, PolicyError } from './policy/schema';
-export { checkPolicies, describePolicyErrors, parsePolicies, policyErrorsHeadline, PolicyValidationError } from './policy/schema';
-export type { FormPolicy } from './policy/compile';
-export { compileFormPolicy, splitNamesAndIds, withUniqueIds } from './policy/compile';
-export type { ReferenceCheckOptions, ReferenceKind, UnknownReference } from './policy/references';
-export { describeUnknownReference, findUnknownReferences, isBlockingReference } from './policy/references';
-export { closestMatches } from './suggest';
-export type { PlanOptions } from './plan/prepare';
-export type {
-	Decision,
-	DecisionReason,
-	DeploymentAction,
-	FailedCondition,
-	MatchedSource,
-	PolicyExplanation,
-	ReconciliationRow,
-	SoftwareSummary,
-	WhyNotReport,
-} from './plan/result';
-export { DeploymentPlan } from './plan/result';
-export { planDeployments } from './plan/planner';
-export type { HaloDataSource, HaloListFetcher, QueryValue, SnapshotLoadOptions } from './datasource';
-export { PagedHaloDataSource } from './datasource';
+export * from './planning';
 export type { HaloConnection } from './axiosDataSource';
 export { AxiosHaloDataSource, HaloAxiosClient, HaloRequestError } from './axiosDataSource';
 export { HaloAuthenticationError } from '../halo-client';

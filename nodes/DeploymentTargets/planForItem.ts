@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import type { Decision, DeploymentPlan, FormPolicy, Policy, RawSnapshot, Snapshot } from '../../engine';
+import type { Decision, DeploymentPlan, FormPolicy, Policy, RawSnapshot, Snapshot } from '../../engine/planning';
 import {
 	checkPolicies,
 	compileFormPolicy,
@@ -17,7 +17,7 @@ import {
 	PolicyValidationError,
 	splitNamesAndIds,
 	withUniqueIds,
-} from '../../engine';
+} from '../../engine/planning';
 import { haloApiRequestAllItems } from '../transport';
 
 type OutputMode = 'changes' | 'assets' | 'software' | 'reconciliation';
