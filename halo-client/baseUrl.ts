@@ -9,27 +9,36 @@ export class HaloUrlError extends Error {
 
 const HOST_PATTERN = /^(localhost|\d{1,3}(\.\d{1,3}){3}|\[[0-9a-f:]+\]|([a-z0-9-]+\.)+[a-z0-9-]+)(:\d+)?$/i;
 
-function parseHttpUrl(raw: string, what: string): URL {
+/** `raw` as an http(s) URL, or what is wrong with it (a message naming `what`, e.g. "Halo URL"). */
+function readHttpUrl(raw: string, what: string): URL | string {
 	const trimmed = raw.trim();
-	if (!trimmed) throw new HaloUrlError(`The ${what} is empty. Enter it like https://yourcompany.halopsa.com`);
+	if (!trimmed) return `The ${what} is empty. Enter it like https://yourcompany.halopsa.com`;
 	// A bare host ("yourcompany.halopsa.com") is what people copy from the browser bar most often.
 	const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(trimmed) ? trimmed : `https://${trimmed}`;
-	let url: URL;
-	try {
-		url = new URL(withScheme);
-	} catch {
-		throw new HaloUrlError(`"${trimmed}" is not a valid ${what}. Enter it like https://yourcompany.halopsa.com`);
-	}
-	if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-		throw new HaloUrlError(`The ${what} must start with https:// (got "${url.protocol}")`);
-	}
-	if (!HOST_PATTERN.test(url.host)) {
-		throw new HaloUrlError(`"${trimmed}" is not a valid ${what}. Enter it like https://yourcompany.halopsa.com`);
-	}
-	if (url.username || url.password) {
-		throw new HaloUrlError(`The ${what} must not contain a user name or password`);
-	}
+	if (!URL.canParse(withScheme)) return `"${trimmed}" is not a valid ${what}. Enter it like https://yourcompany.halopsa.com`;
+	const url = new URL(withScheme);
+	if (url.protocol !== 'https:' && url.protocol !== 'http:') return `The ${what} must start with https:// (got "${url.protocol}")`;
+	if (!HOST_PATTERN.test(url.host)) return `"${trimmed}" is not a valid ${what}. Enter it like https://yourcompany.halopsa.com`;
+	if (url.username || url.password) return `The ${what} must not contain a user name or password`;
 	return url;
+}
+
+function parseHttpUrl(raw: string, what: string): URL {
+	const url = readHttpUrl(raw, what);
+	if (typeof url === 'string') throw new HaloUrlError(url);
+	return url;
+}
+
+/** What is wrong with `raw` as a Halo URL, or undefined when {@link normalizeHaloBaseUrl} takes it. */
+export function haloUrlProblem(raw: string): string | undefined {
+	const url = readHttpUrl(raw ?? '', 'Halo URL');
+	return typeof url === 'string' ? url : undefined;
+}
+
+/** What is wrong with `raw` as an authorisation server URL, or undefined when {@link normalizeAuthUrl} takes it. */
+export function authUrlProblem(raw: string): string | undefined {
+	const url = readHttpUrl(raw ?? '', 'authorisation server URL');
+	return typeof url === 'string' ? url : undefined;
 }
 
 function withoutTrailingSlashes(path: string): string {

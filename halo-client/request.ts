@@ -48,6 +48,14 @@ export interface HaloCallOptions<T> {
 	verifyWrite?: () => Promise<T | undefined>;
 }
 
+/** What `promise` came to, as a value: the loop decides about a failure rather than catching it. */
+async function settle<T>(promise: Promise<T>): Promise<{ ok: true; value: T } | { ok: false; error: unknown }> {
+	return await promise.then(
+		(value) => ({ ok: true as const, value }),
+		(error: unknown) => ({ ok: false as const, error }),
+	);
+}
+
 function failureOf(response: HaloHttpResponse): HaloAttemptFailure {
 	return { status: response.status, retryAfter: headerValue(response.headers, 'retry-after'), body: response.body };
 }
@@ -62,9 +70,11 @@ export async function callHalo<T = unknown>(http: HaloHttp, request: HaloHttpReq
 	const budget = options.budget ?? { waitedMs: 0 };
 	let state = initialRetryState(budget.waitedMs);
 	for (;;) {
+		const attempt = await settle(http(request));
+		if (!attempt.ok && isHaloAuthenticationError(attempt.error)) throw attempt.error;
 		let failure: HaloAttemptFailure;
-		try {
-			const response = await http(request);
+		if (attempt.ok) {
+			const response = attempt.value;
 			if (response.status >= 200 && response.status < 300) {
 				if (typeof response.body === 'string' && extractHaloError(response.body).shape === 'html') {
 					throw new HaloCallError(failureOf(response), 'the answer is a web page');
@@ -72,11 +82,10 @@ export async function callHalo<T = unknown>(http: HaloHttp, request: HaloHttpReq
 				return response.body;
 			}
 			failure = failureOf(response);
-		} catch (error) {
-			if (error instanceof HaloCallError || isHaloAuthenticationError(error)) throw error;
+		} else {
 			// Without a network code it is not a connection failure, so it is not retried.
-			const code = (error as { code?: unknown }).code;
-			failure = { code: typeof code === 'string' ? code : undefined, message: (error as Error).message };
+			const code = (attempt.error as { code?: unknown }).code;
+			failure = { code: typeof code === 'string' ? code : undefined, message: (attempt.error as Error).message };
 		}
 
 		if (isDeleteAlreadyDone(request.method, failure, state)) return undefined;
@@ -86,13 +95,9 @@ export async function callHalo<T = unknown>(http: HaloHttp, request: HaloHttpReq
 		state = recordWait(state, decision.kind, decision.delayMs);
 		budget.waitedMs = state.rateLimitWaitedMs;
 		if (decision.action === 'verify' && options.verifyWrite) {
-			let landed: T | undefined;
-			try {
-				landed = await options.verifyWrite();
-			} catch {
-				throw new HaloCallError(failure, undefined, true);
-			}
-			if (landed !== undefined) return landed;
+			const verified = await settle(options.verifyWrite());
+			if (!verified.ok) throw new HaloCallError(failure, undefined, true);
+			if (verified.value !== undefined) return verified.value;
 			if (!decision.retryIfNotLanded) throw new HaloCallError(failure, decision.reason);
 		}
 	}

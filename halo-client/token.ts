@@ -3,7 +3,7 @@
  * `{base}/auth`), the client-credentials form, and failures phrased for the user without the secret.
  * The credential's preAuthentication and the standalone data source both fetch through it.
  */
-import { authInfoUrl, authUrlFromAuthInfo, normalizeHaloBaseUrl, resolveAuthUrl, resolveTokenUrl } from './baseUrl';
+import { authInfoUrl, authUrlFromAuthInfo, authUrlProblem, haloUrlProblem, normalizeHaloBaseUrl, resolveAuthUrl, resolveTokenUrl } from './baseUrl';
 import { extractHaloError } from './errors';
 import type { HaloHttp } from './http';
 import { parseJsonText } from './http';
@@ -128,16 +128,17 @@ async function discoverAuthUrl(http: HaloHttp, baseUrl: string): Promise<string 
 
 /** Reads the entered values the way the token request uses them; a bad URL is a HaloAuthenticationError saying which. */
 function readTokenSettings(settings: HaloTokenSettings): Required<HaloTokenSettings> {
-	let url: string;
-	try {
-		url = normalizeHaloBaseUrl(settings.url);
-	} catch (error) {
-		throw new HaloAuthenticationError((error as Error).message, 'Correct the Halo URL: the address of your Halo instance, like https://yourcompany.halopsa.com.');
+	const urlProblem = haloUrlProblem(settings.url);
+	if (urlProblem) {
+		throw new HaloAuthenticationError(urlProblem, 'Correct the Halo URL: the address of your Halo instance, like https://yourcompany.halopsa.com.');
 	}
+	const authUrl = settings.authUrl?.trim() ?? '';
+	const authProblem = authUrl ? authUrlProblem(authUrl) : undefined;
+	if (authProblem) throw new HaloAuthenticationError(authProblem, 'Correct the Authorisation Server URL, or leave it empty.');
 	return {
-		url,
+		url: normalizeHaloBaseUrl(settings.url),
 		tenant: settings.tenant?.trim() ?? '',
-		authUrl: settings.authUrl?.trim() ?? '',
+		authUrl,
 		clientId: settings.clientId.trim(),
 		clientSecret: settings.clientSecret,
 		scope: settings.scope?.trim() || 'all',
@@ -157,13 +158,9 @@ export function haloTokenIdentity(settings: HaloTokenSettings): string {
 export async function fetchHaloToken(http: HaloHttp, settings: HaloTokenSettings): Promise<FetchedToken> {
 	const { url, tenant, authUrl, clientId, clientSecret, scope } = readTokenSettings(settings);
 	const secrets = [clientSecret];
-	let tokenUrl: string;
-	try {
-		const discoveredAuthUrl = authUrl ? undefined : await discoverAuthUrl(http, url);
-		tokenUrl = resolveTokenUrl(resolveAuthUrl({ baseUrl: url, authUrl, discoveredAuthUrl }), tenant);
-	} catch (error) {
-		throw new HaloAuthenticationError((error as Error).message, 'Correct the Authorisation Server URL, or leave it empty.');
-	}
+	// The URLs are checked above and a discovered one is taken only when valid, so none of this throws.
+	const discoveredAuthUrl = authUrl ? undefined : await discoverAuthUrl(http, url);
+	const tokenUrl = resolveTokenUrl(resolveAuthUrl({ baseUrl: url, authUrl, discoveredAuthUrl }), tenant);
 
 	const form = new URLSearchParams({ grant_type: 'client_credentials', client_id: clientId, client_secret: clientSecret, scope });
 	let answer;

@@ -115,6 +115,13 @@ export function forEachLeaf(
 	else forEachLeaf(node.not, `${path}.not`, visit, !negated);
 }
 
+/** A shallow copy of a condition without its `priority`. */
+function withoutPriority<T extends object>(condition: T): T {
+	const copy: T & { priority?: unknown } = { ...condition };
+	delete copy.priority;
+	return copy;
+}
+
 /**
  * A copy of the tree whose leaves are named by their path, so failed conditions can say where they
  * are. `priority` is dropped: it only orders evaluation, and json-rules-engine skips the rest of an
@@ -124,10 +131,10 @@ export function forEachLeaf(
 function namedConditions(node: ConditionNode, path: string): TopLevelCondition {
 	const named = (child: ConditionNode, childPath: string): Record<string, unknown> => {
 		if (!isLeaf(child)) return namedConditions(child, childPath) as unknown as Record<string, unknown>;
-		const { priority: _ignored, ...leaf } = child as LeafCondition & { name?: string; priority?: number };
+		const leaf = withoutPriority(child as LeafCondition & { name?: string });
 		return { ...leaf, name: leaf.name ?? childPath };
 	};
-	const { priority: _ignored, ...branch } = node as ConditionNode & { priority?: number };
+	const branch = withoutPriority(node) as ConditionNode;
 	if ('all' in branch) return { ...branch, all: branch.all.map((child, index) => named(child, `${path}.all[${index}]`)) } as TopLevelCondition;
 	if ('any' in branch) return { ...branch, any: branch.any.map((child, index) => named(child, `${path}.any[${index}]`)) } as TopLevelCondition;
 	if ('not' in branch) return { ...branch, not: named(branch.not, `${path}.not`) } as TopLevelCondition;

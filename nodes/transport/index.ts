@@ -247,7 +247,7 @@ export async function haloApiRequest(
 	method: HaloHttpMethod,
 	path: string,
 	options: HaloRequestOptions = {},
-): Promise<any> {
+): Promise<unknown> {
 	const baseUrl = await getHaloBaseUrl.call(this);
 	const policy = retryPolicyFor.call(this, options);
 	const body = method === 'POST' && isObject(options.body) ? [options.body] : options.body;
