@@ -15,7 +15,7 @@ ensure_n8n_runtime() {
 # Builds the package when dist/ is missing or older than the sources (the suites pack dist/).
 build_if_stale() {
   local newest_source
-  newest_source=$(find credentials nodes halo-client engine sandbox scripts package.json -type f \( -name '*.ts' -o -name '*.svg' -o -name '*.json' \) \
+  newest_source=$(find credentials nodes halo-client engine json-rules-engine-for-n8n packages sandbox scripts package.json -type f \( -name '*.ts' -o -name '*.svg' -o -name '*.json' \) \
     -newer dist/nodes/HaloPsa/HaloPsa.node.js 2>/dev/null | head -n 1 || true)
   if [ ! -f dist/nodes/HaloPsa/HaloPsa.node.js ] || [ ! -f dist/sandbox/index.js ] || [ ! -f dist/scripts/n8n-env.js ] || [ -n "$newest_source" ]; then
     say "building the package"

@@ -1,7 +1,7 @@
 /**
  * The engine's boundaries: it never imports n8n (scripts outside n8n run it), nor does the Halo client
- * core it shares with the nodes; and the package root (`index.js`) hands out the built engine's public
- * API and nothing meant for tests.
+ * core it shares with the nodes; and the engine package's built entry hands out the public API and
+ * nothing meant for tests.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -9,6 +9,7 @@ import * as path from 'node:path';
 const ROOT = path.resolve(__dirname, '../..');
 const ENGINE = path.join(ROOT, 'engine');
 const HALO_CLIENT = path.join(ROOT, 'halo-client');
+const ENGINE_PACKAGE = path.join(ROOT, 'packages', 'halopsa-deployment-engine');
 
 function sourceFiles(directory: string): string[] {
 	return fs.readdirSync(directory, { withFileTypes: true }).flatMap((entry) => {
@@ -60,12 +61,13 @@ describe('engine boundaries', () => {
 		expect(offending).toEqual([]);
 	});
 
-	it('the package root gives scripts the built planner, data sources and policy tools, without the test helpers', async () => {
-		const built = path.join(ROOT, 'dist/engine/index.js');
-		if (!fs.existsSync(built)) throw new Error('dist/engine is missing: run `npm run build` before this test');
-		// what a script outside n8n does
-		const engine = require(ROOT) as typeof import('../../engine');
-		for (const name of ['planDeployments', 'normalizeSnapshot', 'parsePolicies', 'compileFormPolicy', 'AxiosHaloDataSource', 'PagedHaloDataSource', 'findUnknownReferences']) {
+	it('the engine package gives scripts the built planner, data sources and policy tools, without the test helpers', async () => {
+		const built = path.join(ENGINE_PACKAGE, 'dist/index.js');
+		if (!fs.existsSync(built)) throw new Error(`${built} is missing: run \`npm run build\` before this test`);
+		// what a script outside n8n gets from require('halopsa-deployment-engine')
+		const engine = require(ENGINE_PACKAGE) as typeof import('../../engine');
+		expect(require.resolve(ENGINE_PACKAGE)).toBe(built);
+		for (const name of ['planDeployments', 'normalizeSnapshot', 'parsePolicies', 'compileFormPolicy', 'AxiosHaloDataSource', 'PagedHaloDataSource', 'findUnknownReferences', 'HaloAuthenticationError', 'HaloRequestError']) {
 			expect(typeof (engine as unknown as Record<string, unknown>)[name]).toBe('function');
 		}
 		for (const internal of ['planNaive', 'generateSyntheticSnapshot', 'generateSyntheticPolicies', 'seededRandom']) {
