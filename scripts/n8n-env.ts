@@ -22,6 +22,8 @@ import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
+import type { HaloTokenSettings } from '../halo-client';
+
 export const PACKAGE_NAME = 'n8n-nodes-halopsa-automation';
 export const REPO_ROOT = findRepoRoot(__dirname);
 /** The sample workflows default their chat/RMM URLs to a sandbox on this address; rewritten on import. */
@@ -42,14 +44,8 @@ const TECHNICIAN_TAB_PATH = 'technician-tab';
 /** Demo encryption key for local/test instances only. Set N8N_ENCRYPTION_KEY for anything else. */
 const DEMO_ENCRYPTION_KEY = 'halopsa-automation-local-demo-key';
 
-export interface HaloCredentialData {
-	url: string;
-	tenant?: string;
-	authUrl?: string;
-	clientId: string;
-	clientSecret: string;
-	scope?: string;
-}
+/** The HaloPSA Automation API credential's fields: what the Halo client core fetches a token with. */
+export type HaloCredentialData = HaloTokenSettings;
 
 export interface OwnerAccount {
 	email: string;
