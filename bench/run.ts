@@ -9,7 +9,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 
 import { REPO_ROOT } from '../scripts/n8n-env';
-import { log, type BenchResult, type Measure } from './support';
+import { log, trailsPeer, type BenchResult, type Measure } from './support';
 
 interface Machine {
 	cpu: string;
@@ -107,13 +107,22 @@ function ratio(measure: Measure): string {
 
 const HEADER = ['measure', 'ours', 'peer', 'ratio (ours/peer)', 'limit / goal'];
 
+/** The limit, and for a row where we trail the peer, why (a row without a reason says so). */
+function limitCell(measure: Measure): string {
+	if (!trailsPeer(measure)) return measure.limit ?? '';
+	const why = `TRAILS the peer: ${measure.trailsBecause ?? 'no reason given (the bench must say why)'}`;
+	return measure.limit ? `${measure.limit}; ${why}` : why;
+}
+
+/** One row per measure, the rows where we trail the peer first (each keeping its order). */
 function rows(result: BenchResult): string[][] {
-	return result.measures.map((measure) => [
+	const ordered = [...result.measures.filter(trailsPeer), ...result.measures.filter((measure) => !trailsPeer(measure))];
+	return ordered.map((measure) => [
 		measure.measure,
 		formatValue(measure.value, measure.unit),
 		formatValue(measure.peer, measure.unit),
 		ratio(measure),
-		measure.limit ?? '',
+		limitCell(measure),
 	]);
 }
 
