@@ -210,7 +210,7 @@ function currentConfig(state: SandboxState): unknown {
 		latencyMs: state.config.latency.latencyMs,
 		tokenLatencyMs: state.config.latency.tokenLatencyMs,
 		webhooks: { ...state.webhooks.settings },
-		rateLimit: state.rateLimit.enabled ? { limit: state.rateLimit.limit, windowMs: state.rateLimit.windowMs } : false,
+		rateLimit: state.rateLimit.enabled ? { limit: state.rateLimit.limit, windowMs: state.rateLimit.windowMs, announce: state.rateLimit.announce } : false,
 	};
 }
 

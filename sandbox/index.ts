@@ -29,7 +29,7 @@ export interface HaloSandboxOptions {
 	/** Milliseconds before each token answer (`POST /auth/token`); default `latencyMs`. */
 	tokenLatencyMs?: number;
 	/** Default false (off). */
-	rateLimit?: { limit: number; windowMs: number } | false;
+	rateLimit?: { limit: number; windowMs: number; announce?: boolean } | false;
 	/** Webhook delivery behaviour: retry delays (default 100, 500, 2000 ms), batching, timeout. */
 	webhooks?: Partial<WebhookSettings>;
 	/** Seed of the RNG behind probabilistic faults (default 1). */
@@ -52,7 +52,7 @@ export interface HaloSandbox {
 	loadDataset(dataset: DatasetSpec): void;
 	setFaults(faults: FaultRule[], seed?: number): void;
 	clearFaults(): void;
-	setRateLimit(rateLimit: { limit: number; windowMs: number } | false): void;
+	setRateLimit(rateLimit: { limit: number; windowMs: number; announce?: boolean } | false): void;
 	/** Changes the latency (`tokenLatencyMs: null`: the same as `latencyMs`); checked like the options. */
 	setLatency(latency: { latencyMs?: number; tokenLatencyMs?: number | null }): void;
 	emails(): OutboundEmail[];
