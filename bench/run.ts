@@ -170,7 +170,8 @@ function renderMarkdown(runs: StoredRun[]): string {
 		'comparison is taken in the same run, against the same sandbox and data, and read as a ratio',
 		'(ours / peer: below 1 is fewer requests, less time or less memory than the peer) or as a count',
 		'held against its physical limit or goal. "Peer" is n8n\'s built-in HaloPSA node',
-		'(`n8n-nodes-base.haloPSA`, n8n 2.41.1) unless a bench says otherwise.',
+		'(`n8n-nodes-base.haloPSA`, n8n 2.41.1) unless a bench says otherwise. In each table the rows where we',
+		'trail the peer come first, their limit column saying why ("TRAILS the peer: ...").',
 		'',
 	];
 	for (const run of runs) {
