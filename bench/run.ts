@@ -31,7 +31,7 @@ interface StoredRun {
 const BENCHMARKS_FILE = path.join(REPO_ROOT, 'BENCHMARKS.md');
 const DATA_MARKER = 'bench-data';
 /** The order BENCHMARKS.md presents the benches in; any other bench follows by name. */
-const ORDER = ['n8n-tokens', 'listing', 'rate-limit', 'faults', 'engine', 'trigger'];
+const ORDER = ['n8n-tokens', 'listing', 'rate-limit', 'snapshot', 'faults', 'engine', 'trigger'];
 
 function machine(): Machine {
 	const cpus = os.cpus();
