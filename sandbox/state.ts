@@ -1,6 +1,7 @@
 import { TokenIssuer } from './auth';
 import { FaultInjector } from './faults';
 import { RateLimiter } from './rateLimit';
+import type { LatencySettings } from './latency';
 import { HaloStore } from './store';
 import type { Dataset, Webhook } from './types';
 import { WebhookDispatcher, type HaloEvent, type WebhookSettings } from './webhooks';
@@ -9,6 +10,8 @@ export interface SandboxConfig {
 	tokenLifetimeSeconds: number;
 	requireTenant?: string;
 	baseUrl: string;
+	/** the wait before each API and token answer (a configuration: `reset` keeps it) */
+	latency: LatencySettings;
 }
 
 /** An email Halo would have sent for an action with `sendemail`. */
