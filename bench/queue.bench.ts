@@ -109,7 +109,7 @@ export async function runQueueBench(): Promise<BenchResult> {
 			sandboxUrl: halo.baseUrl,
 			workers: 1,
 			webhookProcesses: 2,
-			publishKinds: ['webhook', 'haloTrigger', 'other'],
+			publishKinds: ['webhook', 'haloTrigger', 'sandboxEventTrigger', 'other'],
 			log,
 		});
 		const api = await new N8nApi({

@@ -1,10 +1,11 @@
 /**
  * Bench 3, rate limit: the sandbox's rolling window scaled down from hosted Halo's 300 requests
- * per 5 minutes to 30 per 10 s, and a job of 300 ticket reads (one node run, 300 items, Continue
- * On Fail so every failure shows as an item). Failures (goal 0) and total time against the
- * shortest time the window allows for the job itself (300 reads and the token requests, not any
- * extra requests a client adds); then the built-in HaloPSA
- * node with the same job on a fresh window. Both in-process through the n8n-core harness.
+ * per 5 minutes to 30 per 10 s, and from the 450 some tenants report to 45 per 10 s, and a job of
+ * 300 ticket reads (one node run, 300 items, Continue On Fail so every failure shows as an item).
+ * Failures (goal 0) and total time against the shortest time the window allows for the job itself
+ * (300 reads and the token requests, not any extra requests a client adds; goal 1.1x); then the
+ * built-in HaloPSA node with the same job on a fresh window. Both in-process through the n8n-core
+ * harness.
  */
 import type { INodeParameters } from 'n8n-workflow';
 
@@ -12,10 +13,16 @@ import { ensureRuntime } from '../scripts/n8n-env';
 import { startHaloSandbox, type HaloSandbox } from '../sandbox';
 import { locator, makeCredentials, runNode, type StoredCredential } from '../test/helpers/n8n-harness';
 import { loadPeerNode, peerCredentials } from './peer-node';
-import { log, type BenchResult } from './support';
+import { log, type BenchResult, type Measure } from './support';
 
-const WINDOW = { limit: 30, windowMs: 10_000 };
+/** Hosted Halo's 300 per 5 minutes, and the 450 some tenants report, both scaled by 1/30 in time. */
+const WINDOWS = [
+	{ limit: 30, windowMs: 10_000, hosted: '300 / 5 min' },
+	{ limit: 45, windowMs: 10_000, hosted: '450 / 5 min' },
+];
+type Window = (typeof WINDOWS)[number];
 const CALLS = 300;
+const PACING_GOAL = 1.1;
 
 interface JobOutcome {
 	failures: number;
@@ -28,16 +35,17 @@ interface JobOutcome {
 }
 
 /** The earliest the last of `requests` requests can pass a rolling window of `limit` per `windowMs`. */
-const minimumMs = (requests: number) => Math.floor((requests - 1) / WINDOW.limit) * WINDOW.windowMs;
+const minimumMs = (requests: number, window: Window) => Math.floor((requests - 1) / window.limit) * window.windowMs;
 
 async function runJob(
 	sandbox: HaloSandbox,
+	window: Window,
 	parameters: INodeParameters,
 	credentials: StoredCredential,
 	nodeType?: ReturnType<typeof loadPeerNode>,
 ): Promise<JobOutcome> {
 	sandbox.reset();
-	sandbox.setRateLimit(WINDOW);
+	sandbox.setRateLimit({ limit: window.limit, windowMs: window.windowMs });
 	const started = performance.now();
 	const { items, error } = await runNode({
 		parameters,
@@ -59,45 +67,70 @@ async function runJob(
 	};
 }
 
+function measuresFor(window: Window, ours: JobOutcome, peer: JobOutcome): Measure[] {
+	const label = (text: string) => `${window.limit} req / ${window.windowMs / 1000} s (hosted ${window.hosted}): ${text}`;
+	// The job's own requests: every read once, plus the tokens. Requests a client adds on top (repeats) do
+	// not lower the bar, so they cannot make a slow run look close to the minimum.
+	const jobRequests = CALLS + ours.tokenRequests;
+	const minimum = minimumMs(jobRequests, window);
+	const paced = Math.round((ours.wallMs / minimum) * 100) / 100;
+	return [
+		{
+			measure: label('total time / minimum the window allows'),
+			value: paced,
+			unit: 'x',
+			limit: `goal <= ${PACING_GOAL}x (minimum ${minimum / 1000} s for ${jobRequests} requests)${paced > PACING_GOAL ? '; MISSED: 429s are retried after 2, 4, 8 s, overshooting each window by up to 4 s' : ''}`,
+		},
+		{ measure: label('failed calls'), value: ours.failures, unit: '', peer: peer.failures, limit: 'goal 0', better: 'lower' },
+		{
+			measure: label('requests Halo let through (incl. token)'),
+			value: ours.admitted,
+			unit: 'req',
+			peer: peer.admitted,
+			limit: `${jobRequests} (${CALLS} reads + ${ours.tokenRequests} token); the peer stops at the window`,
+		},
+		{ measure: label('429 answers received'), value: ours.rejected, unit: '', peer: peer.rejected, limit: `0 with exact pacing; at least 1 to learn the window`, better: 'lower' },
+		{
+			measure: label('total time'),
+			value: Math.round(ours.wallMs),
+			unit: 'ms',
+			peer: Math.round(peer.wallMs),
+			limit: `minimum ${minimum / 1000} s for the whole job; the peer fails ${peer.failures} calls instead of waiting`,
+		},
+	];
+}
+
 export async function runRateLimitBench(): Promise<BenchResult> {
 	const runtime = ensureRuntime(log);
 	const sandbox = await startHaloSandbox({ dataset: { tickets: CALLS, clients: 10, assets: 10, softwarePerAsset: 1, actionsPerTicket: 1 } });
 	try {
-		log(`rate limit: ours, ${CALLS} ticket reads through ${WINDOW.limit} requests per ${WINDOW.windowMs / 1000} s`);
-		const ours = await runJob(
-			sandbox,
-			{ resource: 'ticket', operation: 'get', ticketId: locator('={{ $json.ticketId }}') },
-			makeCredentials(sandbox),
-		);
-		log('rate limit: the built-in HaloPSA node, same job, fresh window');
-		const peer = await runJob(
-			sandbox,
-			{ resource: 'ticket', operation: 'get', ticketId: '={{ $json.ticketId }}', simplify: false },
-			peerCredentials(sandbox),
-			loadPeerNode(runtime.nodeModules),
-		);
-		const window = `${WINDOW.limit} req / ${WINDOW.windowMs / 1000} s`;
-		// The job's own requests: every read once, plus the tokens. Requests a client adds on top (repeats) do
-		// not lower the bar, so they cannot make a slow run look close to the minimum.
-		const jobRequests = CALLS + ours.tokenRequests;
+		const measures: Measure[] = [];
+		for (const window of WINDOWS) {
+			log(`rate limit: ours, ${CALLS} ticket reads through ${window.limit} requests per ${window.windowMs / 1000} s`);
+			const ours = await runJob(
+				sandbox,
+				window,
+				{ resource: 'ticket', operation: 'get', ticketId: locator('={{ $json.ticketId }}') },
+				makeCredentials(sandbox),
+			);
+			log('rate limit: the built-in HaloPSA node, same job, fresh window');
+			const peer = await runJob(
+				sandbox,
+				window,
+				{ resource: 'ticket', operation: 'get', ticketId: '={{ $json.ticketId }}', simplify: false },
+				peerCredentials(sandbox),
+				loadPeerNode(runtime.nodeModules),
+			);
+			measures.push(...measuresFor(window, ours, peer));
+		}
 		return {
-			name: `rate limit: ${CALLS} ticket reads through a window of ${window}`,
+			name: `rate limit: ${CALLS} ticket reads through two rolling windows`,
 			peer: 'n8n-nodes-base.haloPSA (Ticket > Get, Continue On Fail)',
-			measures: [
-				{ measure: 'failed calls', value: ours.failures, unit: '', peer: peer.failures, limit: 'goal 0' },
-				{ measure: 'requests Halo let through (incl. token)', value: ours.admitted, unit: 'req', peer: peer.admitted, limit: `${jobRequests} (${CALLS} reads + ${ours.tokenRequests} token)` },
-				{ measure: '429 answers received', value: ours.rejected, unit: '', peer: peer.rejected },
-				{ measure: 'total time', value: Math.round(ours.wallMs), unit: 'ms', peer: Math.round(peer.wallMs) },
-				{
-					measure: 'total time / minimum the window allows',
-					value: Math.round((ours.wallMs / minimumMs(jobRequests)) * 100) / 100,
-					unit: 'x',
-					limit: `>= 1 (minimum ${minimumMs(jobRequests) / 1000} s for ${jobRequests} requests)`,
-				},
-			],
+			measures,
 			notes: [
-				'The window is hosted Halo\'s 300 requests per 5 minutes scaled down to 30 per 10 s; like Halo, the sandbox sends no Retry-After.',
-				'The minimum is floor((300 reads + token requests - 1) / 30) x 10 s: the earliest a rolling window admits the last of the job\'s own requests.',
+				'The windows are hosted Halo\'s 300 requests per 5 minutes and the 450 some tenants report, scaled down to 30 and 45 per 10 s; like Halo, the sandbox sends no Retry-After, and its 429 says "Rate Limit Reached - N Requests per rolling M second window".',
+				'The minimum is floor((300 reads + token requests - 1) / limit) x 10 s: the earliest a rolling window admits the last of the job\'s own requests.',
+				'Ours runs first on each window, then the peer on a fresh one; each job starts from a fresh credential (ours fetches one token).',
 				'The built-in node does not retry a 429: every call after the window filled fails at once, which is why its total time is short.',
 			],
 		};

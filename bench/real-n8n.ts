@@ -203,8 +203,9 @@ export function basicAuthCredentialJson(ref: CredentialRef, user: string, passwo
 	return { id: ref.id, name: ref.name, type: BASIC_AUTH_CREDENTIAL_TYPE, data: { user, password } };
 }
 
-export function ourCredentialJson(sandbox: SandboxAccess, ref: CredentialRef): Record<string, unknown> {
-	return haloCredential({ url: sandbox.baseUrl, clientId: sandbox.clientId, clientSecret: sandbox.clientSecret, scope: 'all' }, ref.id, ref.name);
+/** Our credential for a Halo at `sandbox.baseUrl`; the authorisation server is discovered unless `authUrl` is given. */
+export function ourCredentialJson(sandbox: SandboxAccess, ref: CredentialRef, authUrl = ''): Record<string, unknown> {
+	return haloCredential({ url: sandbox.baseUrl, clientId: sandbox.clientId, clientSecret: sandbox.clientSecret, scope: 'all', authUrl }, ref.id, ref.name);
 }
 
 export function peerCredentialJson(sandbox: SandboxAccess, ref: CredentialRef): Record<string, unknown> {
@@ -240,6 +241,8 @@ export async function startBenchN8n(options: {
 	/** imported besides ours and the built-in HaloPSA node's (e.g. basicAuthCredentialJson) */
 	credentials?: Array<Record<string, unknown>>;
 	announcedWebhookBase?: (n8nPort: number) => string;
+	/** more environment for n8n (e.g. NODE_EXTRA_CA_CERTS for the TLS latency proxy's certificate) */
+	env?: NodeJS.ProcessEnv;
 }): Promise<BenchN8n> {
 	const workflows = options.workflows.map((json) => {
 		if (!json.id) throw new Error(`workflow "${json.name}" needs an id to be imported`);
@@ -259,7 +262,7 @@ export async function startBenchN8n(options: {
 		owner,
 		encryptionKey: 'halopsa-bench-key',
 		log,
-		env: { N8N_LOG_LEVEL: 'warn', ...(announced ? { WEBHOOK_URL: announced } : {}) },
+		env: { N8N_LOG_LEVEL: 'warn', ...(announced ? { WEBHOOK_URL: announced } : {}), ...options.env },
 	};
 	fs.mkdirSync(instanceOptions.userFolder, { recursive: true });
 	installPackage(runtime, instanceOptions.userFolder, packPackage(path.join(tmp, 'pack'), log), log);

@@ -9,7 +9,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 
 import { REPO_ROOT } from '../scripts/n8n-env';
-import { log, type BenchResult, type Measure } from './support';
+import { log, trailsPeer, type BenchResult, type Measure } from './support';
 
 interface Machine {
 	cpu: string;
@@ -31,7 +31,7 @@ interface StoredRun {
 const BENCHMARKS_FILE = path.join(REPO_ROOT, 'BENCHMARKS.md');
 const DATA_MARKER = 'bench-data';
 /** The order BENCHMARKS.md presents the benches in; any other bench follows by name. */
-const ORDER = ['n8n-tokens', 'listing', 'rate-limit', 'faults', 'engine', 'trigger'];
+const ORDER = ['n8n-tokens', 'listing', 'rate-limit', 'snapshot', 'faults', 'engine', 'trigger'];
 
 function machine(): Machine {
 	const cpus = os.cpus();
@@ -107,13 +107,22 @@ function ratio(measure: Measure): string {
 
 const HEADER = ['measure', 'ours', 'peer', 'ratio (ours/peer)', 'limit / goal'];
 
+/** The limit, and for a row where we trail the peer, why (a row without a reason says so). */
+function limitCell(measure: Measure): string {
+	if (!trailsPeer(measure)) return measure.limit ?? '';
+	const why = `TRAILS the peer: ${measure.trailsBecause ?? 'no reason given (the bench must say why)'}`;
+	return measure.limit ? `${measure.limit}; ${why}` : why;
+}
+
+/** One row per measure, the rows where we trail the peer first (each keeping its order). */
 function rows(result: BenchResult): string[][] {
-	return result.measures.map((measure) => [
+	const ordered = [...result.measures.filter(trailsPeer), ...result.measures.filter((measure) => !trailsPeer(measure))];
+	return ordered.map((measure) => [
 		measure.measure,
 		formatValue(measure.value, measure.unit),
 		formatValue(measure.peer, measure.unit),
 		ratio(measure),
-		measure.limit ?? '',
+		limitCell(measure),
 	]);
 }
 
@@ -161,7 +170,8 @@ function renderMarkdown(runs: StoredRun[]): string {
 		'comparison is taken in the same run, against the same sandbox and data, and read as a ratio',
 		'(ours / peer: below 1 is fewer requests, less time or less memory than the peer) or as a count',
 		'held against its physical limit or goal. "Peer" is n8n\'s built-in HaloPSA node',
-		'(`n8n-nodes-base.haloPSA`, n8n 2.41.1) unless a bench says otherwise.',
+		'(`n8n-nodes-base.haloPSA`, n8n 2.41.1) unless a bench says otherwise. In each table the rows where we',
+		'trail the peer come first, their limit column saying why ("TRAILS the peer: ...").',
 		'',
 	];
 	for (const run of runs) {

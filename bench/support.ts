@@ -12,6 +12,16 @@ export interface Measure {
 	peer?: number | string;
 	/** the physical limit or the goal the figure is held against */
 	limit?: string;
+	/** which way is better; with a numeric peer figure it tells whether we trail the peer */
+	better?: 'lower' | 'higher';
+	/** why we trail the peer on this measure, when we do (BENCHMARKS.md lists such rows first) */
+	trailsBecause?: string;
+}
+
+/** Whether our figure is worse than the peer's on a measure that says which way is better. */
+export function trailsPeer(measure: Measure): boolean {
+	if (typeof measure.peer !== 'number' || !measure.better) return false;
+	return measure.better === 'lower' ? measure.value > measure.peer : measure.value < measure.peer;
 }
 
 export interface BenchResult {

@@ -1,4 +1,4 @@
-import { startHaloSandbox, type DatasetSpec, type GenerateOptions } from './index';
+import { startHaloSandbox, type DatasetSpec, type GenerateOptions, type LatencySettings } from './index';
 
 /**
  * `npm run sandbox [-- --port 8787 --dataset demo|generated --assets 100000 --tickets 10000 ...]`
@@ -19,6 +19,7 @@ const sizeFlags: Record<string, keyof GenerateOptions> = {
 
 const usage = `Usage: npm run sandbox -- [--port N] [--host H] [--dataset demo|generated|empty]
        [--tenant NAME] [--token-lifetime SECONDS] [--rate-limit LIMIT/WINDOW_MS]
+       [--latency MS] [--token-latency MS]
        ${Object.keys(sizeFlags).map((flag) => `[${flag} N]`).join(' ')}
 Environment: HALO_SANDBOX_PORT (default 8787).`;
 
@@ -38,6 +39,8 @@ function parse(argv: string[]) {
 		requireTenant: undefined as string | undefined,
 		tokenLifetimeSeconds: undefined as number | undefined,
 		rateLimit: false as { limit: number; windowMs: number } | false,
+		latencyMs: undefined as number | undefined,
+		tokenLatencyMs: undefined as number | undefined,
 	};
 	for (let index = 0; index < argv.length; index++) {
 		const flag = argv[index];
@@ -53,6 +56,8 @@ function parse(argv: string[]) {
 		else if (flag === '--dataset') options.dataset = value;
 		else if (flag === '--tenant') options.requireTenant = value;
 		else if (flag === '--token-lifetime') options.tokenLifetimeSeconds = wholeNumber(flag, value);
+		else if (flag === '--latency') options.latencyMs = wholeNumber(flag, value);
+		else if (flag === '--token-latency') options.tokenLatencyMs = wholeNumber(flag, value);
 		else if (flag === '--rate-limit') {
 			const match = /^(\d+)\/(\d+)$/.exec(value);
 			if (!match) throw new Error(`--rate-limit needs LIMIT/WINDOW_MS, e.g. 300/300000; got '${value}'\n${usage}`);
@@ -67,6 +72,11 @@ function parse(argv: string[]) {
 	return options;
 }
 
+function latencyLine(latency: LatencySettings): string {
+	if (latency.latencyMs === 0 && !latency.tokenLatencyMs) return 'none';
+	return `${latency.latencyMs} ms per API request, ${latency.tokenLatencyMs ?? latency.latencyMs} ms per token request`;
+}
+
 async function main(): Promise<void> {
 	const options = parse(process.argv.slice(2));
 	const dataset: DatasetSpec = options.dataset === 'generated' ? options.generate : (options.dataset as 'demo' | 'empty');
@@ -78,6 +88,8 @@ async function main(): Promise<void> {
 		requireTenant: options.requireTenant,
 		tokenLifetimeSeconds: options.tokenLifetimeSeconds,
 		rateLimit: options.rateLimit,
+		latencyMs: options.latencyMs,
+		tokenLatencyMs: options.tokenLatencyMs,
 	});
 	const { store } = sandbox.state;
 	console.log(`HaloPSA sandbox running (${options.dataset} dataset, ready in ${Date.now() - started} ms)
@@ -88,6 +100,7 @@ async function main(): Promise<void> {
   Client Secret  ${sandbox.clientSecret}
   Scope          all
 
+  Latency        ${latencyLine(sandbox.state.config.latency)}
   Data           ${store.clients.size} clients, ${store.assets.size} assets, ${store.tickets.size} tickets, ${store.contracts.size} contracts
   Control API    ${sandbox.baseUrl}/_sandbox/stats   (see sandbox/README.md)
 

@@ -4,6 +4,7 @@ import { humanAgentIds, outcomeNames } from './datasets/common';
 import { haloDate } from './dates';
 import { addAction, changeTicketStatus, checkReassignment, checkStatus, planAction, reassignTicket, resolveOutcome, ticketOrThrow, type NewAction } from './domain';
 import { validateFaults } from './faults';
+import { validateLatency } from './latency';
 import { dotNetError, notFound, parseJson, readBody, withPrefix, writeError, writeJson, type Reply } from './http';
 import { validateRateLimit } from './rateLimit';
 import { buildTicket, createTicket, ticketSchema } from './routes/tickets';
@@ -186,7 +187,7 @@ async function simulateBatch(state: SandboxState, body: Body): Promise<unknown> 
 
 /** Validates a whole config change before applying any of it. */
 function configure(state: SandboxState, raw: unknown): unknown {
-	const body = objectSetting(raw, 'config', ['tokenLifetimeSeconds', 'requireTenant', 'echoSecretInTokenErrors', 'webhooks']);
+	const body = objectSetting(raw, 'config', ['tokenLifetimeSeconds', 'requireTenant', 'echoSecretInTokenErrors', 'webhooks', 'latencyMs', 'tokenLatencyMs']);
 	const lifetime =
 		body.tokenLifetimeSeconds === undefined ? undefined : integerSetting(body.tokenLifetimeSeconds, 'tokenLifetimeSeconds', 1, maxTokenLifetimeSeconds);
 	const tenant = body.requireTenant;
@@ -195,10 +196,12 @@ function configure(state: SandboxState, raw: unknown): unknown {
 	}
 	const echo = body.echoSecretInTokenErrors === undefined ? undefined : booleanSetting(body.echoSecretInTokenErrors, 'echoSecretInTokenErrors');
 	const webhooks = body.webhooks === undefined ? {} : validateWebhookSettings(body.webhooks);
+	const latency = validateLatency(body);
 	if (echo !== undefined) state.config.echoSecretInTokenErrors = echo;
 	if (lifetime !== undefined) state.config.tokenLifetimeSeconds = lifetime;
 	if (tenant !== undefined) state.config.requireTenant = tenant === null ? undefined : (tenant as string);
 	Object.assign(state.webhooks.settings, webhooks);
+	Object.assign(state.config.latency, latency);
 	return currentConfig(state);
 }
 
@@ -207,8 +210,10 @@ function currentConfig(state: SandboxState): unknown {
 		tokenLifetimeSeconds: state.config.tokenLifetimeSeconds,
 		requireTenant: state.config.requireTenant ?? null,
 		echoSecretInTokenErrors: state.config.echoSecretInTokenErrors === true,
+		latencyMs: state.config.latency.latencyMs,
+		tokenLatencyMs: state.config.latency.tokenLatencyMs,
 		webhooks: { ...state.webhooks.settings },
-		rateLimit: state.rateLimit.enabled ? { limit: state.rateLimit.limit, windowMs: state.rateLimit.windowMs } : false,
+		rateLimit: state.rateLimit.enabled ? { limit: state.rateLimit.limit, windowMs: state.rateLimit.windowMs, announce: state.rateLimit.announce } : false,
 	};
 }
 

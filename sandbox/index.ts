@@ -2,6 +2,7 @@ import type { AddressInfo } from 'node:net';
 import { buildDataset, type DatasetSpec, type GenerateOptions } from './datasets';
 import { demoApplications } from './datasets/common';
 import { validateFaults, type FaultRule } from './faults';
+import { noLatency, validateLatency, type LatencySettings } from './latency';
 import { validateRateLimit } from './rateLimit';
 import { integerSetting, maxSeed, maxTokenLifetimeSeconds } from './validation';
 import type { OutboundEmail, RequestLogEntry, SandboxStats, SinkEntry } from './state';
@@ -20,8 +21,15 @@ export interface HaloSandboxOptions {
 	requireTenant?: string;
 	/** Default 3600. */
 	tokenLifetimeSeconds?: number;
+	/**
+	 * Milliseconds before each API answer, as a hosted tenant over the internet (a round trip and
+	 * Halo's own time, per request); default 0.
+	 */
+	latencyMs?: number;
+	/** Milliseconds before each token answer (`POST /auth/token`); default `latencyMs`. */
+	tokenLatencyMs?: number;
 	/** Default false (off). */
-	rateLimit?: { limit: number; windowMs: number } | false;
+	rateLimit?: { limit: number; windowMs: number; announce?: boolean } | false;
 	/** Webhook delivery behaviour: retry delays (default 100, 500, 2000 ms), batching, timeout. */
 	webhooks?: Partial<WebhookSettings>;
 	/** Seed of the RNG behind probabilistic faults (default 1). */
@@ -44,7 +52,9 @@ export interface HaloSandbox {
 	loadDataset(dataset: DatasetSpec): void;
 	setFaults(faults: FaultRule[], seed?: number): void;
 	clearFaults(): void;
-	setRateLimit(rateLimit: { limit: number; windowMs: number } | false): void;
+	setRateLimit(rateLimit: { limit: number; windowMs: number; announce?: boolean } | false): void;
+	/** Changes the latency (`tokenLatencyMs: null`: the same as `latencyMs`); checked like the options. */
+	setLatency(latency: { latencyMs?: number; tokenLatencyMs?: number | null }): void;
 	emails(): OutboundEmail[];
 	webhookDeliveries(webhookId?: string): DeliveryAttempt[];
 	flushWebhooks(): Promise<void>;
@@ -62,11 +72,12 @@ export async function startHaloSandbox(options: HaloSandboxOptions = {}): Promis
 	const tokenLifetimeSeconds = integerSetting(options.tokenLifetimeSeconds ?? 3600, 'tokenLifetimeSeconds', 1, maxTokenLifetimeSeconds);
 	const webhookSettings = options.webhooks === undefined ? {} : validateWebhookSettings(options.webhooks);
 	const rateLimit = options.rateLimit === undefined ? false : validateRateLimit(options.rateLimit);
+	const latency: LatencySettings = { ...noLatency, ...validateLatency({ latencyMs: options.latencyMs, tokenLatencyMs: options.tokenLatencyMs }) };
 	const faultSeed = integerSetting(options.faultSeed ?? 1, 'faultSeed', 0, maxSeed);
 	const dataset = buildDataset(options.dataset ?? 'demo', options.referenceTime);
 	const state = new SandboxState(
 		dataset,
-		{ tokenLifetimeSeconds, requireTenant: options.requireTenant, baseUrl: '' },
+		{ tokenLifetimeSeconds, requireTenant: options.requireTenant, baseUrl: '', latency },
 		{ ...defaultWebhookSettings, retryDelaysMs: [...defaultWebhookSettings.retryDelaysMs], ...webhookSettings },
 		faultSeed,
 	);
@@ -98,6 +109,7 @@ export async function startHaloSandbox(options: HaloSandboxOptions = {}): Promis
 		setFaults: (faults, seed) => state.faults.add(validateFaults(faults), seed),
 		clearFaults: () => state.faults.clear(),
 		setRateLimit: (rateLimit) => state.rateLimit.configure(validateRateLimit(rateLimit)),
+		setLatency: (change) => Object.assign(state.config.latency, validateLatency(change)),
 		emails: () => [...state.emails],
 		webhookDeliveries: (webhookId) => state.webhooks.attempts(webhookId),
 		flushWebhooks: () => state.webhooks.flush(),
@@ -108,4 +120,4 @@ export async function startHaloSandbox(options: HaloSandboxOptions = {}): Promis
 }
 
 export { demoApplications };
-export type { SandboxStats, DatasetSpec, DeliveryAttempt, FaultRule, GenerateOptions, HaloEvent, OutboundEmail, RequestLogEntry, SinkEntry, WebhookSettings };
+export type { LatencySettings, SandboxStats, DatasetSpec, DeliveryAttempt, FaultRule, GenerateOptions, HaloEvent, OutboundEmail, RequestLogEntry, SinkEntry, WebhookSettings };

@@ -7,6 +7,7 @@ import { apiRoutes } from './routes';
 import type { SandboxState } from './state';
 import { haloDate } from './dates';
 import type { FaultRule } from './faults';
+import { latencyFor } from './latency';
 
 const router = new Router(apiRoutes);
 
@@ -102,6 +103,9 @@ async function handleApi(state: SandboxState, req: IncomingMessage, res: ServerR
 		state.recordRequest({ method, path: url.pathname, route, query: queryRecord(url.searchParams), status: res.headersSent ? res.statusCode : 0, at });
 	});
 	const bodyText = await readBody(req);
+	// A hosted tenant's round trip and its own time, before anything is decided (a 429 too).
+	const latency = latencyFor(state.config.latency, path);
+	if (latency > 0) await sleep(latency);
 	if (!state.rateLimit.admit(Date.now())) {
 		// Halo answers its limit in plain words and sends no Retry-After.
 		writeText(res, 429, state.rateLimit.message(), 'text/plain; charset=utf-8');

@@ -1,6 +1,7 @@
 import { TokenIssuer } from './auth';
 import { FaultInjector } from './faults';
 import { RateLimiter } from './rateLimit';
+import type { LatencySettings } from './latency';
 import { HaloStore } from './store';
 import type { Dataset, Webhook } from './types';
 import { WebhookDispatcher, type HaloEvent, type WebhookSettings } from './webhooks';
@@ -11,6 +12,8 @@ export interface SandboxConfig {
 	/** token errors end with the client secret the request sent, as a careless server's might (tests of secret redaction) */
 	echoSecretInTokenErrors?: boolean;
 	baseUrl: string;
+	/** the wait before each API and token answer (a configuration: `reset` keeps it) */
+	latency: LatencySettings;
 }
 
 /** An email Halo would have sent for an action with `sendemail`. */

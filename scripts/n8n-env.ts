@@ -23,6 +23,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 
 import type { HaloTokenSettings } from '../halo-client';
+import { SANDBOX_EVENT_NUMBERS_FROM } from '../sandbox/webhooks';
 
 export const PACKAGE_NAME = 'n8n-nodes-halopsa-automation';
 export const REPO_ROOT = findRepoRoot(__dirname);
@@ -324,13 +325,28 @@ export function importCredentials(options: N8nInstanceOptions, credentials: Arra
 	(options.log ?? defaultLog)(`imported ${credentials.length} credential(s)`);
 }
 
-/** What starts a workflow, for deciding which ones to publish. Manual triggers need no publishing. */
-export type TriggerKind = 'webhook' | 'haloTrigger' | 'schedule' | 'other';
-const ALL_TRIGGER_KINDS: readonly TriggerKind[] = ['webhook', 'haloTrigger', 'schedule', 'other'];
+/**
+ * What starts a workflow, for deciding which ones to publish. Manual triggers need no publishing.
+ * `sandboxEventTrigger`: a HaloPSA trigger with a Custom Event numbered in the sandbox's own range
+ * (an event Halo documents no number for): published against the sandbox only, since a real Halo
+ * has its own number for that event.
+ */
+export type TriggerKind = 'webhook' | 'haloTrigger' | 'sandboxEventTrigger' | 'schedule' | 'other';
+const ALL_TRIGGER_KINDS: readonly TriggerKind[] = ['webhook', 'haloTrigger', 'sandboxEventTrigger', 'schedule', 'other'];
 
-function triggerKind(type: string): TriggerKind | undefined {
+interface SampleNode {
+	type: string;
+	disabled?: boolean;
+	parameters?: { customEvents?: { event?: Array<{ eventNumber?: unknown }> } };
+}
+
+function triggerKind(node: SampleNode): TriggerKind | undefined {
+	const { type } = node;
 	if (/\.manualTrigger$/i.test(type)) return undefined;
-	if (/\.haloPsaTrigger$/i.test(type)) return 'haloTrigger';
+	if (/\.haloPsaTrigger$/i.test(type)) {
+		const numbers = (node.parameters?.customEvents?.event ?? []).map((event) => Number(event.eventNumber));
+		return numbers.some((number) => number >= SANDBOX_EVENT_NUMBERS_FROM) ? 'sandboxEventTrigger' : 'haloTrigger';
+	}
 	if (/\.webhook$/i.test(type)) return 'webhook';
 	if (/\.(scheduleTrigger|cron|interval)$/i.test(type)) return 'schedule';
 	if (/Trigger$/i.test(type)) return 'other';
@@ -406,8 +422,8 @@ export function readSampleWorkflows(
 				text = rewriteSinkUrls(text, sinks, placeholderSinks);
 			}
 			const json = JSON.parse(text) as Record<string, unknown>;
-			const nodes = (json.nodes as Array<{ type: string; disabled?: boolean }>) ?? [];
-			const triggers = [...new Set(nodes.filter((n) => !n.disabled).map((n) => triggerKind(n.type)))].filter(
+			const nodes = (json.nodes as SampleNode[]) ?? [];
+			const triggers = [...new Set(nodes.filter((n) => !n.disabled).map((n) => triggerKind(n)))].filter(
 				(kind): kind is TriggerKind => kind !== undefined,
 			);
 			const publish = triggers.length > 0 && triggers.every((kind) => publishKinds.includes(kind));
@@ -831,10 +847,14 @@ async function startCommand(): Promise<void> {
 					`your Halo cannot reach n8n at ${webhookUrl ?? 'http://127.0.0.1'}: set WEBHOOK_URL to n8n's public address to publish it (it registers a webhook in your Halo)`,
 				);
 			}
+			notPublished.set(
+				'sandboxEventTrigger',
+				"it subscribes to an event by the sandbox's own number (Halo documents none for it): put your Halo's number for that event into the trigger's Custom Events, then publish it",
+			);
 			notPublished.set('schedule', 'its schedule would write into your Halo every morning: publish it in the editor when you want that');
 		} else {
 			halo = { url: sandbox.baseUrl, clientId: sandbox.clientId, clientSecret: sandbox.clientSecret, scope: 'all' };
-			publishKinds.push('haloTrigger', 'schedule');
+			publishKinds.push('haloTrigger', 'sandboxEventTrigger', 'schedule');
 			log(`Halo sandbox (demo dataset) at ${sandbox.baseUrl}`);
 		}
 

@@ -52,7 +52,7 @@ async function setUp(): Promise<void> {
 		sandboxUrl: sandbox.baseUrl,
 		// Not the schedule-only workflows: "Contract deployments" would run by itself at 06:00 UTC in the middle
 		// of a run and add RMM posts and notes the counts do not expect. The tests run it from its Manual Trigger.
-		publishKinds: ['webhook', 'haloTrigger', 'other'],
+		publishKinds: ['webhook', 'haloTrigger', 'sandboxEventTrigger', 'other'],
 		halo: { url: sandbox.baseUrl, clientId: sandbox.clientId, clientSecret: sandbox.clientSecret, scope: 'all' },
 	});
 	const instance = await startN8n(options);

@@ -332,7 +332,7 @@ describe('npm start (node dist/scripts/n8n-env.js start)', () => {
 		await run.waitFor(/Press Ctrl-C to stop everything/, 300_000);
 		const shown = banner(run);
 		expect(shown.Halo).toBe(userHalo.baseUrl);
-		expect(run.stdout()).toMatch(/Not published: Note routing: HaloPSA to chat: your Halo cannot reach n8n/);
+		expect(run.stdout()).toMatch(/Not published: Note routing: HaloPSA to chat: it subscribes to an event by the sandbox's own number/);
 		expect(run.stdout()).toMatch(/Not published: Contract deployments: its schedule would write into your Halo/);
 
 		const cookie = await login(shown.Editor, 'admin@example.com', 'HaloDemo-2024!');
@@ -352,7 +352,7 @@ describe('npm start (node dist/scripts/n8n-env.js start)', () => {
 		await interruptAndExpectNothingLeft(run, [n8nPort]);
 	}, START_TIMEOUT);
 
-	it('with HALO_URL and a public WEBHOOK_URL: publishes the Halo trigger, which gives that Halo the public address', async () => {
+	it('with HALO_URL and a public WEBHOOK_URL: still leaves the HaloPSA-to-chat sample unpublished (its Action Added is the sandbox\'s own event number), so nothing is registered in that Halo', async () => {
 		const publicUrl = `http://n8n-demo.example:${n8nPort}/`;
 		const run = npmStart({
 			N8N_PORT: String(n8nPort),
@@ -363,11 +363,15 @@ describe('npm start (node dist/scripts/n8n-env.js start)', () => {
 			WEBHOOK_URL: publicUrl,
 		});
 		await run.waitFor(/Press Ctrl-C to stop everything/, 300_000);
-		expect(banner(run).Webhooks).toBe(publicUrl);
-		expect(run.stdout()).not.toContain('Not published: Note routing: HaloPSA to chat');
-		await waitForWebhookRegistration(userHalo!, OUTBOUND.webhookId);
-		const ours = (await haloWebhooks(userHalo!)).filter((webhook) => String(webhook.url).includes(OUTBOUND.webhookId));
-		expect(ours.map((webhook) => String(webhook.url).slice(0, publicUrl.length))).toEqual([publicUrl]);
+		const shown = banner(run);
+		expect(shown.Webhooks).toBe(publicUrl);
+		expect(run.stdout()).toMatch(
+			/Not published: Note routing: HaloPSA to chat: it subscribes to an event by the sandbox's own number \(Halo documents none for it\): put your Halo's number for that event into the trigger's Custom Events, then publish it/,
+		);
+		const cookie = await login(shown.Editor, 'admin@example.com', 'HaloDemo-2024!');
+		expect(isPublished(await workflowOf(shown.Editor, cookie, OUTBOUND.id))).toBe(false);
+		await until('the inbound chat webhook to answer', async () => (await fetch(`${shown.Editor}webhook/chat-to-halo`, { method: 'POST' })).status !== 404);
+		expect(await haloWebhooks(userHalo!)).toEqual([]);
 
 		await interruptAndExpectNothingLeft(run, [n8nPort]);
 	}, START_TIMEOUT);

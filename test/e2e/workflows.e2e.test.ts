@@ -10,7 +10,7 @@ import { HaloApi, waitForTriggerEndpoint, waitForWebhookRegistration } from '../
 import { AxiosHaloDataSource, compileFormPolicy, planDeployments, withUniqueIds, type FormPolicy } from '../../engine';
 import { isPublished, REPO_ROOT } from '../../scripts/n8n-env';
 import { executionError, N8nApi, removeWorkflows, SandboxControl, until } from './helpers/n8n';
-import { settledPublication } from './helpers/trigger';
+import { settledExecutions, settledPublication } from './helpers/trigger';
 
 const api = new N8nApi();
 const sandbox = new SandboxControl();
@@ -62,7 +62,9 @@ async function runManually(workflowId: string, trigger: string) {
 	);
 }
 
-const executionCount = async (workflowId: string) => (await api.executions(workflowId)).length;
+// Counted once nothing is running and the count held still for a second: an execution of the test
+// before (answered by its Respond node while still running) must not land in the next test's count.
+const executionCount = async (workflowId: string) => (await settledExecutions(api, workflowId, 1000)).length;
 
 beforeAll(async () => {
 	await api.login();

@@ -29,7 +29,7 @@ export default async function globalSetup(): Promise<void> {
 			webhookProcesses: WEBHOOK_PROCESSES,
 			workerConcurrency: WORKER_CONCURRENCY,
 			// Not the schedule-only sample: it would run by itself at 06:00 UTC in the middle of a run.
-			publishKinds: ['webhook', 'haloTrigger', 'other'],
+			publishKinds: ['webhook', 'haloTrigger', 'sandboxEventTrigger', 'other'],
 			log,
 		});
 	} catch (error) {

@@ -75,6 +75,8 @@ describe('sandbox command line', () => {
 		[['--assets', '10'], /Generator sizes need --dataset generated/],
 		[['--dataset', 'huge'], /Unknown dataset huge/],
 		[['--port'], /--port needs a value/],
+		[['--latency', '80ms'], /--latency needs a whole number; got '80ms'/],
+		[['--token-latency', '99999'], /tokenLatencyMs must be an integer from 0 to 60000/],
 	])('refuses %j with a message and exit code 1', async (args, message) => {
 		const run = await cli(args);
 		expect(run.stderr).toMatch(message);
@@ -83,7 +85,7 @@ describe('sandbox command line', () => {
 
 	it('prints the URL and credentials of a working sandbox', async () => {
 		let authinfo: unknown;
-		const run = await cli(['--port', '0', '--dataset', 'generated', '--clients', '3', '--assets', '20', '--tickets', '5'], async (stdout, stop) => {
+		const run = await cli(['--port', '0', '--dataset', 'generated', '--clients', '3', '--assets', '20', '--tickets', '5', '--latency', '80', '--token-latency', '250'], async (stdout, stop) => {
 			const url = /Halo URL\s+(\S+)/.exec(stdout)![1];
 			authinfo = await (await fetch(`${url}/api/authinfo`)).json();
 			await stop();
@@ -91,6 +93,7 @@ describe('sandbox command line', () => {
 		expect(run.stdout).toMatch(/Client ID\s+sandbox-demo-client/);
 		expect(run.stdout).toMatch(/Client Secret\s+sandbox-demo-secret/);
 		expect(run.stdout).toMatch(/3 clients, 20 assets, 5 tickets/);
+		expect(run.stdout).toMatch(/Latency\s+80 ms per API request, 250 ms per token request/);
 		expect(authinfo).toEqual({ auth_url: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+\/auth$/), tenant_id: 'sandbox' });
 		expect(run.code).toBe(0);
 	});

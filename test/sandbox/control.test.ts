@@ -117,6 +117,9 @@ describe('sandbox control API', () => {
 			['/config', { tokenLifetimeSeconds: 'abc' }, /tokenLifetimeSeconds must be an integer/],
 			['/config', { requireTenant: 5 }, /requireTenant must be a tenant name/],
 			['/config', { tokenLifetime: 5 }, /unknown field\(s\) tokenLifetime/],
+			['/config', { tokenLifetimeSeconds: 60, latencyMs: -1 }, /latencyMs must be an integer from 0 to 60000/],
+			['/config', { latencyMs: '80' }, /latencyMs must be an integer/],
+			['/config', { tokenLatencyMs: 80.5 }, /tokenLatencyMs must be an integer/],
 			['/rate-limit', { limit: true, windowMs: 1000 }, /limit must be an integer/],
 			['/rate-limit', { limit: 3, windowMs: 'abc' }, /windowMs must be an integer/],
 			['/rate-limit', { limit: 0, windowMs: 1000 }, /limit must be an integer from 1/],
@@ -131,5 +134,7 @@ describe('sandbox control API', () => {
 		expect((await control(sandbox, 'POST', '/rate-limit', { enabled: false })).json.rateLimit).toBe(false);
 		await expect(startHaloSandbox({ webhooks: { retryDelaysMs: [-1] } })).rejects.toThrow(/retryDelaysMs\[0\]/);
 		await expect(startHaloSandbox({ rateLimit: { limit: Number.NaN, windowMs: 1000 } })).rejects.toThrow(/limit must be an integer/);
+		await expect(startHaloSandbox({ latencyMs: 70_000 })).rejects.toThrow(/latencyMs must be an integer from 0 to 60000/);
+		expect(() => sandbox.setLatency({ tokenLatencyMs: -5 })).toThrow(/tokenLatencyMs/);
 	});
 });

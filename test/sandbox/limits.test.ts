@@ -30,10 +30,19 @@ describe('sandbox rate limit and faults', () => {
 		await new Promise((resolve) => setTimeout(resolve, 2050));
 		expect((await api(sandbox, token, 'GET', '/Status')).status).toBe(200);
 		await control(sandbox, 'POST', '/rate-limit', { limit: 300, windowMs: 300000 });
-		expect((await control(sandbox, 'GET', '/rate-limit')).json.rateLimit).toEqual({ limit: 300, windowMs: 300000 });
+		expect((await control(sandbox, 'GET', '/rate-limit')).json.rateLimit).toEqual({ limit: 300, windowMs: 300000, announce: true });
 		sandbox.setRateLimit({ limit: 1, windowMs: 300000 });
 		await api(sandbox, token, 'GET', '/Status');
 		expect((await api(sandbox, token, 'GET', '/Status')).text).toBe('Rate Limit Reached - 1 Requests per rolling 5 minute window');
+	});
+
+	it('names no window in its 429 when told not to announce it, for clients that must learn it', async () => {
+		await control(sandbox, 'POST', '/rate-limit', { limit: 1, windowMs: 60000, announce: false });
+		expect((await api(sandbox, token, 'GET', '/Status')).status).toBe(200);
+		const limited = await api(sandbox, token, 'GET', '/Status');
+		expect([limited.status, limited.text]).toEqual([429, 'Rate Limit Reached']);
+		expect((await control(sandbox, 'GET', '/rate-limit')).json.rateLimit).toEqual({ limit: 1, windowMs: 60000, announce: false });
+		expect((await control(sandbox, 'POST', '/rate-limit', { limit: 1, windowMs: 1000, announce: 'no' })).json.Message).toMatch(/announce must be true or false/);
 	});
 
 	it('counts token requests in the same window and answers them 429 too', async () => {

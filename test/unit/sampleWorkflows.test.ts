@@ -45,4 +45,15 @@ describe('sample workflows as npm start imports them', () => {
 			fs.rmSync(dir, { recursive: true, force: true });
 		}
 	});
+
+	it('publishes the HaloPSA-to-chat sample against the sandbox only: its Action Added is the sandbox\'s own event number', () => {
+		const workflows = readSampleWorkflows(undefined, sandboxSinkUrls('http://127.0.0.1:5680'), ['webhook', 'haloTrigger', 'other']);
+		const kinds = Object.fromEntries(workflows.map((workflow) => [workflow.file, { triggers: workflow.triggers, publish: workflow.publish }]));
+		expect(kinds).toEqual({
+			'contract-deployments.json': { triggers: ['schedule'], publish: false },
+			'note-routing-inbound.json': { triggers: ['webhook'], publish: true },
+			'note-routing-outbound.json': { triggers: ['sandboxEventTrigger'], publish: false },
+			'technician-tab.json': { triggers: ['other'], publish: true },
+		});
+	});
 });
