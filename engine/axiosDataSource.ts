@@ -4,6 +4,7 @@ import type { HaloHttp, HaloTokenSettings, QueryValue, RetryPolicy } from '../ha
 import {
 	callHalo,
 	DEFAULT_RETRY_POLICY,
+	DEFAULT_WINDOW_MS,
 	describeHaloFailure,
 	haloApiUrl,
 	HaloCallError,
@@ -12,10 +13,29 @@ import {
 	paginate,
 	readHaloPage,
 	redactSecrets,
+	RequestPacer,
 	TokenMemory,
 	withBearerToken,
 } from '../halo-client';
 import { PagedHaloDataSource } from './datasource';
+
+/**
+ * `http` with every request paced by `pacer` (the token fetch: its requests count
+ * against Halo's window too). It waits at most `maxWaitMs` for a slot; past that it sends anyway.
+ */
+function pacedHttp(http: HaloHttp, pacer: RequestPacer, maxWaitMs = DEFAULT_WINDOW_MS): HaloHttp {
+	return async (request) => {
+		const ticket = await pacer.acquire(maxWaitMs);
+		try {
+			const answer = await http(request);
+			pacer.settle(ticket, answer.status, answer.body);
+			return answer;
+		} catch (error) {
+			pacer.settle(ticket, undefined);
+			throw error;
+		}
+	};
+}
 
 export interface HaloConnection extends HaloTokenSettings {
 	retryPolicy?: Partial<RetryPolicy>;
@@ -54,13 +74,16 @@ const wait = async (ms: number): Promise<void> => await new Promise((resolve) =>
 /**
  * A Halo API client for scripts outside n8n, on the same core as the nodes: one token for every
  * request of the client (fetched on first use, renewed once when Halo answers 401, one fetch however
- * many requests were refused at once), Halo's retry rules, its paging.
+ * many requests were refused at once), Halo's retry rules, its paging, requests paced once Halo's
+ * rate-limit window is known.
  */
 export class HaloAxiosClient {
 	private readonly baseUrl: string;
 	private readonly policy: RetryPolicy;
 	private readonly timeoutMs: number;
 	private readonly tokens = new TokenMemory();
+	/** Halo's rate-limit window as this client learns it; its token requests are paced too */
+	private readonly pacer = new RequestPacer(wait);
 	private token = '';
 	private readonly http: HaloHttp;
 
@@ -74,7 +97,7 @@ export class HaloAxiosClient {
 	/** The token in use, or, after Halo refused `failedToken`, its replacement. */
 	private async tokenToSend(failedToken: string): Promise<string> {
 		if (!failedToken && this.token) return this.token;
-		this.token = await haloTokenFor(this.tokens, axiosHttp, this.connection, failedToken);
+		this.token = await haloTokenFor(this.tokens, pacedHttp(axiosHttp, this.pacer), this.connection, failedToken);
 		return this.token;
 	}
 
@@ -87,7 +110,7 @@ export class HaloAxiosClient {
 			return await callHalo(
 				this.http,
 				{ method: 'GET', url: `${haloApiUrl(this.baseUrl)}${path}`, qs, headers: { Accept: 'application/json' }, timeoutMs: this.timeoutMs },
-				{ policy: this.policy, sleep: wait },
+				{ policy: this.policy, sleep: wait, pacer: this.pacer },
 			);
 		} catch (error) {
 			if (!(error instanceof HaloCallError)) throw error;

@@ -5,6 +5,7 @@
 export * from './baseUrl';
 export * from './errors';
 export * from './http';
+export * from './pacer';
 export * from './paginate';
 export * from './redact';
 export * from './request';

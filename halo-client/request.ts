@@ -8,6 +8,7 @@
 import { extractHaloError, NOT_A_HALO_API_MESSAGE } from './errors';
 import type { HaloHttp, HaloHttpRequest, HaloHttpResponse } from './http';
 import { headerValue } from './http';
+import type { RequestPacer } from './pacer';
 import type { HaloFailure, RetryPolicy } from './retry';
 import { decideRetry, initialRetryState, isDeleteAlreadyDone, recordWait } from './retry';
 import { isHaloAuthenticationError } from './token';
@@ -46,6 +47,8 @@ export interface HaloCallOptions<T> {
 	 * policy's retries). Without it a write is never sent twice.
 	 */
 	verifyWrite?: () => Promise<T | undefined>;
+	/** the credential's pacer: every attempt waits for its slot in Halo's rate-limit window, the wait taken from `budget` */
+	pacer?: RequestPacer;
 }
 
 /** What `promise` came to, as a value: the loop decides about a failure rather than catching it. */
@@ -70,7 +73,13 @@ export async function callHalo<T = unknown>(http: HaloHttp, request: HaloHttpReq
 	const budget = options.budget ?? { waitedMs: 0 };
 	let state = initialRetryState(budget.waitedMs);
 	for (;;) {
+		const ticket = await options.pacer?.acquire(options.policy.maxRateLimitWaitMs - state.rateLimitWaitedMs);
+		if (ticket) {
+			state = { ...state, rateLimitWaitedMs: state.rateLimitWaitedMs + ticket.waitedMs };
+			budget.waitedMs = state.rateLimitWaitedMs;
+		}
 		const attempt = await settle(http(request));
+		if (ticket) options.pacer?.settle(ticket, attempt.ok ? attempt.value.status : undefined, attempt.ok ? attempt.value.body : undefined);
 		if (!attempt.ok && isHaloAuthenticationError(attempt.error)) throw attempt.error;
 		let failure: HaloAttemptFailure;
 		if (attempt.ok) {
@@ -89,7 +98,10 @@ export async function callHalo<T = unknown>(http: HaloHttp, request: HaloHttpReq
 		}
 
 		if (isDeleteAlreadyDone(request.method, failure, state)) return undefined;
-		const decision = decideRetry(request.method, failure, state, options.policy, { canVerifyWrite: !!options.verifyWrite });
+		const decision = decideRetry(request.method, failure, state, options.policy, {
+			canVerifyWrite: !!options.verifyWrite,
+			paced: ticket && options.pacer && { overLimit: ticket.overLimit, nextSlotMs: options.pacer.nextSlotMs() },
+		});
 		if (decision.action === 'fail') throw new HaloCallError(failure, decision.reason);
 		if (decision.delayMs > 0) await options.sleep(decision.delayMs);
 		state = recordWait(state, decision.kind, decision.delayMs);

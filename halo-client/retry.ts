@@ -106,7 +106,9 @@ export function parseRetryAfter(value: string | number | undefined, now = Date.n
  * logical request and adds the waited time with `recordWait`.
  *
  * - 429: every method (Halo rejected it unprocessed), growing delays or Retry-After, within
- *   `maxRateLimitWaitMs` in total.
+ *   `maxRateLimitWaitMs` in total; a paced request (`options.paced`) is sent again at once, its
+ *   pacer waiting for the slot, unless it was sent past the wait allowed (`overLimit`) or its next
+ *   slot lies past it (`nextSlotMs`).
  * - refused connection: every method (nothing reached Halo).
  * - 502/503/504 and dropped or timed-out connections: GET/DELETE retry (a DELETE answered 404 on
  *   the retry was done by the first attempt, see `isDeleteAlreadyDone`).
@@ -122,16 +124,21 @@ export function decideRetry(
 	failure: HaloFailure,
 	state: RetryState,
 	policy: RetryPolicy = DEFAULT_RETRY_POLICY,
-	options: { canVerifyWrite?: boolean } = {},
+	options: { canVerifyWrite?: boolean; paced?: { overLimit: boolean; nextSlotMs: number } } = {},
 ): RetryDecision {
 	const kind = classifyFailure(failure);
 	const upperMethod = method.toUpperCase() as HttpMethod;
 
 	if (kind === 'rateLimited') {
 		const remaining = policy.maxRateLimitWaitMs - state.rateLimitWaitedMs;
-		if (remaining <= 0) {
-			return { action: 'fail', kind, reason: `Halo's rate limit was still reached after waiting ${Math.round(state.rateLimitWaitedMs / 1000)} s in total` };
+		const waited = `waiting ${Math.round(state.rateLimitWaitedMs / 1000)} s in total`;
+		if (remaining <= 0) return { action: 'fail', kind, reason: `Halo's rate limit was still reached after ${waited}` };
+		// A paced request that went without waiting because its slot lay beyond the wait allowed, or whose next slot does.
+		if (options.paced && (options.paced.overLimit || options.paced.nextSlotMs > remaining)) {
+			return { action: 'fail', kind, reason: `Halo's rate limit has no free slot within the wait allowed (after ${waited})` };
 		}
+		// The pacer has learned the window from this 429 and holds the next attempt until its slot.
+		if (options.paced) return { action: 'retry', kind, delayMs: 0 };
 		const announced = parseRetryAfter(failure.retryAfter);
 		const growing = Math.min(policy.rateLimitMaxDelayMs, policy.rateLimitBaseDelayMs * 2 ** state.rateLimitRetries);
 		return { action: 'retry', kind, delayMs: Math.min(remaining, announced ?? growing) };
