@@ -11,7 +11,7 @@ import type {
 } from 'n8n-workflow';
 
 import type { HaloHttp } from '../halo-client';
-import { haloTokenFor, TokenMemory } from '../halo-client';
+import { haloTokenFor, haloTokenSettingsFrom, TokenMemory } from '../halo-client';
 
 /** n8n's plain request helper as the core's HTTP: every status is an answer (the token fetch reads Halo's refusals). */
 function helperHttp(helpers: IHttpRequestHelper['helpers']): HaloHttp {
@@ -119,14 +119,7 @@ export class HaloPsaAutomationApi implements ICredentialType {
 	 * Executions that need a token at the same moment in one process share one fetch.
 	 */
 	async preAuthentication(this: IHttpRequestHelper, credentials: ICredentialDataDecryptedObject): Promise<IDataObject> {
-		const settings = {
-			url: String(credentials.url ?? ''),
-			tenant: String(credentials.tenant ?? ''),
-			authUrl: String(credentials.authUrl ?? ''),
-			clientId: String(credentials.clientId ?? ''),
-			clientSecret: String(credentials.clientSecret ?? ''),
-			scope: String(credentials.scope ?? ''),
-		};
+		const settings = haloTokenSettingsFrom(credentials);
 		return { accessToken: await haloTokenFor(tokenMemory, helperHttp(this.helpers), settings, String(credentials.accessToken ?? '')) };
 	}
 

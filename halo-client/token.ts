@@ -50,6 +50,12 @@ export interface HaloTokenSettings {
 	scope?: string;
 }
 
+/** The settings as a credential stores them (every field a string, or missing). */
+export function haloTokenSettingsFrom(values: Record<string, unknown>): HaloTokenSettings {
+	const text = (name: string) => String(values[name] ?? '');
+	return { url: text('url'), tenant: text('tenant'), authUrl: text('authUrl'), clientId: text('clientId'), clientSecret: text('clientSecret'), scope: text('scope') };
+}
+
 const APPLICATION_HINT =
 	'In Halo open Configuration > Integrations > Halo API > Applications, open the API application and check its Client ID, its Authentication Method "Client ID and Secret (Services)" and its Login Type "Agent". A lost secret cannot be shown again: generate a new one and use it here.';
 

@@ -1,4 +1,5 @@
 import type {
+	ICredentialsDecrypted,
 	IDataObject,
 	IExecuteFunctions,
 	IHookFunctions,
@@ -16,13 +17,16 @@ import {
 	describeHaloFailure,
 	HALO_MAX_PAGE_SIZE,
 	HaloCallError,
+	haloTokenIdentity,
+	haloTokenSettingsFrom,
 	isHaloAuthenticationError,
 	normalizeHaloBaseUrl,
+	pacerFor,
 	paginate,
 	readHaloPage,
 	redactSecrets,
 } from '../../halo-client';
-import type { HaloHttp, HaloHttpMethod, HaloPage, RetryPolicy } from '../../halo-client';
+import type { HaloHttp, HaloHttpMethod, HaloPage, RequestPacer, RetryPolicy } from '../../halo-client';
 
 export type { HaloHttpMethod };
 
@@ -91,24 +95,52 @@ export async function memoisedPromise<K, T>(cache: PromiseCache<K, T>, key: K, l
 	return await value;
 }
 
-// One credential read for the base URL per execution (n8n reads and decrypts the credential on
-// every getCredentials call), not one per request: a 100-page list made 100.
-const baseUrls = new WeakMap<object, Promise<string>>();
+/** What the transport reads from the credential once per execution. */
+interface HaloCredential {
+	/** the Halo URL, normalised to the instance root */
+	baseUrl: string;
+	/** handed to n8n's request helper, so it does not read and decrypt the credential again for every request */
+	decrypted: ICredentialsDecrypted;
+	/** this process's pacer for the credential (undefined while its settings cannot make a token) */
+	pacer?: RequestPacer;
+}
+
+// One credential read per execution (n8n reads and decrypts the credential on every getCredentials
+// call, a few milliseconds in a real n8n), not one per request: a 100-page list made 100.
+const haloCredentials = new WeakMap<object, Promise<HaloCredential>>();
+
+async function getHaloCredential(this: HaloFunctions): Promise<HaloCredential> {
+	return await memoisedPromise(haloCredentials, this, async () => await readHaloCredential.call(this));
+}
 
 /** The credential's Halo URL, normalised to the instance root (`https://x.halopsa.com`). */
 export async function getHaloBaseUrl(this: HaloFunctions): Promise<string> {
-	return await memoisedPromise(baseUrls, this, async () => await readHaloBaseUrl.call(this));
+	return (await getHaloCredential.call(this)).baseUrl;
 }
 
-async function readHaloBaseUrl(this: HaloFunctions): Promise<string> {
-	const credentials = await this.getCredentials(HALO_CREDENTIAL_TYPE);
+async function readHaloCredential(this: HaloFunctions): Promise<HaloCredential> {
+	const data = await this.getCredentials(HALO_CREDENTIAL_TYPE);
+	let baseUrl: string;
 	try {
-		return normalizeHaloBaseUrl(String(credentials.url ?? ''));
+		baseUrl = normalizeHaloBaseUrl(String(data.url ?? ''));
 	} catch (error) {
 		throw new NodeOperationError(this.getNode(), error.message, {
 			description: 'Open the HaloPSA Automation credential and correct the Halo URL.',
 		});
 	}
+	const stored = this.getNode().credentials?.[HALO_CREDENTIAL_TYPE];
+	let pacer: RequestPacer | undefined;
+	try {
+		pacer = pacerFor(haloTokenIdentity(haloTokenSettingsFrom(data)), sleep);
+	} catch {
+		// settings no token can be fetched with: the request fails at the token fetch with the reason
+	}
+	return {
+		baseUrl,
+		// n8n's helper renews the token into `data` (Object.assign) and stores it in the credential, so later requests of this execution send the new one.
+		decrypted: { id: stored?.id ?? '', name: stored?.name ?? '', type: HALO_CREDENTIAL_TYPE, data },
+		pacer,
+	};
 }
 
 export function isObject(value: unknown): value is IDataObject {
@@ -121,7 +153,8 @@ export function isObject(value: unknown): value is IDataObject {
  * the answer it was; a token failure of the credential passes through as the HaloAuthenticationError
  * it is, and no answer at all as the network error.
  */
-function authenticatedHttp(context: HaloFunctions): HaloHttp {
+function authenticatedHttp(context: HaloFunctions, credential: HaloCredential): HaloHttp {
+	const additionalCredentialOptions = { credentialsDecrypted: credential.decrypted };
 	return async (request) => {
 		try {
 			const answer = (await context.helpers.httpRequestWithAuthentication.call(context, HALO_CREDENTIAL_TYPE, {
@@ -133,7 +166,7 @@ function authenticatedHttp(context: HaloFunctions): HaloHttp {
 				returnFullResponse: true,
 				...(request.qs && Object.keys(request.qs).length ? { qs: request.qs } : {}),
 				...(request.body !== undefined ? { body: request.body as IHttpRequestOptions['body'] } : {}),
-			})) as IN8nHttpFullResponse;
+			}, additionalCredentialOptions)) as IN8nHttpFullResponse;
 			return { status: answer.statusCode, headers: answer.headers, body: answer.body };
 		} catch (error) {
 			const outer = error as IDataObject & { cause?: unknown; httpCode?: string | null };
@@ -248,12 +281,13 @@ export async function haloApiRequest(
 	path: string,
 	options: HaloRequestOptions = {},
 ): Promise<unknown> {
-	const baseUrl = await getHaloBaseUrl.call(this);
+	const credential = await getHaloCredential.call(this);
+	const { baseUrl } = credential;
 	const policy = retryPolicyFor.call(this, options);
 	const body = method === 'POST' && isObject(options.body) ? [options.body] : options.body;
 	try {
 		return await callHalo(
-			authenticatedHttp(this),
+			authenticatedHttp(this, credential),
 			{
 				method,
 				url: `${baseUrl}/api${path.startsWith('/') ? path : `/${path}`}`,
@@ -262,7 +296,7 @@ export async function haloApiRequest(
 				...(options.qs && Object.keys(options.qs).length ? { qs: options.qs as Record<string, string | number | boolean> } : {}),
 				...(body !== undefined ? { body } : {}),
 			},
-			{ policy, sleep, budget: rateLimitBudget(this, options.itemIndex), verifyWrite: options.verifyWrite },
+			{ policy, sleep, budget: rateLimitBudget(this, options.itemIndex), verifyWrite: options.verifyWrite, pacer: credential.pacer },
 		);
 	} catch (error) {
 		throw await toHaloApiError.call(this, error, options.itemIndex);

@@ -57,7 +57,7 @@ export class SandboxControl {
 	addFaults = async (faults: FaultRule[]) => await this.call<unknown>('POST', '/faults', faults);
 	clearFaults = async () => await this.call<unknown>('DELETE', '/faults');
 	expireTokens = async () => await this.call<{ expired: number }>('POST', '/tokens/expire');
-	rateLimit = async (limit: { limit: number; windowMs: number } | { enabled: false }) =>
+	rateLimit = async (limit: { limit: number; windowMs: number; announce?: boolean } | { enabled: false }) =>
 		await this.call<unknown>('POST', '/rate-limit', limit);
 	emails = async () => await this.call<Array<Record<string, unknown>>>('GET', '/emails');
 	simulate = async (kind: string, body: unknown) => await this.call<unknown>('POST', `/simulate/${kind}`, body);

@@ -61,22 +61,56 @@ describe('page requests for Return All', () => {
 	});
 });
 
-describe('rate limit', () => {
-	it('finishes a job of 24 calls through a 8-per-second window without a failure', async () => {
-		const credentials = makeCredentials(fixture.sandbox);
+describe('rate limit (the process paces each credential once Halo\'s 429 has taught it the window)', () => {
+	/** A credential of its own per test (the sandbox ignores the tenant): the pacer keeps what it learned per credential. */
+	async function pacedCredentials(tenant: string): Promise<StoredCredential> {
+		const credentials = makeCredentials(fixture.sandbox, { tenant });
 		await runNode({ parameters: { resource: 'ticket', operation: 'get', ticketId: locator(1) }, credentials });
 		await fixture.control.reset();
-		await fixture.control.rateLimit({ limit: 8, windowMs: 1000 });
+		return credentials;
+	}
+
+	async function readTickets(credentials: StoredCredential, count: number) {
 		const { items, error } = await runNode({
 			parameters: { resource: 'ticket', operation: 'get', ticketId: locator('={{ $json.ticketId }}') },
 			credentials,
 			continueOnFail: true,
-			inputItems: Array.from({ length: 24 }, (_, index) => ({ ticketId: index + 1 })),
+			inputItems: Array.from({ length: count }, (_, index) => ({ ticketId: index + 1 })),
 		});
 		expect(error).toBeUndefined();
 		expect(items.filter((item) => item.json.error !== undefined)).toHaveLength(0);
-		expect(items.map((item) => item.json.id)).toEqual(Array.from({ length: 24 }, (_, index) => index + 1));
-		const requests = await fixture.control.requests();
-		expect(requests.filter((request) => request.status === 429).length).toBeGreaterThan(0);
+		expect(items.map((item) => item.json.id)).toEqual(Array.from({ length: count }, (_, index) => index + 1));
+	}
+
+	const refused = async () => (await fixture.control.requests()).filter((request) => request.status === 429).length;
+
+	it('finishes 24 calls through an announced 8-per-second window with 0 failed and exactly 1 refused', async () => {
+		const credentials = await pacedCredentials('announced');
+		await fixture.control.rateLimit({ limit: 8, windowMs: 1000 });
+		await readTickets(credentials, 24);
+		expect(await refused()).toBe(1);
+	}, 60_000);
+
+	it('finishes 24 calls through an unannounced 8-per-2-s window with 0 failed and at most 9 refused', async () => {
+		// No token yet: the token request (and its discovery) count in the window like the reads, so the
+		// requests the pacer saw before the first refusal are exactly the limit.
+		const credentials = makeCredentials(fixture.sandbox, { tenant: 'unannounced' });
+		await fixture.control.rateLimit({ limit: 8, windowMs: 2000, announce: false });
+		await readTickets(credentials, 24);
+		// The first refusal teaches the limit; the window estimate starts at 1.1 s and grows by 1.1x per
+		// refusal until it passes 2 s: 1 + ceil(log(2000 / 1000) / log(1.1)) = 9.
+		expect(await refused()).toBeGreaterThan(0);
+		expect(await refused()).toBeLessThanOrEqual(1 + Math.ceil(Math.log(2) / Math.log(1.1)));
+	}, 60_000);
+
+	it('shares one pacer between 10 executions at once: 30 calls through 10 per second, 0 failed, at most one refusal each', async () => {
+		const credentials = await pacedCredentials('shared');
+		await fixture.control.rateLimit({ limit: 10, windowMs: 1000 });
+		await Promise.all(Array.from({ length: 10 }, async () => await readTickets(credentials, 3)));
+		// Only requests already in flight when the first 429 arrived can be refused: at most one per execution.
+		const refusals = await refused();
+		expect(refusals).toBeGreaterThan(0);
+		expect(refusals).toBeLessThanOrEqual(10);
+		expect(await fixture.control.countRoute('GET /api/tickets/:id')).toBe(30 + refusals);
 	}, 60_000);
 });

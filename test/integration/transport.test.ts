@@ -34,7 +34,7 @@ describe('Transport against the sandbox', () => {
 		expect(pages.map((request) => request.query.page_no)).toEqual(['1', '2', '3']);
 	});
 
-	it('costs a page one credential read (n8n\'s authentication) and no n8n expression; the base URL is read once', async () => {
+	it('reads the credential once for a Return All (handed to n8n\'s request helper for every page) and runs no n8n expression', async () => {
 		const evaluations = jest.spyOn(WorkflowExpression.prototype, 'getSimpleParameterValue');
 		const readsBefore = credentials.reads;
 		try {
@@ -45,7 +45,7 @@ describe('Transport against the sandbox', () => {
 			// n8n resolves a generic `={{$credentials...}}` template with its expression engine on every request.
 			const credentialTemplates = evaluations.mock.calls.filter(([, , , additionalKeys]) => additionalKeys && '$credentials' in additionalKeys);
 			expect(credentialTemplates.length).toBe(0);
-			expect(credentials.reads - readsBefore).toBe(1 + 3);
+			expect(credentials.reads - readsBefore).toBe(1);
 		} finally {
 			evaluations.mockRestore();
 		}
@@ -73,9 +73,24 @@ describe('Transport against the sandbox', () => {
 			.map((request) => ({ status: request.status, page: request.query.page_no }));
 	}
 
+	/**
+	 * A credential of its own for a rate-limit test: the process's pacer learns each credential's
+	 * window and keeps it, and these tests give Halo a different window each (the sandbox ignores the
+	 * tenant unless it requires one). Its token is fetched before the limit is set.
+	 */
+	let pacedCredentialCount = 0;
+	async function pacedCredentials(): Promise<StoredCredential> {
+		pacedCredentialCount += 1;
+		const paced = makeCredentials(fixture.sandbox, { tenant: `paced-${pacedCredentialCount}` });
+		await runNode({ parameters: { resource: 'agent', operation: 'getMe' }, credentials: paced });
+		await fixture.control.reset();
+		return paced;
+	}
+
 	it('rides out 429s and still returns every row, resending only the refused page', async () => {
+		const paced = await pacedCredentials();
 		await fixture.control.rateLimit({ limit: 2, windowMs: 1500 });
-		const { items, error } = await runNode({ parameters: listAll, credentials });
+		const { items, error } = await runNode({ parameters: listAll, credentials: paced });
 		expect(error).toBeUndefined();
 		expect(items).toHaveLength(250);
 		const pages = await ticketPages();
@@ -83,40 +98,43 @@ describe('Transport against the sandbox', () => {
 		expect(pages.filter((page) => page.status === 200).map((page) => page.page)).toEqual(['1', '2', '3']);
 		// every refused request is followed by the same page again
 		pages.forEach((page, index) => page.status === 429 && expect(pages[index + 1]?.page).toBe(page.page));
+		// Page 3 is refused once, teaching the window; the pacer then holds it until its slot.
+		expect(pages.filter((page) => page.status === 429)).toHaveLength(1);
 	});
 
-	it('gives up once the bounded rate-limit wait is spent, with an actionable error', async () => {
+	it('gives up at once when the next free slot lies past the rate-limit wait allowed, with an actionable error', async () => {
+		const paced = await pacedCredentials();
 		await fixture.control.rateLimit({ limit: 1, windowMs: 60_000 });
 		const { items } = await runNode({
 			parameters: { ...listAll, options: { maxRateLimitWaitSeconds: 1 } },
-			credentials,
+			credentials: paced,
 			continueOnFail: true,
 		});
 		expect(items[0].json.error).toMatch(/Rate Limit Reached/);
-		expect(items[0].json.details).toMatch(/Max Rate-Limit Wait.*after waiting 1 s in total/);
-		// page 1 passes; page 2 is refused, waits the whole second, is refused again: nothing more is sent
+		expect(items[0].json.details).toMatch(/Max Rate-Limit Wait.*no free slot within the wait allowed/);
+		// page 1 passes; page 2 is refused, naming a window whose next slot is 60 s away: nothing more is sent
 		expect(await ticketPages()).toEqual([
 			{ status: 200, page: '1' },
-			{ status: 429, page: '2' },
 			{ status: 429, page: '2' },
 		]);
 	});
 
 	it('bounds the rate-limit wait per item across all of its pages, not per request', async () => {
-		// Halo admits one request per 2.5 s. Page 2 waits 2 s (refused again) then the last 1 s of the
-		// 3 s budget and passes; page 3 then finds the budget spent. A per-request bound would let
-		// page 3 wait another 3 s and the list would "succeed" after 6 s of waiting on a 3 s setting.
-		await fixture.control.rateLimit({ limit: 1, windowMs: 2500 });
+		// Halo admits one request per 2 s. Page 2 is refused, teaching the window, waits 2 s of the
+		// 3 s budget for its slot and passes; page 3's slot is 2 s further, past the 1 s left, so it
+		// is sent once at once (Halo may have raised its limit), refused, and the item fails. A
+		// per-request bound would let page 3 wait another 2 s on a 3 s setting.
+		const paced = await pacedCredentials();
+		await fixture.control.rateLimit({ limit: 1, windowMs: 2000 });
 		const { items } = await runNode({
 			parameters: { ...listAll, options: { maxRateLimitWaitSeconds: 3 } },
-			credentials,
+			credentials: paced,
 			continueOnFail: true,
 		});
 		expect(items).toHaveLength(1);
-		expect(items[0].json.details).toMatch(/after waiting 3 s in total/);
+		expect(items[0].json.details).toMatch(/no free slot within the wait allowed \(after waiting 2 s in total\)/);
 		expect(await ticketPages()).toEqual([
 			{ status: 200, page: '1' },
-			{ status: 429, page: '2' },
 			{ status: 429, page: '2' },
 			{ status: 200, page: '2' },
 			{ status: 429, page: '3' },
@@ -124,15 +142,16 @@ describe('Transport against the sandbox', () => {
 	});
 
 	it('lets a Get operation bound its rate-limit wait too', async () => {
+		const paced = await pacedCredentials();
 		await fixture.control.rateLimit({ limit: 1, windowMs: 60_000 });
-		await runNode({ parameters: { resource: 'agent', operation: 'getMe' }, credentials }); // takes the only slot
+		await runNode({ parameters: { resource: 'agent', operation: 'getMe' }, credentials: paced }); // takes the only slot
 		const { items } = await runNode({
 			parameters: { resource: 'client', operation: 'get', clientId: locator(1), options: { maxRateLimitWaitSeconds: 1 } },
-			credentials,
+			credentials: paced,
 			continueOnFail: true,
 		});
-		expect(items[0].json.details).toMatch(/after waiting 1 s in total/);
-		expect(await fixture.control.countRoute('GET /api/client/:id')).toBe(2);
+		expect(items[0].json.details).toMatch(/no free slot within the wait allowed/);
+		expect(await fixture.control.countRoute('GET /api/client/:id')).toBe(1);
 	});
 
 	it('retries GETs through 502/503/504, reset and timed-out connections', async () => {
