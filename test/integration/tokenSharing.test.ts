@@ -32,4 +32,23 @@ describe('token requests of executions running at the same time in one process',
 		expect((await fixture.control.stats()).tokensIssued).toBe(2);
 		expect((await fixture.control.stats()).requestsByRoute['GET /api/tickets/:id']).toBeGreaterThanOrEqual(3 * AT_ONCE);
 	});
+
+	it('20 executions at once after every token expired make exactly 1 token request', async () => {
+		const credentials = makeCredentials(fixture.sandbox, { tenant: 'twenty-at-once' });
+		const first = await runNode({ parameters: { resource: 'ticket', operation: 'get', ticketId: locator(1) }, credentials });
+		expect(first.error).toBeUndefined();
+		await fixture.control.reset();
+		expect((await fixture.control.expireTokens()).expired).toBeGreaterThan(0);
+		const runs = await Promise.all(
+			Array.from({ length: 20 }, (_, index) =>
+				runNode({ parameters: { resource: 'ticket', operation: 'get', ticketId: locator((index % 8) + 1) }, credentials }),
+			),
+		);
+		expect(runs.filter((run) => run.error)).toEqual([]);
+		const stats = await fixture.control.stats();
+		expect(stats.tokensIssued).toBe(1);
+		// Every execution read with the expired token, got 401 and sent once more with the new one.
+		expect(stats.requestsByRoute['GET /api/tickets/:id']).toBe(40);
+	});
 });
+
