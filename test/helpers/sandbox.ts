@@ -56,7 +56,7 @@ export class SandboxControl {
 	loadDataset = async (dataset: unknown) => await this.call<unknown>('POST', '/dataset', { dataset });
 	addFaults = async (faults: FaultRule[]) => await this.call<unknown>('POST', '/faults', faults);
 	clearFaults = async () => await this.call<unknown>('DELETE', '/faults');
-	expireTokens = async () => await this.call<{ expired: number }>('POST', '/tokens/expire');
+	expireTokens = async (options?: { afterRequests: number }) => await this.call<{ expired: number }>('POST', '/tokens/expire', options);
 	rateLimit = async (limit: { limit: number; windowMs: number; announce?: boolean } | { enabled: false }) =>
 		await this.call<unknown>('POST', '/rate-limit', limit);
 	emails = async () => await this.call<Array<Record<string, unknown>>>('GET', '/emails');

@@ -34,13 +34,35 @@ describe('token requests', () => {
 		expect(apiRequestsByRoute(stats)).toEqual({ 'GET /api/tickets/:id': 20, 'POST /api/actions': 20 });
 	});
 
-	it('fetches exactly one new token when the old one expired', async () => {
+	it('fetches exactly one new token when the old one expired, and n8n keeps it for the next executions', async () => {
 		const credentials = makeCredentials(fixture.sandbox);
 		await readTicketAndAddNote(credentials, 1);
 		const before = (await fixture.control.stats()).tokensIssued;
+		const expiredToken = credentials.data.accessToken;
 		await fixture.control.expireTokens();
+		// The transport hands n8n's helper the credential it read once for the execution: the renewal
+		// (preAuthentication after the 401) goes into that copy and into n8n's stored credential.
 		await readTicketAndAddNote(credentials, 2);
 		expect((await fixture.control.stats()).tokensIssued - before).toBe(1);
+		expect(credentials.data.accessToken).not.toBe(expiredToken);
+		await readTicketAndAddNote(credentials, 3);
+		expect((await fixture.control.stats()).tokensIssued - before).toBe(1);
+		// one 401 (the read after the expiry), every other request sent with a live token
+		expect((await fixture.control.requests()).filter((request) => request.status === 401)).toHaveLength(1);
+	});
+
+	it('renews within one execution: a Return All whose token expires after its first page sends the new token on every later page', async () => {
+		const credentials = makeCredentials(fixture.sandbox);
+		await readTicketAndAddNote(credentials, 1);
+		await fixture.control.reset();
+		await fixture.control.expireTokens({ afterRequests: 1 });
+		const { items, error } = await runNode({ parameters: { resource: 'ticket', operation: 'getMany', returnAll: true }, credentials });
+		expect(error).toBeUndefined();
+		expect(items).toHaveLength(1234);
+		expect((await fixture.control.stats()).tokensIssued).toBe(1);
+		const pages = (await fixture.control.requests()).filter((request) => request.path.toLowerCase() === '/api/tickets');
+		expect(pages.map((request) => request.status).filter((status) => status === 401)).toHaveLength(1);
+		expect(pages.filter((request) => request.status === 200)).toHaveLength(13);
 	});
 });
 
