@@ -102,8 +102,8 @@ function measuresFor(window: Window, ours: JobOutcome, peer: JobOutcome): Measur
 			unit: '',
 			peer: peer.rejected,
 			limit: window.announce
-				? '1 (the refusal that names the window), +1 for the token request the nodes\' pacer does not see'
-				: `at most ${2 + Math.ceil(Math.log(window.windowMs / 1000) / Math.log(ESTIMATE_GROWTH))}: the first, one per 1.1x growth of the estimate from 1 s, +1 for the unseen token request`,
+				? '1 (the refusal that names the window), +2 for the token request and its discovery, which the nodes\' pacer does not see'
+				: `at most ${3 + Math.ceil(Math.log(window.windowMs / 1000) / Math.log(ESTIMATE_GROWTH))}: the first, one per 1.1x growth of the estimate from 1 s, +2 for the unseen token request and its discovery`,
 			better: 'lower',
 		},
 		{
