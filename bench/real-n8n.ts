@@ -170,6 +170,47 @@ export function triggerWorkflow(credential: CredentialRef, id?: string): Workflo
 	};
 }
 
+/**
+ * Our trigger on "Ticket Updated by User" (an end user's reply) -> our node adds an internal note
+ * to the ticket with the delivery's id as its Idempotency Key, so a repeated delivery adds none.
+ */
+export function keyedNoteWorkflow(credential: CredentialRef, id?: string): WorkflowJson {
+	const credentials = { [OUR_CREDENTIAL_TYPE]: credential };
+	return {
+		...(id ? { id } : {}),
+		name: 'Queue: a note per end-user reply, keyed by the delivery id',
+		nodes: [
+			{
+				id: randomUUID(),
+				name: TRIGGER_NODE_NAME,
+				type: OUR_TRIGGER_TYPE,
+				typeVersion: 1,
+				position: [0, 0],
+				webhookId: randomUUID(),
+				credentials,
+				parameters: { registration: 'automatic', events: ['ticketUpdatedByUser'], options: {} },
+			},
+			{
+				id: randomUUID(),
+				name: 'Add note',
+				type: OUR_NODE_TYPE,
+				typeVersion: 1,
+				position: [220, 0],
+				credentials,
+				parameters: {
+					resource: 'note',
+					operation: 'addInternalNote',
+					ticketId: { __rl: true, mode: 'id', value: '={{ $json.ticketId }}' },
+					note: '={{ "Reply received (delivery " + $json.deliveryId + ")" }}',
+					options: { idempotencyKey: '={{ $json.deliveryId }}' },
+				},
+			},
+		],
+		connections: chain([TRIGGER_NODE_NAME, 'Add note']),
+		settings: {},
+	};
+}
+
 export const PEER_TRIGGER_NODE_NAME = 'Webhook';
 export const BASIC_AUTH_CREDENTIAL_TYPE = 'httpBasicAuth';
 
