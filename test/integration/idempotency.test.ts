@@ -147,6 +147,10 @@ describe('Idempotency Key on notes', () => {
 			const requests = await apiRequests();
 			expect(requests['POST /api/actions']).toBeGreaterThan(1); // they did race
 			expect(requests['DELETE /api/actions/:id']).toBe(requests['POST /api/actions'] - 1);
+			// The one that stayed has the lowest id of them all: the deleted ones were all above it.
+			const deleted = (await fixture.control.requests()).filter((request) => request.method === 'DELETE').map((request) => Number(/\/actions\/(\d+)/i.exec(request.path)?.[1]));
+			expect(deleted).toHaveLength(requests['DELETE /api/actions/:id']);
+			expect(deleted.every((id) => id > Number(survivors[0].id))).toBe(true);
 		});
 
 		it('send an email more than once: it cannot be taken back, so every copy stays on the ticket', async () => {
@@ -201,6 +205,21 @@ describe('Idempotency Key on tickets', () => {
 		const body = String(ticket.items[0].json.details_html);
 		expect(body).toContain('<!-- n8n-write:key:upd-1; --><!-- n8n-write:key:upd-2; -->');
 		expect(body.match(/n8n-write:key:upd-1;/g)).toHaveLength(1);
+	});
+
+	it('runs of one keyed update at the same moment both write its values', async () => {
+		await setLatency(40);
+		try {
+			const update = () => run('ticket', 'update', { ticketId: locator(9), updateFields: { priorityId: 4 }, options: { idempotencyKey: 'upd-race' } });
+			const runs = await Promise.all([update(), update()]);
+			expect(runs.map((result) => result.items[0].json)).toEqual([
+				expect.objectContaining({ priority_id: 4, alreadyWritten: false }),
+				expect.objectContaining({ priority_id: 4, alreadyWritten: false }),
+			]);
+			expect(await apiRequests()).toEqual({ 'GET /api/tickets/:id': 2, 'POST /api/tickets': 2 });
+		} finally {
+			await setLatency(0);
+		}
 	});
 
 	it('an update with a key keeps only the last 20 earlier keys in the body', async () => {
