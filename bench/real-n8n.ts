@@ -148,23 +148,26 @@ export function peerReadAndUpdateWorkflow(webhookPath: string, credential: Crede
 	};
 }
 
-/** Our trigger alone, self-registering in Halo for "Ticket Status Changed" (full payloads: no API look-ups). */
+/** Our trigger, registering itself in Halo for `event` (full payloads: no API look-ups). */
+function ourTriggerNode(credential: CredentialRef, event: string): Record<string, unknown> {
+	return {
+		id: randomUUID(),
+		name: TRIGGER_NODE_NAME,
+		type: OUR_TRIGGER_TYPE,
+		typeVersion: 1,
+		position: [0, 0],
+		webhookId: randomUUID(),
+		credentials: { [OUR_CREDENTIAL_TYPE]: credential },
+		parameters: { registration: 'automatic', events: [event], options: {} },
+	};
+}
+
+/** Our trigger alone, self-registering in Halo for "Ticket Status Changed". */
 export function triggerWorkflow(credential: CredentialRef, id?: string): WorkflowJson {
 	return {
 		...(id ? { id } : {}),
 		name: 'Bench: Ticket Status Changed trigger',
-		nodes: [
-			{
-				id: randomUUID(),
-				name: TRIGGER_NODE_NAME,
-				type: OUR_TRIGGER_TYPE,
-				typeVersion: 1,
-				position: [0, 0],
-				webhookId: randomUUID(),
-				credentials: { [OUR_CREDENTIAL_TYPE]: credential },
-				parameters: { registration: 'automatic', events: ['ticketStatusChanged'], options: {} },
-			},
-		],
+		nodes: [ourTriggerNode(credential, 'ticketStatusChanged')],
 		connections: {},
 		settings: {},
 	};
@@ -180,16 +183,7 @@ export function keyedNoteWorkflow(credential: CredentialRef, id?: string): Workf
 		...(id ? { id } : {}),
 		name: 'Queue: a note per end-user reply, keyed by the delivery id',
 		nodes: [
-			{
-				id: randomUUID(),
-				name: TRIGGER_NODE_NAME,
-				type: OUR_TRIGGER_TYPE,
-				typeVersion: 1,
-				position: [0, 0],
-				webhookId: randomUUID(),
-				credentials,
-				parameters: { registration: 'automatic', events: ['ticketUpdatedByUser'], options: {} },
-			},
+			ourTriggerNode(credential, 'ticketUpdatedByUser'),
 			{
 				id: randomUUID(),
 				name: 'Add note',
