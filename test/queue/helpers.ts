@@ -176,7 +176,8 @@ export async function deliverHaloEvents(
 	} finally {
 		if (options.repeatEvery) await sandbox.call('POST', '/config', { webhooks: { duplicateEvery: 0 } });
 	}
-	const attempts = (await sandbox.call<DeliveryAttempt[]>('GET', '/webhook-deliveries')).slice(attemptsBefore);
+	// Only this trigger's: a webhook removed just before may still have deliveries being retried.
+	const attempts = (await sandbox.call<DeliveryAttempt[]>('GET', '/webhook-deliveries')).slice(attemptsBefore).filter((attempt) => attempt.url.includes(trigger.webhookId));
 	const forwarded = (await forwardedRequests(proxyUrl)).slice(forwardedBefore).filter((request) => request.path === triggerPath);
 	const executions = (await waitForExecutionsToSettle(api, options.workflowId, 2000)).filter((execution) => Number(execution.id) > after);
 	const startedFrom = await deliveryIdsOf(api, executions, { node: trigger.name, deliveryId: (json) => json.deliveryId });
@@ -217,6 +218,8 @@ export async function deliverKeyedNotes(
 	options: { events: number; repeatEvery: number; tickets: number },
 ): Promise<KeyedNotesRun> {
 	await api.unpublish(HALO_TO_CHAT_WORKFLOW);
+	// Deliveries still queued for it end now, before this run's count of deliveries starts.
+	await sandbox.call('POST', '/webhooks/flush');
 	const ticketIds: number[] = [];
 	for (let index = 0; index < options.tickets; index++) {
 		const ticket = await halo.request<{ id: number }>('POST', '/Tickets', [{ summary: `Keyed notes ${index + 1}`, client_id: 1 }]);
