@@ -14,6 +14,9 @@
  *   credential nobody used yet, ours against n8n's built-in HaloPSA node (`n8n-nodes-base.haloPSA`).
  * - Failures under mass expiry: 100 chat notes through the chat-to-Halo sample, Halo slowed to a second
  *   per note, every token expired after 30 answers.
+ * - 1,000 Halo deliveries (900 end-user replies, every 9th delivery also sent at the same moment to the
+ *   other webhook process) into a workflow that adds an internal note keyed by the delivery id:
+ *   executions started, lost and doubled, and the notes in Halo.
  */
 import { startHaloSandbox } from '../sandbox';
 import { CHAT_SECRET_HEADER, DEFAULT_CHAT_SECRET, ensureRuntime } from '../scripts/n8n-env';
@@ -23,13 +26,14 @@ import { settledPublication } from '../test/e2e/helpers/trigger';
 import {
 	CHAT_TO_HALO_WORKFLOW,
 	deliverHaloNotes,
+	deliverKeyedNotes,
 	executionsPerWorker,
 	haloWebhookRegistered,
 	newestExecutionId,
 	sendChatMessages,
 } from '../test/queue/helpers';
 import { peerCredentialData } from './peer-node';
-import { hitWebhook, oursReadAndNoteWorkflow, peerReadAndUpdateWorkflow, waitForExecutionsToSettle, type CredentialRef, type WorkflowJson } from './real-n8n';
+import { HaloApi, hitWebhook, oursReadAndNoteWorkflow, peerReadAndUpdateWorkflow, waitForExecutionsToSettle, type CredentialRef, type WorkflowJson } from './real-n8n';
 import { log, percentile, type BenchResult, type Measure } from './support';
 
 const DELIVERIES = 200;
@@ -37,6 +41,7 @@ const REPEATED_EVENTS = 90;
 const REPEAT_EVERY = 9;
 const EXECUTIONS = 100;
 const PARALLEL_CALLS = 20;
+const KEYED_EVENTS = 900;
 
 interface DeliveryRun {
 	accepted: number;
@@ -158,13 +163,21 @@ export async function runQueueBench(): Promise<BenchResult> {
 		await sandbox.call('POST', '/faults', [{ route: 'POST /api/actions', kind: 'slow', delayMs: 1000 }]);
 		const beforeExpiry = await sandbox.call<{ tokensIssued: number }>('GET', '/stats');
 		const chatAfter = await newestExecutionId(api, CHAT_TO_HALO_WORKFLOW);
-		const messages = Array.from({ length: EXECUTIONS }, (_, index) => ({ ticket_id: (index % 8) + 1, text: `Bench expiry note ${index + 1}`, kind: 'internal' as const }));
+		const messages = Array.from({ length: EXECUTIONS }, (_, index) => ({ message_id: `bench-expiry-${index + 1}`, ticket_id: (index % 8) + 1, text: `Bench expiry note ${index + 1}`, kind: 'internal' as const }));
 		const answers = await sendChatMessages(cluster.proxy.url, { header: CHAT_SECRET_HEADER, value: DEFAULT_CHAT_SECRET }, messages, PARALLEL_CALLS, async (answered) => {
 			if (answered === 30) await sandbox.call('POST', '/tokens/expire');
 		});
 		await sandbox.call('DELETE', '/faults');
 		const expiryExecutions = (await waitForExecutionsToSettle(api, CHAT_TO_HALO_WORKFLOW, 2000)).filter((execution) => Number(execution.id) > chatAfter);
 		const expiryTokens = (await sandbox.call<{ tokensIssued: number }>('GET', '/stats')).tokensIssued - beforeExpiry.tokensIssued;
+
+		log(`queue: ${KEYED_EVENTS} Halo deliveries + ${KEYED_EVENTS / REPEAT_EVERY} same-moment repeats into a note keyed by the delivery id`);
+		const keyed = await deliverKeyedNotes(api, sandbox, new HaloApi(access), { proxyUrl: cluster.proxy.url, credential: { id: cluster.credentialId, name: 'HaloPSA (sandbox)' } }, {
+			events: KEYED_EVENTS,
+			repeatEvery: REPEAT_EVERY,
+			tickets: 25,
+		});
+		const keyedDeliveries = keyed.attempts.length;
 
 		const deliveryRows = (workers: number, run: DeliveryRun): Measure[] => [
 			{ measure: `Halo deliveries accepted per second, ${workers} worker${workers > 1 ? 's' : ''}`, value: run.perSecond, unit: '/s', limit: `${run.accepted}/${DELIVERIES} accepted` },
@@ -196,12 +209,25 @@ export async function runQueueBench(): Promise<BenchResult> {
 					limit: 'goal 0',
 				},
 				{ measure: 'token requests for that expiry', value: expiryTokens, unit: '', limit: 'goal 1; at most 1 per worker (2)' },
+				{
+					measure: `executions started by ${keyedDeliveries} deliveries (${KEYED_EVENTS} replies, every ${REPEAT_EVERY}th also at the other webhook process at the same moment) into a note keyed by the delivery id`,
+					value: keyed.executions.length,
+					unit: '',
+					limit: `at least once: lost ${keyed.lost} (goal 0), doubled ${keyed.doubled} of ${KEYED_EVENTS / REPEAT_EVERY}`,
+				},
+				{
+					measure: `notes in Halo for those ${KEYED_EVENTS} replies`,
+					value: keyed.notes,
+					unit: '',
+					limit: `goal exactly ${KEYED_EVENTS}: ${keyed.withoutNote} replies without a note, ${keyed.withSeveralNotes} with more than one; ${keyed.removedRepeats} repeats posted and removed again`,
+				},
 			],
 			notes: [
 				'Halo sends one webhook\'s deliveries one after the other (the sandbox does too), so accepted per second is bounded by how fast one delivery is answered; the webhook processes answer before a worker runs the execution.',
 				'Delivery-to-start latency includes the time an execution waits in the Redis queue for a free worker.',
 				'A new credential has no token stored: workers that need one at the same moment can each fetch one (n8n refreshes a credential without a lock across processes); the executions within one worker share one fetch. The row shows how many this run needed. A credential tested once before use (its Test button stores the token) makes the workers fetch none: npm run test:queue proves it.',
 				'The built-in HaloPSA node fetches a token in every node execution, on whichever worker runs it.',
+				'The keyed note: with the Idempotency Key set, the node looks for a note with the key before posting (one GET) and again after it (one GET); a run that finds a note with the same key and a lower id deletes its own. Executions stay at least once; the notes come out exactly once.',
 				'One machine runs everything (PostgreSQL, Redis, five n8n processes, the sandbox and this bench) and is shared; times compare the runs of one bench, they do not size a cluster.',
 			],
 		};

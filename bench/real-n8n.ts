@@ -148,24 +148,59 @@ export function peerReadAndUpdateWorkflow(webhookPath: string, credential: Crede
 	};
 }
 
-/** Our trigger alone, self-registering in Halo for "Ticket Status Changed" (full payloads: no API look-ups). */
+/** Our trigger, registering itself in Halo for `event` (full payloads: no API look-ups). */
+function ourTriggerNode(credential: CredentialRef, event: string): Record<string, unknown> {
+	return {
+		id: randomUUID(),
+		name: TRIGGER_NODE_NAME,
+		type: OUR_TRIGGER_TYPE,
+		typeVersion: 1,
+		position: [0, 0],
+		webhookId: randomUUID(),
+		credentials: { [OUR_CREDENTIAL_TYPE]: credential },
+		parameters: { registration: 'automatic', events: [event], options: {} },
+	};
+}
+
+/** Our trigger alone, self-registering in Halo for "Ticket Status Changed". */
 export function triggerWorkflow(credential: CredentialRef, id?: string): WorkflowJson {
 	return {
 		...(id ? { id } : {}),
 		name: 'Bench: Ticket Status Changed trigger',
+		nodes: [ourTriggerNode(credential, 'ticketStatusChanged')],
+		connections: {},
+		settings: {},
+	};
+}
+
+/**
+ * Our trigger on "Ticket Updated by User" (an end user's reply) -> our node adds an internal note
+ * to the ticket with the delivery's id as its Idempotency Key, so a repeated delivery adds none.
+ */
+export function keyedNoteWorkflow(credential: CredentialRef, id?: string): WorkflowJson {
+	const credentials = { [OUR_CREDENTIAL_TYPE]: credential };
+	return {
+		...(id ? { id } : {}),
+		name: 'Queue: a note per end-user reply, keyed by the delivery id',
 		nodes: [
+			ourTriggerNode(credential, 'ticketUpdatedByUser'),
 			{
 				id: randomUUID(),
-				name: TRIGGER_NODE_NAME,
-				type: OUR_TRIGGER_TYPE,
+				name: 'Add note',
+				type: OUR_NODE_TYPE,
 				typeVersion: 1,
-				position: [0, 0],
-				webhookId: randomUUID(),
-				credentials: { [OUR_CREDENTIAL_TYPE]: credential },
-				parameters: { registration: 'automatic', events: ['ticketStatusChanged'], options: {} },
+				position: [220, 0],
+				credentials,
+				parameters: {
+					resource: 'note',
+					operation: 'addInternalNote',
+					ticketId: { __rl: true, mode: 'id', value: '={{ $json.ticketId }}' },
+					note: '={{ "Reply received (delivery " + $json.deliveryId + ")" }}',
+					options: { idempotencyKey: '={{ $json.deliveryId }}' },
+				},
 			},
 		],
-		connections: {},
+		connections: chain([TRIGGER_NODE_NAME, 'Add note']),
 		settings: {},
 	};
 }

@@ -365,10 +365,15 @@ export const ticketRoutes: ApiRoute[] = [
 		pattern: '/api/actions/:id',
 		area: 'tickets',
 		access: 'edit',
+		// Halo's clients delete an action as /Actions/{id}?ticket_id={ticket}; whether Halo needs the
+		// ticket is not documented, so the sandbox does, and only on that ticket finds the action.
+		// The answer is the deleted object, as for every Halo DELETE.
 		handle: (context) => {
 			const id = idParam(context);
+			const ticketId = context.query.int('ticket_id');
+			if (ticketId === undefined) throw dotNetError(400, 'ticket_id is required');
 			const action = context.store.actions.get(id);
-			if (!action) throw notFound('Action', id);
+			if (!action || action.ticket_id !== ticketId) throw notFound('Action', id);
 			context.store.actions.remove(id);
 			return ok(actionView(action));
 		},

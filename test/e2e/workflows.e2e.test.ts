@@ -100,8 +100,9 @@ describe('Note routing: chat to HaloPSA (note-routing-inbound.json)', () => {
 	] as const)('kind "%s" adds a Halo action with outcome "%s" (hidden from user: %s)', async (kind, outcome, hidden) => {
 		const text = `${RUN} ${kind}: the new printer driver is installed <ok> & tested`;
 		chatTexts.push(text);
-		const answer = await send({ ticket_id: TICKET, text, kind, ...(kind === 'email' ? { subject: `Printer fixed (${RUN})` } : {}) });
-		expect(answer).toMatchObject({ status: 201, body: { ok: true, kind, action: { ticket_id: TICKET, outcome } } });
+		const message = { message_id: `${RUN}-${kind}`, ticket_id: TICKET, text, kind, ...(kind === 'email' ? { subject: `Printer fixed (${RUN})` } : {}) };
+		const answer = await send(message);
+		expect(answer).toMatchObject({ status: 201, body: { ok: true, kind, action: { ticket_id: TICKET, outcome, alreadyWritten: false } } });
 
 		const action = (await actionsOf(TICKET)).find((candidate) => candidate.id === answer.body.action.id);
 		expect(action).toMatchObject({ ticket_id: TICKET, note: text, hiddenfromuser: hidden });
@@ -115,24 +116,33 @@ describe('Note routing: chat to HaloPSA (note-routing-inbound.json)', () => {
 		} else {
 			expect(emails).toEqual([]);
 		}
+
+		// The chat tool sends the message again: its id is the Idempotency Key, so nothing is written again.
+		const repeat = await send(message);
+		expect(repeat).toMatchObject({ status: 201, body: { ok: true, kind, action: { id: action!.id, alreadyWritten: true } } });
+		expect((await actionsOf(TICKET)).filter((candidate) => candidate.note === text)).toHaveLength(1);
+		expect((await sandbox.call<Row[]>('GET', '/emails')).filter((email) => email.action_id === action!.id)).toHaveLength(kind === 'email' ? 1 : 0);
 	});
 
-	it('answers 400 with a clear message for a missing ticket id, empty text or an unknown kind, and writes nothing', async () => {
+	it('answers 400 with a clear message for a missing ticket id, empty text, missing message id or an unknown kind, and writes nothing', async () => {
 		const before = (await actionsOf(TICKET)).length;
-		const missingId = await send({ text: 'hello', kind: 'customer' });
+		const missingId = await send({ message_id: `${RUN}-400`, text: 'hello', kind: 'customer' });
 		expect(missingId).toMatchObject({ status: 400, body: { ok: false, error: 'bad_request' } });
 		expect(missingId.body.message).toMatch(/ticket_id/);
-		const noText = await send({ ticket_id: TICKET, text: '  ', kind: 'customer' });
+		const noText = await send({ message_id: `${RUN}-400`, ticket_id: TICKET, text: '  ', kind: 'customer' });
 		expect(noText).toMatchObject({ status: 400 });
 		expect(noText.body.message).toMatch(/text/);
-		const unknownKind = await send({ ticket_id: TICKET, text: 'hello', kind: 'sms' });
+		const noMessageId = await send({ ticket_id: TICKET, text: 'hello', kind: 'customer' });
+		expect(noMessageId).toMatchObject({ status: 400 });
+		expect(noMessageId.body.message).toMatch(/^message_id is required/);
+		const unknownKind = await send({ message_id: `${RUN}-400`, ticket_id: TICKET, text: 'hello', kind: 'sms' });
 		expect(unknownKind).toMatchObject({ status: 400 });
 		expect(unknownKind.body.message).toBe('kind must be "customer", "internal" or "email", got "sms"');
 		expect((await actionsOf(TICKET)).length).toBe(before);
 	});
 
 	it('answers a Halo refusal (unknown ticket) with 422 and Halo\'s message instead of failing the call', async () => {
-		const answer = await send({ ticket_id: 987654, text: 'hello', kind: 'internal' });
+		const answer = await send({ message_id: `${RUN}-422`, ticket_id: 987654, text: 'hello', kind: 'internal' });
 		expect(answer).toMatchObject({ status: 422, body: { ok: false, error: 'halo_error' } });
 		expect(String(answer.body.message)).toMatch(/987654|not found|Ticket/i);
 	});
@@ -140,8 +150,8 @@ describe('Note routing: chat to HaloPSA (note-routing-inbound.json)', () => {
 	it('starts nothing for a forged call (no secret header, wrong secret)', async () => {
 		const before = await executionCount(inbound.id);
 		const actionsBefore = (await actionsOf(TICKET)).length;
-		const noHeader = await send({ ticket_id: TICKET, text: 'forged', kind: 'customer' }, null);
-		const wrong = await send({ ticket_id: TICKET, text: 'forged', kind: 'customer' }, 'not-the-secret');
+		const noHeader = await send({ message_id: `${RUN}-forged`, ticket_id: TICKET, text: 'forged', kind: 'customer' }, null);
+		const wrong = await send({ message_id: `${RUN}-forged`, ticket_id: TICKET, text: 'forged', kind: 'customer' }, 'not-the-secret');
 		expect([401, 403]).toContain(noHeader.status);
 		expect([401, 403]).toContain(wrong.status);
 		await sleep(1500);
@@ -178,6 +188,13 @@ describe('Note routing: HaloPSA to chat (note-routing-outbound.json, published t
 			((await sandbox.sink('chat-internal')) as Row[]).find((entry) => entry.body?.text === hidden),
 		);
 		expect(internal).toMatchObject({ body: { channel: 'internal', ticket_id: TICKET, outcome: 'Private Note' } });
+		// Each post names Halo's delivery in Idempotency-Key, so the chat can drop a repeated delivery.
+		const deliveries = await sandbox.call<Row[]>('GET', '/webhook-deliveries');
+		for (const posted of [customer, internal]) {
+			const key = posted.headers['idempotency-key'];
+			expect(deliveries.filter((delivery) => delivery.id === key && delivery.url.includes(OUTBOUND_WEBHOOK_ID))).not.toHaveLength(0);
+		}
+		expect(customer.headers['idempotency-key']).not.toBe(internal.headers['idempotency-key']);
 		expect(await sinkTexts('chat-internal')).not.toContain(visible);
 		expect(await sinkTexts('chat-customer')).not.toContain(hidden);
 	});

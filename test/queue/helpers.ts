@@ -2,7 +2,17 @@
  * Driving the queue-mode cluster as its users do (a chat tool and Halo calling the load balancer)
  * and reading back which worker ran what. Shared by the queue suite and `npm run bench -- queue`.
  */
-import { deliveryIdsOf, waitForExecutionsToSettle, type DeliveryAttempt, type ExecutionSummary } from '../../bench/real-n8n';
+import {
+	deliveryIdsOf,
+	keyedNoteWorkflow,
+	triggerWebhookId,
+	waitForExecutionsToSettle,
+	waitForTriggerEndpoint,
+	type CredentialRef,
+	type DeliveryAttempt,
+	type ExecutionSummary,
+	type HaloApi,
+} from '../../bench/real-n8n';
 import { mapWithConcurrency } from '../../bench/support';
 import { executionsStartedBy } from '../../scripts/queue-cluster';
 import { forwardedRequests, type ForwardedRequest } from '../../scripts/round-robin-proxy';
@@ -14,6 +24,8 @@ export const CHAT_TO_HALO_WORKFLOW = 'NoteRoutingIn001';
 export const HALO_TO_CHAT_WORKFLOW = 'NoteRoutingOut01';
 
 export interface ChatMessage {
+	/** the chat message's id: the sample's Idempotency Key */
+	message_id: string;
 	ticket_id: number;
 	text: string;
 	kind: 'customer' | 'internal' | 'email';
@@ -133,23 +145,41 @@ export async function deliverHaloNotes(
 	proxyUrl: string,
 	options: { events: number; repeatEvery?: number; label: string },
 ): Promise<HaloNotesRun> {
-	const trigger = await haloTriggerOf(api, HALO_TO_CHAT_WORKFLOW);
+	return await deliverHaloEvents(api, sandbox, proxyUrl, {
+		...options,
+		workflowId: HALO_TO_CHAT_WORKFLOW,
+		happen: async (index) => await sandbox.call('POST', '/simulate/agent-note', { ticket_id: (index % 8) + 1, note: `${options.label} ${index + 1}`, hiddenfromuser: false }),
+	});
+}
+
+/**
+ * `events` things happening in Halo (`happen`, one after the other), whose deliveries the sandbox
+ * sends through the proxy into the workflow `workflowId` (its HaloPSA trigger subscribed to them);
+ * with `repeatEvery` N, every Nth delivery also goes out a second time at the same moment, which
+ * the proxy hands to the other webhook process.
+ */
+export async function deliverHaloEvents(
+	api: N8nApi,
+	sandbox: SandboxControl,
+	proxyUrl: string,
+	options: { workflowId: string; events: number; repeatEvery?: number; happen: (index: number) => Promise<unknown> },
+): Promise<HaloNotesRun> {
+	const trigger = await haloTriggerOf(api, options.workflowId);
 	const triggerPath = `/webhook/${trigger.webhookId}/webhook`;
-	const after = await newestExecutionId(api, HALO_TO_CHAT_WORKFLOW);
+	const after = await newestExecutionId(api, options.workflowId);
 	const attemptsBefore = (await sandbox.call<DeliveryAttempt[]>('GET', '/webhook-deliveries')).length;
 	const forwardedBefore = (await forwardedRequests(proxyUrl)).length;
 	if (options.repeatEvery) await sandbox.call('POST', '/config', { webhooks: { duplicateEvery: options.repeatEvery } });
 	try {
-		for (let index = 0; index < options.events; index++) {
-			await sandbox.call('POST', '/simulate/agent-note', { ticket_id: (index % 8) + 1, note: `${options.label} ${index + 1}`, hiddenfromuser: false });
-		}
+		for (let index = 0; index < options.events; index++) await options.happen(index);
 		await sandbox.call('POST', '/webhooks/flush');
 	} finally {
 		if (options.repeatEvery) await sandbox.call('POST', '/config', { webhooks: { duplicateEvery: 0 } });
 	}
-	const attempts = (await sandbox.call<DeliveryAttempt[]>('GET', '/webhook-deliveries')).slice(attemptsBefore);
+	// Only this trigger's: a webhook removed just before may still have deliveries being retried.
+	const attempts = (await sandbox.call<DeliveryAttempt[]>('GET', '/webhook-deliveries')).slice(attemptsBefore).filter((attempt) => attempt.url.includes(trigger.webhookId));
 	const forwarded = (await forwardedRequests(proxyUrl)).slice(forwardedBefore).filter((request) => request.path === triggerPath);
-	const executions = (await waitForExecutionsToSettle(api, HALO_TO_CHAT_WORKFLOW, 2000)).filter((execution) => Number(execution.id) > after);
+	const executions = (await waitForExecutionsToSettle(api, options.workflowId, 2000)).filter((execution) => Number(execution.id) > after);
 	const startedFrom = await deliveryIdsOf(api, executions, { node: trigger.name, deliveryId: (json) => json.deliveryId });
 	const started = new Map<string, number>();
 	for (const id of startedFrom) if (id !== undefined) started.set(id, (started.get(id) ?? 0) + 1);
@@ -161,5 +191,71 @@ export async function deliverHaloNotes(
 		startedFrom,
 		lost: [...deliveryIds].filter((id) => !started.has(id)).length,
 		doubled: [...started.values()].filter((count) => count > 1).length,
+	};
+}
+
+export interface KeyedNotesRun extends HaloNotesRun {
+	/** notes in Halo whose marker carries one of this run's delivery ids */
+	notes: number;
+	/** delivery ids with no note, and with more than one */
+	withoutNote: number;
+	withSeveralNotes: number;
+	/** notes a run posted and deleted again because one with the same key was there first */
+	removedRepeats: number;
+}
+
+/**
+ * `events` end-user replies on `tickets` new tickets, delivered (every `repeatEvery`th also sent at
+ * the same moment to the other webhook process) into a workflow that adds an internal note keyed by
+ * the delivery id (bench/real-n8n.ts keyedNoteWorkflow); then the notes in Halo, per delivery id.
+ * The Halo-to-chat sample is unpublished first: its Action Added would get every note too.
+ */
+export async function deliverKeyedNotes(
+	api: N8nApi,
+	sandbox: SandboxControl,
+	halo: HaloApi,
+	cluster: { proxyUrl: string; credential: CredentialRef },
+	options: { events: number; repeatEvery: number; tickets: number },
+): Promise<KeyedNotesRun> {
+	await api.unpublish(HALO_TO_CHAT_WORKFLOW);
+	// Deliveries still queued for it end now, before this run's count of deliveries starts.
+	await sandbox.call('POST', '/webhooks/flush');
+	const ticketIds: number[] = [];
+	for (let index = 0; index < options.tickets; index++) {
+		const ticket = await halo.request<{ id: number }>('POST', '/Tickets', [{ summary: `Keyed notes ${index + 1}`, client_id: 1 }]);
+		ticketIds.push(ticket.id);
+	}
+	const workflow = keyedNoteWorkflow(cluster.credential);
+	const { id } = await api.request<{ id: string }>('POST', '/workflows', { ...workflow, active: false });
+	await api.publish(id);
+	const webhookId = triggerWebhookId(workflow);
+	await until('the keyed-note workflow\'s webhook in Halo', async () => (await halo.webhooks()).some((webhook) => webhook.url?.includes(webhookId)));
+	await waitForTriggerEndpoint(cluster.proxyUrl, webhookId);
+
+	const deletesBefore = (await sandbox.call<{ requestsByRoute: Record<string, number> }>('GET', '/stats')).requestsByRoute['DELETE /api/actions/:id'] ?? 0;
+	const run = await deliverHaloEvents(api, sandbox, cluster.proxyUrl, {
+		workflowId: id,
+		events: options.events,
+		repeatEvery: options.repeatEvery,
+		happen: async (index) => await sandbox.call('POST', '/simulate/end-user-reply', { ticket_id: ticketIds[index % ticketIds.length], note: `Reply ${index + 1}` }),
+	});
+	const deletes = (await sandbox.call<{ requestsByRoute: Record<string, number> }>('GET', '/stats')).requestsByRoute['DELETE /api/actions/:id'] ?? 0;
+
+	const notesPerDelivery = new Map<string, number>();
+	for (const ticketId of ticketIds) {
+		const { actions, record_count: total } = await halo.request<{ actions: Array<{ note_html?: string }>; record_count: number }>('GET', `/Actions?ticket_id=${ticketId}`);
+		if (actions.length !== total) throw new Error(`ticket ${ticketId}: ${actions.length} of ${total} actions read`);
+		for (const action of actions) {
+			const key = /<!-- n8n-write:key:([^;]*); -->/.exec(action.note_html ?? '')?.[1];
+			if (key !== undefined) notesPerDelivery.set(decodeURIComponent(key), (notesPerDelivery.get(decodeURIComponent(key)) ?? 0) + 1);
+		}
+	}
+	const deliveryIds = [...new Set(run.attempts.map((attempt) => attempt.id))];
+	return {
+		...run,
+		notes: deliveryIds.reduce((sum, deliveryId) => sum + (notesPerDelivery.get(deliveryId) ?? 0), 0),
+		withoutNote: deliveryIds.filter((deliveryId) => !notesPerDelivery.has(deliveryId)).length,
+		withSeveralNotes: deliveryIds.filter((deliveryId) => (notesPerDelivery.get(deliveryId) ?? 0) > 1).length,
+		removedRepeats: deletes - deletesBefore,
 	};
 }

@@ -4,6 +4,7 @@
  * the proxy, as through a load balancer. The tests run in this order and share the cluster.
  */
 import {
+	HaloApi,
 	hitWebhook,
 	oursReadAndNoteWorkflow,
 	waitForExecutionsToSettle,
@@ -15,6 +16,7 @@ import { settledPublication } from '../e2e/helpers/trigger';
 import {
 	CHAT_TO_HALO_WORKFLOW,
 	deliverHaloNotes,
+	deliverKeyedNotes,
 	executionsPerWorker,
 	executionTimes,
 	HALO_TO_CHAT_WORKFLOW,
@@ -43,7 +45,7 @@ interface Stats {
 const stats = () => sandbox.call<Stats>('GET', '/stats');
 
 const notes = (label: string): ChatMessage[] =>
-	Array.from({ length: EXECUTIONS }, (_, index) => ({ ticket_id: (index % 8) + 1, text: `${label} ${index + 1}`, kind: 'internal' }));
+	Array.from({ length: EXECUTIONS }, (_, index) => ({ message_id: `${label} ${index + 1}`, ticket_id: (index % 8) + 1, text: `${label} ${index + 1}`, kind: 'internal' }));
 
 /** New executions of a workflow (ids above `after`) once all of them are finished. */
 async function executionsAfter(workflowId: string, after: number, expected: number) {
@@ -231,5 +233,39 @@ describe('the Halo-to-chat sample through the load balancer', () => {
 		expect(run.executions).toHaveLength(EVENTS + run.doubled);
 		expect(run.doubled).toBeLessThanOrEqual(EVENTS / REPEAT_EVERY);
 		expect(chatPosts).toBe(run.executions.length);
+	});
+});
+
+describe('Halo deliveries into a note keyed by the delivery id', () => {
+	const EVENTS = 900;
+	const REPEAT_EVERY = 9;
+
+	// Last: it unpublishes the Halo-to-chat sample, whose Action Added would get every note too.
+	it('1,000 deliveries with 100 same-moment repeats at the other webhook process leave exactly 900 notes in Halo, none lost', async () => {
+		await quiet();
+		const halo = new HaloApi(access);
+		const run = await deliverKeyedNotes(api, sandbox, halo, { proxyUrl: state.proxyUrl, credential: { id: state.credentialId, name: 'HaloPSA (sandbox)' } }, {
+			events: EVENTS,
+			repeatEvery: REPEAT_EVERY,
+			tickets: 25,
+		});
+		expect(run.attempts).toHaveLength(EVENTS + EVENTS / REPEAT_EVERY);
+		expect(run.attempts.filter((attempt) => attempt.redelivery)).toHaveLength(EVENTS / REPEAT_EVERY);
+		expect(run.attempts.every((attempt) => attempt.success)).toBe(true);
+		expect(new Set(run.attempts.map((attempt) => attempt.id)).size).toBe(EVENTS);
+		expect(run.executions.filter((execution) => execution.status !== 'success')).toEqual([]);
+		report(
+			`${EVENTS} deliveries + ${EVENTS / REPEAT_EVERY} same-moment repeats into a keyed note: ${run.executions.length} executions started, ` +
+				`${run.lost} lost, ${run.doubled} doubled; ${run.notes} notes in Halo, ${run.removedRepeats} repeats posted and removed again`,
+		);
+		// Executions: at least once (a repeat may start a second one).
+		expect(run.lost).toBe(0);
+		expect(run.executions).toHaveLength(EVENTS + run.doubled);
+		// Effects with a key: exactly once.
+		expect(run.withoutNote).toBe(0);
+		expect(run.withSeveralNotes).toBe(0);
+		expect(run.notes).toBe(EVENTS);
+		// A doubled execution either found the note or posted one and removed it again.
+		expect(run.removedRepeats).toBeLessThanOrEqual(run.doubled);
 	});
 });

@@ -100,4 +100,17 @@ describe('sandbox actions and outcome rules', () => {
 		expect((await api(sandbox, token, 'POST', '/Actions', [{ ticket_id: 99999, outcome: 'Note', note: 'x' }])).status).toBe(404);
 		expect((await api(sandbox, token, 'GET', '/Actions?ticket_id=99999')).status).toBe(404);
 	});
+
+	it('deletes an action only by its id and its ticket, answering the deleted action', async () => {
+		const posted = await api(sandbox, token, 'POST', '/Actions', [{ ticket_id: 1, outcome: 'Private Note', note: 'to be removed' }]);
+		const id = posted.json.id as number;
+		const without = await api(sandbox, token, 'DELETE', `/Actions/${id}`);
+		expect(without.status).toBe(400);
+		expect((await api(sandbox, token, 'DELETE', `/Actions/${id}?ticket_id=2`)).status).toBe(404);
+		expect((await api(sandbox, token, 'GET', `/Actions/${id}?ticket_id=1`)).status).toBe(200);
+		const deleted = await api(sandbox, token, 'DELETE', `/Actions/${id}?ticket_id=1`);
+		expect(deleted).toMatchObject({ status: 200, json: { id, ticket_id: 1, note: 'to be removed' } });
+		expect((await api(sandbox, token, 'GET', `/Actions/${id}?ticket_id=1`)).status).toBe(404);
+		expect((await api(sandbox, token, 'DELETE', `/Actions/${id}?ticket_id=1`)).status).toBe(404);
+	});
 });

@@ -8,7 +8,7 @@ import * as ticket from '../../nodes/HaloPsa/actions/ticket/Ticket.resource';
 import { toTicketBody } from '../../nodes/HaloPsa/actions/ticket/fields';
 import { toTicketQuery } from '../../nodes/HaloPsa/actions/ticket/getMany.operation';
 import { ticketHasValues } from '../../nodes/HaloPsa/actions/ticket/update.operation';
-import { newWriteMarker, toHtmlBody, toPlainText, withWriteMarker } from '../../nodes/HaloPsa/helpers/html';
+import { writeMarker, toHtmlBody, toPlainText, withWriteMarker } from '../../nodes/HaloPsa/helpers/html';
 import { isOutcomeRefusal, outcomeFields, outcomesNamed } from '../../nodes/HaloPsa/helpers/outcomes';
 import { pickFields, TICKET_SIMPLE_FIELDS } from '../../nodes/HaloPsa/helpers/simplify';
 import { toCustomFields, toHaloDate, toHaloId } from '../../nodes/HaloPsa/helpers/values';
@@ -136,13 +136,20 @@ describe('note mapping', () => {
 	});
 
 	it('marks each write with its own invisible HTML comment that leaves the text unchanged', () => {
-		const first = newWriteMarker();
-		const second = newWriteMarker();
+		const first = writeMarker();
+		const second = writeMarker();
 		expect(first).not.toBe(second);
 		expect(first).toMatch(/^n8n-write:[0-9a-f-]{36}$/);
 		const html = withWriteMarker('Hello<br>there', first);
 		expect(html).toBe(`Hello<br>there<!-- ${first} -->`);
 		expect(toPlainText(html)).toBe('Hello there');
+	});
+
+	it('marks a keyed write with its key, encoded so the comment stays whole and one key never matches a longer one', () => {
+		expect(writeMarker('2f1c-delivery')).toBe('n8n-write:key:2f1c-delivery;');
+		expect(writeMarker('a --> b')).toBe('n8n-write:key:a%20--%3E%20b;');
+		expect(withWriteMarker('x', writeMarker('ab')).includes(writeMarker('a'))).toBe(false);
+		expect(toPlainText(withWriteMarker('Hello', writeMarker('a --> b')))).toBe('Hello');
 	});
 
 	it('joins recipients with semicolons', () => {

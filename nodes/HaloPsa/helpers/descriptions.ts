@@ -28,6 +28,20 @@ export const rateLimitOptions: INodeProperties = {
 	options: [maxRateLimitWaitOption],
 };
 
+/** Goes into the "Options" of every write; read with helpers/idempotency.ts's readIdempotencyKey. */
+export const idempotencyKeyOption: INodeProperties = {
+	displayName: 'Idempotency Key',
+	name: 'idempotencyKey',
+	type: 'string',
+	default: '',
+	placeholder: 'e.g. {{ $json.deliveryId }}',
+	description:
+		'An ID that stays the same when this write is repeated (a Halo delivery ID, a chat message ID). The node first looks for a write with this key and, when it finds one, returns it and writes nothing. Give each write its own key.',
+};
+
+/** The "Options" collection of the ticket writes: the idempotency key and the rate-limit wait. */
+export const writeOptions: INodeProperties = { ...rateLimitOptions, options: [idempotencyKeyOption, maxRateLimitWaitOption] };
+
 export const returnAllAndLimit: INodeProperties[] = [
 	{
 		displayName: 'Return All',

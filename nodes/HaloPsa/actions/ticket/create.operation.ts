@@ -1,7 +1,8 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { clientLocator, rateLimitOptions, simplifyField } from '../../helpers/descriptions';
-import { findMarkedRecord, newWriteMarker, withWriteMarker } from '../../helpers/html';
+import { clientLocator, simplifyField, writeOptions } from '../../helpers/descriptions';
+import { findMarkedRecord, withWriteMarker, writeMarker } from '../../helpers/html';
+import { readIdempotencyKey, withWriteOutcome, writeOnce } from '../../helpers/idempotency';
 import { simplifyOutput, TICKET_SIMPLE_FIELDS } from '../../helpers/simplify';
 import { optionalId, toHaloId } from '../../helpers/values';
 import { haloApiRequest, haloApiRequestAllItems } from '../../../transport';
@@ -31,20 +32,24 @@ export const properties: INodeProperties[] = [
 		),
 	},
 	simplifyField,
-	rateLimitOptions,
+	writeOptions,
 ];
 
 
 /**
  * Creates one ticket. Its HTML body carries a write marker (see helpers/html.ts): after an
  * ambiguous failure the newest tickets with this summary are searched for the marker, so the
- * ticket is neither created twice nor confused with an older ticket of the same summary.
+ * ticket is neither created twice nor confused with an older ticket of the same summary. With an
+ * idempotency key the marker carries the key, and the same search runs before the post (a ticket
+ * already there is the answer) and after it (a ticket of this run is deleted again when a run
+ * with the same key created one first; see helpers/idempotency.ts).
  */
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject[]> {
 	const summary = (this.getNodeParameter('summary', itemIndex) as string).trim();
 	const additionalFields = this.getNodeParameter('additionalFields', itemIndex, {}) as IDataObject;
 	const clientId = optionalId.call(this, 'clientId', 'client ID', itemIndex);
-	const marker = newWriteMarker();
+	const idempotencyKey = readIdempotencyKey.call(this, itemIndex);
+	const marker = writeMarker(idempotencyKey);
 	const fields = toTicketBody({ ...additionalFields, summary });
 	const body: IDataObject = {
 		...fields,
@@ -65,6 +70,10 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		});
 	};
 
-	const created = (await haloApiRequest.call(this, 'POST', '/Tickets', { body, itemIndex, verifyWrite })) as IDataObject;
-	return simplifyOutput.call(this, itemIndex, [created], TICKET_SIMPLE_FIELDS);
+	const created = await writeOnce.call(this, itemIndex, idempotencyKey, {
+		find: verifyWrite,
+		write: async () => (await haloApiRequest.call(this, 'POST', '/Tickets', { body, itemIndex, verifyWrite })) as IDataObject,
+		remove: async (ticket) => await haloApiRequest.call(this, 'DELETE', `/Tickets/${toHaloId(ticket.id)}`, { itemIndex }),
+	});
+	return withWriteOutcome(simplifyOutput.call(this, itemIndex, [created.record], TICKET_SIMPLE_FIELDS), created);
 }
