@@ -208,7 +208,9 @@ export interface KeyedNotesRun extends HaloNotesRun {
  * `events` end-user replies on `tickets` new tickets, delivered (every `repeatEvery`th also sent at
  * the same moment to the other webhook process) into a workflow that adds an internal note keyed by
  * the delivery id (bench/real-n8n.ts keyedNoteWorkflow); then the notes in Halo, per delivery id.
- * The Halo-to-chat sample is unpublished first: its Action Added would get every note too.
+ * The Halo-to-chat sample is unpublished meanwhile (its Action Added would get every note too) and
+ * published again afterwards, with the keyed-note workflow unpublished, so tests after this one find
+ * the cluster as the samples left it.
  */
 export async function deliverKeyedNotes(
 	api: N8nApi,
@@ -218,6 +220,20 @@ export async function deliverKeyedNotes(
 	options: { events: number; repeatEvery: number; tickets: number },
 ): Promise<KeyedNotesRun> {
 	await api.unpublish(HALO_TO_CHAT_WORKFLOW);
+	try {
+		return await deliverKeyedNotesUnpublished(api, sandbox, halo, cluster, options);
+	} finally {
+		await api.publish(HALO_TO_CHAT_WORKFLOW);
+	}
+}
+
+async function deliverKeyedNotesUnpublished(
+	api: N8nApi,
+	sandbox: SandboxControl,
+	halo: HaloApi,
+	cluster: { proxyUrl: string; credential: CredentialRef },
+	options: { events: number; repeatEvery: number; tickets: number },
+): Promise<KeyedNotesRun> {
 	// Deliveries still queued for it end now, before this run's count of deliveries starts.
 	await sandbox.call('POST', '/webhooks/flush');
 	const ticketIds: number[] = [];
@@ -240,6 +256,7 @@ export async function deliverKeyedNotes(
 		happen: async (index) => await sandbox.call('POST', '/simulate/end-user-reply', { ticket_id: ticketIds[index % ticketIds.length], note: `Reply ${index + 1}` }),
 	});
 	const deletes = (await sandbox.call<{ requestsByRoute: Record<string, number> }>('GET', '/stats')).requestsByRoute['DELETE /api/actions/:id'] ?? 0;
+	await api.unpublish(id);
 
 	const notesPerDelivery = new Map<string, number>();
 	for (const ticketId of ticketIds) {

@@ -240,7 +240,6 @@ describe('Halo deliveries into a note keyed by the delivery id', () => {
 	const EVENTS = 900;
 	const REPEAT_EVERY = 9;
 
-	// Last: it unpublishes the Halo-to-chat sample, whose Action Added would get every note too.
 	it('1,000 deliveries with 100 same-moment repeats at the other webhook process leave exactly 900 notes in Halo, none lost', async () => {
 		await quiet();
 		const halo = new HaloApi(access);
