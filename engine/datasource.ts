@@ -18,7 +18,10 @@ export type HaloListFetcher = (
 export interface SnapshotLoadOptions {
 	/** load only these clients' contracts, invoices and assets; default every client */
 	clientIds?: number[];
-	/** also load each asset's installed software (one request per asset); default false */
+	/**
+	 * also load every asset's installed software (one request per asset); default false. To read it
+	 * only where a decision needs it, load without it and use {@link PagedHaloDataSource.addInstalledSoftware}.
+	 */
 	includeInstalledSoftware?: boolean;
 	/** load assets Halo flags inactive too; default false */
 	includeInactiveAssets?: boolean;
@@ -29,6 +32,7 @@ export interface SnapshotLoadOptions {
 /** Loads what the planner needs from Halo: clients, contracts, recurring invoices with lines, items, assets. */
 export interface HaloDataSource {
 	loadSnapshot(options?: SnapshotLoadOptions): Promise<Snapshot>;
+	addInstalledSoftware(snapshot: Snapshot, assetIds: readonly number[], options?: Pick<SnapshotLoadOptions, 'softwareConcurrency'>): Promise<Snapshot>;
 }
 
 /** Runs `task` over `inputs` with at most `concurrency` in flight. */
@@ -62,12 +66,9 @@ export class PagedHaloDataSource implements HaloDataSource {
 		const assets = await perClient('/Asset', 'assets', options.includeInactiveAssets ? { includeinactive: true } : {});
 		const wantedClients = options.clientIds && new Set(options.clientIds);
 
-		let installedSoftware: Record<string, unknown> | undefined;
-		if (options.includeInstalledSoftware) {
-			const assetIds = assets.map((asset) => asset.id as number);
-			const software = await mapLimited(assetIds, options.softwareConcurrency ?? 4, async (deviceId) => await this.list('/AssetSoftware', null, { device_id: deviceId }));
-			installedSoftware = Object.fromEntries(assetIds.map((assetId, index) => [String(assetId), software[index]]));
-		}
+		const installedSoftware = options.includeInstalledSoftware
+			? await this.readInstalledSoftware(assets.map((asset) => asset.id as number), options.softwareConcurrency)
+			: undefined;
 		return normalizeSnapshot({
 			clients: wantedClients ? clients.filter((client) => wantedClients.has(Number(client.id))) : clients,
 			contracts,
@@ -76,5 +77,22 @@ export class PagedHaloDataSource implements HaloDataSource {
 			assets,
 			installedSoftware,
 		});
+	}
+
+	/**
+	 * `snapshot` with the installed software of `assetIds` read from Halo (one request per asset,
+	 * `softwareConcurrency` at a time); every other asset's stays unknown. With the ids from
+	 * `assetsNeedingInstalledSoftware(snapshot, policies, options)`, the plan for those policies
+	 * is the one reading every asset's would give (see `DeploymentPlan.assetsNeedingInstalledSoftware`).
+	 */
+	async addInstalledSoftware(snapshot: Snapshot, assetIds: readonly number[], options: Pick<SnapshotLoadOptions, 'softwareConcurrency'> = {}): Promise<Snapshot> {
+		const read = normalizeSnapshot({ installedSoftware: await this.readInstalledSoftware(assetIds, options.softwareConcurrency) });
+		return { ...snapshot, installedSoftware: read.installedSoftware, installedSoftwareReadFor: new Set(assetIds) };
+	}
+
+	/** Halo documents no paged bulk read of installed software: GET /AssetSoftware?device_id= reads one asset's. */
+	private async readInstalledSoftware(assetIds: readonly number[], concurrency = 4): Promise<Record<string, unknown>> {
+		const software = await mapLimited([...assetIds], concurrency, async (deviceId) => await this.list('/AssetSoftware', null, { device_id: deviceId }));
+		return Object.fromEntries(assetIds.map((assetId, index) => [String(assetId), software[index]]));
 	}
 }

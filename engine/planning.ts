@@ -32,6 +32,6 @@ export type {
 	WhyNotReport,
 } from './plan/result';
 export { DeploymentPlan } from './plan/result';
-export { planDeployments } from './plan/planner';
+export { assetsNeedingInstalledSoftware, planDeployments } from './plan/planner';
 export type { HaloDataSource, HaloListFetcher, QueryValue, SnapshotLoadOptions } from './datasource';
 export { PagedHaloDataSource } from './datasource';

@@ -80,6 +80,11 @@ export interface Snapshot {
 	assets: HaloAsset[];
 	/** installed software names by asset id; absent when the installed software was not loaded */
 	installedSoftware?: Map<number, string[]>;
+	/**
+	 * the assets whose installed software was read, when it was read for some only (see
+	 * `assetsNeedingInstalledSoftware`); the others' is unknown. Absent: every asset's was read.
+	 */
+	installedSoftwareReadFor?: Set<number>;
 }
 
 /** What a snapshot may look like before normalising: Halo's own field names, envelopes and variants. */

@@ -7,10 +7,12 @@
  * refuses a request: requests go out freely, and the first 429 teaches the window:
  * - announced: the 429's text names it ("N Requests per rolling M minute window"); taken as said;
  * - not announced: the limit is the number of this pacer's requests Halo let through within
- *   {@link DEFAULT_WINDOW_MS} before the refusal, and the window is estimated from the refusals:
- *   a refused request shows the window is longer than the time since the oldest of those `limit`
- *   requests, so the estimate grows by {@link ESTIMATE_GROWTH} past it until Halo admits one (at
- *   most that much too long, never too short).
+ *   {@link DEFAULT_WINDOW_MS} before the refusal, and the window is estimated from the answers:
+ *   a refused request shows the window is longer than the time since the `limit`-th request before
+ *   it, an admitted one that it is at most that long. Until Halo admits a request so paced the
+ *   estimate grows by {@link ESTIMATE_GROWTH} past each refusal; then it is halved between the
+ *   longest time proven too short and the shortest proven enough, until the two lie within the
+ *   jitter margin, and the shortest proven enough is kept (never too short: an admission proved it).
  * Then request n waits until request n - limit left the window. A refusal of a request sent under
  * that pacing (another client of the same Halo application used a slot) counts as one more
  * request in the window. A request Halo admits although the pacer counted the window full means
@@ -23,10 +25,26 @@
  */
 /** Hosted Halo's documented window (300 requests per rolling 5 minutes): how far back an unannounced limit is counted. */
 export const DEFAULT_WINDOW_MS = 5 * 60_000;
-/** How much an estimated window grows past each refusal that proved it longer. */
-export const ESTIMATE_GROWTH = 1.1;
+/** How much an estimated window grows past each refusal that proved it longer, until an admission bounds it. */
+export const ESTIMATE_GROWTH = 1.15;
 /** The shortest window estimated: Halo's windows are minutes long; a scaled-down test window still seconds. */
 const MIN_ESTIMATE_MS = 1000;
+
+/** Jitter allowance: a request's way to Halo may take a little longer than its predecessor's. */
+function marginMs(windowMs: number): number {
+	return Math.max(50, windowMs / 50);
+}
+
+/**
+ * The most refusals learning an unannounced window of `windowMs` costs one pacer: the first, one per
+ * growth step from {@link MIN_ESTIMATE_MS} until the estimate passes the window, and one per halving of
+ * the last step down to the jitter margin.
+ */
+export function unannouncedRefusalBound(windowMs: number): number {
+	const growthSteps = Math.ceil(Math.log(windowMs / MIN_ESTIMATE_MS) / Math.log(ESTIMATE_GROWTH));
+	const margin = marginMs(windowMs);
+	return 1 + growthSteps + Math.ceil(Math.log2(((ESTIMATE_GROWTH - 1) * windowMs + margin) / margin));
+}
 /** Credentials kept: one per Halo application in use in this process. */
 const PACER_LIMIT = 100;
 
@@ -61,10 +79,17 @@ interface Window {
 	estimated: boolean;
 }
 
+/** What the answers proved about an unannounced window: longer than `shortMs`, at most `enoughMs`. */
+interface WindowBounds {
+	shortMs: number;
+	enoughMs?: number;
+}
+
 export class RequestPacer {
 	/** send times of the requests Halo counted (or is counting), oldest first */
 	private sent: number[] = [];
 	private window: Window | undefined;
+	private bounds: WindowBounds | undefined;
 	private generation = 0;
 
 	constructor(
@@ -78,16 +103,11 @@ export class RequestPacer {
 		return this.window;
 	}
 
-	/** Jitter allowance: a request's way to Halo may take a little longer than its predecessor's. */
-	private marginMs(windowMs: number): number {
-		return Math.max(50, windowMs / 50);
-	}
-
 	/** When the next request may go out, from `now`. */
 	private nextSlot(now: number): number {
 		const window = this.window;
 		if (!window || this.sent.length < window.limit) return now;
-		return Math.max(now, this.sent[this.sent.length - window.limit] + window.windowMs + this.marginMs(window.windowMs));
+		return Math.max(now, this.sent[this.sent.length - window.limit] + window.windowMs + marginMs(window.windowMs));
 	}
 
 	private forgetBefore(now: number): void {
@@ -132,6 +152,7 @@ export class RequestPacer {
 			if (status === undefined) return;
 			// Halo counted it somewhere between sending and answering: counted from the answer, a slot is never taken early.
 			this.removeStamp(ticket.sentAt);
+			if (!ticket.overLimit && this.window?.estimated && ticket.generation === this.generation) this.admittedAt(now);
 			this.insert(now);
 			if (ticket.overLimit && this.window && ticket.generation === this.generation) this.forget();
 			return;
@@ -154,17 +175,43 @@ export class RequestPacer {
 	private estimate(now: number): void {
 		const limit = this.window?.limit ?? Math.max(1, this.sent.filter((at) => at > now - DEFAULT_WINDOW_MS).length);
 		const oldest = this.sent.length >= limit ? this.sent[this.sent.length - limit] : (this.sent[0] ?? now);
-		const windowMs = Math.ceil(Math.max(now - oldest, this.window?.windowMs ?? 0, MIN_ESTIMATE_MS) * ESTIMATE_GROWTH);
+		const shortMs = Math.max(now - oldest, this.bounds?.shortMs ?? 0);
+		// An admission at a longer time than this refusal's was luck (jitter, another client's slot): not a bound.
+		const enoughMs = this.bounds?.enoughMs !== undefined && this.bounds.enoughMs > shortMs ? this.bounds.enoughMs : undefined;
+		const windowMs =
+			enoughMs === undefined
+				? Math.ceil(Math.max(shortMs, this.window?.windowMs ?? 0, MIN_ESTIMATE_MS) * ESTIMATE_GROWTH)
+				: this.between(shortMs, enoughMs);
 		this.learn({ limit, windowMs, estimated: true });
+		this.bounds = { shortMs, enoughMs };
+	}
+
+	/** An admission under an estimated window: the window is at most the time since the `limit`-th request before it. */
+	private admittedAt(now: number): void {
+		const window = this.window as Window;
+		if (!this.bounds || this.sent.length < window.limit) return;
+		const gapMs = now - this.sent[this.sent.length - window.limit];
+		if (gapMs <= this.bounds.shortMs || (this.bounds.enoughMs !== undefined && gapMs >= this.bounds.enoughMs)) return;
+		const bounds = { ...this.bounds, enoughMs: gapMs };
+		const windowMs = this.between(bounds.shortMs, gapMs);
+		if (windowMs !== window.windowMs) this.learn({ ...window, windowMs });
+		this.bounds = bounds;
+	}
+
+	/** The next estimate between a time proven too short and one proven enough: halfway, or the latter once they are within the margin. */
+	private between(shortMs: number, enoughMs: number): number {
+		return enoughMs - shortMs <= marginMs(enoughMs) ? enoughMs : Math.ceil((shortMs + enoughMs) / 2);
 	}
 
 	private learn(window: Window): void {
 		this.window = window;
+		this.bounds = undefined;
 		this.generation += 1;
 	}
 
 	private forget(): void {
 		this.window = undefined;
+		this.bounds = undefined;
 		this.generation += 1;
 	}
 

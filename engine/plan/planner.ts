@@ -245,6 +245,16 @@ export async function planDeployments(snapshot: Snapshot, policies: unknown, opt
 }
 
 /**
+ * The ids of the assets whose decisions under `policies` depend on their installed software (see
+ * {@link DeploymentPlan.assetsNeedingInstalledSoftware}), from a snapshot without it: read it for
+ * these alone (one Halo request per asset) and plan with the same policies and options.
+ */
+export async function assetsNeedingInstalledSoftware(snapshot: Snapshot, policies: unknown, options: PlanOptions = {}): Promise<number[]> {
+	const withoutSoftware: Snapshot = { ...snapshot, installedSoftware: undefined, installedSoftwareReadFor: undefined };
+	return (await planDeployments(withoutSoftware, policies, options)).assetsNeedingInstalledSoftware();
+}
+
+/**
  * The reference planner: one json-rules-engine run per asset with all the rules. Slow by design;
  * it exists to check {@link planDeployments} and to measure it against.
  */

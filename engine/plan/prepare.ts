@@ -128,9 +128,15 @@ export class PreparedPlan {
 
 	/** The installed software of one asset as conditions see it (built on demand: most plans never read it). */
 	softwareFactOf(assetIndex: number): SoftwareFact {
-		if (!this.installedSoftwareKnown) return UNKNOWN_SOFTWARE;
+		if (!this.softwareKnownFor(this.assets[assetIndex].id)) return UNKNOWN_SOFTWARE;
 		const installed = this.snapshot.installedSoftware?.get(this.assets[assetIndex].id) ?? [];
 		return { known: true, names: [...new Set(installed.map((name) => name.toLowerCase()))].sort() };
+	}
+
+	/** Whether the installed software of the asset was read. */
+	softwareKnownFor(assetId: number): boolean {
+		const { installedSoftwareReadFor } = this.snapshot;
+		return this.installedSoftwareKnown && (!installedSoftwareReadFor || installedSoftwareReadFor.has(assetId));
 	}
 
 	/**
@@ -142,8 +148,9 @@ export class PreparedPlan {
 		const states = new Uint8Array(this.assets.length * targets);
 		if (!this.installedSoftwareKnown) return states;
 		const detectedByName = new Map<string, number[]>();
-		states.fill(1);
 		this.assets.forEach((asset, assetIndex) => {
+			if (!this.softwareKnownFor(asset.id)) return;
+			states.fill(1, assetIndex * targets, (assetIndex + 1) * targets);
 			for (const installedName of this.snapshot.installedSoftware?.get(asset.id) ?? []) {
 				let detected = detectedByName.get(installedName);
 				if (!detected) {

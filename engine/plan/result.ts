@@ -6,7 +6,7 @@ import { normalizeKey, POSITIVE_LIST_OPERATORS } from '../operators';
 import { forEachLeaf } from '../policy/compile';
 import type { PolicyEffect } from '../policy/schema';
 import type { ConditionResultNode, PolicyOutcome } from './outcome';
-import { isFactReference } from './outcome';
+import { isFactReference, projectionSpec } from './outcome';
 import type { PreparedPlan, SoftwareTarget } from './prepare';
 
 export type DeploymentAction = 'install' | 'remove' | 'compliant' | 'unmanaged' | 'unknown';
@@ -343,6 +343,37 @@ export class DeploymentPlan {
 				if (code === 1 || code === 2) yield this.decisionAt(softwareIndex, assetIndex);
 			}
 		}
+	}
+
+	/**
+	 * The ids of the assets whose decisions depend on their installed software: those targeted for
+	 * some software (install or compliant), those a removal policy reaches (remove or not), and those in
+	 * the scope of a policy whose conditions read `software`. Every other asset is targeted for nothing
+	 * and has no removal asked, whatever is installed: its software can only tell compliant from
+	 * unmanaged. Read on a plan without installed software, it names the assets to read it for; a
+	 * plan with it read for those gives every one of them, and every targeted flag, reason, install,
+	 * removal and licence pool, as reading it for all would.
+	 */
+	assetsNeedingInstalledSoftware(): number[] {
+		const { prepared, classes } = this;
+		const classCount = classes.representative.length;
+		const needed = new Uint8Array(classCount);
+		prepared.software.forEach((_, softwareIndex) => {
+			const targeted = this.targetedByClass[softwareIndex];
+			const removal = this.removalByClass[softwareIndex];
+			for (let classIndex = 0; classIndex < classCount; classIndex++) needed[classIndex] |= targeted[classIndex] | removal[classIndex];
+		});
+		// the scope filters read asset and client only, so a policy's scope does not depend on the software
+		prepared.rules.forEach((rule, policyIndex) => {
+			if (!projectionSpec(rule.conditions as ConditionResultNode).has('software')) return;
+			const inScope = classes.inScope[policyIndex];
+			for (let classIndex = 0; classIndex < classCount; classIndex++) needed[classIndex] |= inScope[classIndex];
+		});
+		const assetIds: number[] = [];
+		prepared.assets.forEach((asset, assetIndex) => {
+			if (needed[classes.classOf[assetIndex]]) assetIds.push(asset.id);
+		});
+		return assetIds;
 	}
 
 	/** Per asset: targeted (1) or not (0), for one software; compact, for comparisons and counting. */

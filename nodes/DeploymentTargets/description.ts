@@ -152,8 +152,28 @@ export const properties: INodeProperties[] = [
 		type: 'boolean',
 		default: false,
 		description:
-			'Whether to load every asset\'s installed software (one request per asset) so the plan can say install, remove or compliant',
+			'Whether to load installed software (one request per asset) so the plan can say install, remove or compliant',
 		displayOptions: { show: { dataSource: ['halo'] } },
+	},
+	{
+		displayName: 'Installed Software Of',
+		name: 'installedSoftwareFor',
+		type: 'options',
+		options: [
+			{
+				name: 'Assets a Decision Needs',
+				value: 'needed',
+				description:
+					'Targeted assets, assets a removal policy reaches, and assets a policy testing installed software reaches; the others show unknown (nothing to install or remove there either way)',
+			},
+			{
+				name: 'Every Asset',
+				value: 'all',
+				description: 'One request per asset; assets no policy targets show compliant or unmanaged (installed without coverage)',
+			},
+		],
+		default: 'needed',
+		displayOptions: { show: { dataSource: ['halo'], includeInstalledSoftware: [true] } },
 	},
 	{
 		displayName: 'Client IDs',

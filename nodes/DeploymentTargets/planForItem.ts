@@ -1,8 +1,9 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import type { Decision, DeploymentPlan, FormPolicy, Policy, RawSnapshot, Snapshot } from '../../engine/planning';
+import type { Decision, DeploymentPlan, FormPolicy, PlanOptions, Policy, RawSnapshot, Snapshot } from '../../engine/planning';
 import {
+	assetsNeedingInstalledSoftware,
 	checkPolicies,
 	compileFormPolicy,
 	describePolicyErrors,
@@ -61,6 +62,8 @@ interface LoadedSnapshot {
 	snapshot: Snapshot;
 	/** loaded for some clients only (Client IDs), so contract types, asset types and clients are known only for those */
 	partial: boolean;
+	/** the Halo source, when installed software is still to be read for the assets whose decisions need it */
+	softwareSource?: PagedHaloDataSource;
 }
 
 async function loadSnapshot(this: IExecuteFunctions, itemIndex: number, options: PlanOptionsParameter): Promise<LoadedSnapshot> {
@@ -80,12 +83,14 @@ async function loadSnapshot(this: IExecuteFunctions, itemIndex: number, options:
 	const source = new PagedHaloDataSource(
 		async (path, envelopeKey, qs) => (await haloApiRequestAllItems.call(this, path, envelopeKey, { qs, itemIndex })) as Array<Record<string, unknown>>,
 	);
+	const includeInstalledSoftware = this.getNodeParameter('includeInstalledSoftware', itemIndex, false) as boolean;
+	const everyAsset = includeInstalledSoftware && this.getNodeParameter('installedSoftwareFor', itemIndex, 'needed') === 'all';
 	const snapshot = await source.loadSnapshot({
 		clientIds: clientIds.length > 0 ? (clientIds as number[]) : undefined,
-		includeInstalledSoftware: this.getNodeParameter('includeInstalledSoftware', itemIndex, false) as boolean,
+		includeInstalledSoftware: everyAsset,
 		includeInactiveAssets: options.includeInactiveAssets,
 	});
-	return { snapshot, partial: clientIds.length > 0 };
+	return { snapshot, partial: clientIds.length > 0, softwareSource: includeInstalledSoftware && !everyAsset ? source : undefined };
 }
 
 function decisionJson(decision: Decision): IDataObject {
@@ -144,7 +149,9 @@ export async function planForItem(this: IExecuteFunctions, itemIndex: number): P
 	const policySource = this.getNodeParameter('policySource', itemIndex) as 'form' | 'json';
 	const policies = policySource === 'form' ? policiesFromForm.call(this, itemIndex) : policiesFromJson.call(this, itemIndex);
 	const options = this.getNodeParameter('options', itemIndex, {}) as PlanOptionsParameter;
-	const { snapshot, partial } = await loadSnapshot.call(this, itemIndex, options);
+	const loaded = await loadSnapshot.call(this, itemIndex, options);
+	const { partial, softwareSource } = loaded;
+	let { snapshot } = loaded;
 
 	const activeAssets = options.includeInactiveAssets ? snapshot.assets : snapshot.assets.filter((asset) => !asset.inactive);
 	if (activeAssets.length === 0) {
@@ -162,14 +169,17 @@ export async function planForItem(this: IExecuteFunctions, itemIndex: number): P
 	}
 	const warnings = references.filter((reference) => !isBlockingReference(reference)).map(describeUnknownReference);
 
+	const planOptions: PlanOptions = {
+		date: options.planDate || undefined,
+		// the workflow's time zone unless one is set, as the HaloPSA node's In Force On filter reads dates
+		timeZone: options.timeZone?.trim() || this.getTimezone(),
+		includeInactiveAssets: options.includeInactiveAssets,
+	};
 	let plan: DeploymentPlan;
 	try {
-		plan = await planDeployments(snapshot, policies, {
-			date: options.planDate || undefined,
-			// the workflow's time zone unless one is set, as the HaloPSA node's In Force On filter reads dates
-			timeZone: options.timeZone?.trim() || this.getTimezone(),
-			includeInactiveAssets: options.includeInactiveAssets,
-		});
+		// planned from the lists first: only the assets whose decisions depend on it cost a software request
+		if (softwareSource) snapshot = await softwareSource.addInstalledSoftware(snapshot, await assetsNeedingInstalledSoftware(snapshot, policies, planOptions));
+		plan = await planDeployments(snapshot, policies, planOptions);
 	} catch (error) {
 		if (error instanceof PlanDateError) fail.call(this, itemIndex, error.message, 'Correct Plan Date or Time Zone under Options.');
 		throw new NodeOperationError(this.getNode(), error as Error, { itemIndex });

@@ -1,4 +1,4 @@
-import { AxiosHaloDataSource, HaloAuthenticationError, planDeployments } from '../../engine';
+import { assetsNeedingInstalledSoftware, AxiosHaloDataSource, HaloAuthenticationError, planDeployments } from '../../engine';
 import { EMPTY_CREDENTIAL_GRACE_MS } from '../../halo-client';
 import { send } from '../helpers/sandbox';
 import { useHaloSandbox } from '../helpers/sandbox';
@@ -115,5 +115,36 @@ describe('AxiosHaloDataSource against the sandbox', () => {
 				expect(`${failure.message} ${failure.description} ${failure.stack}`).not.toContain(secret);
 			}
 		});
+	});
+});
+
+describe('AxiosHaloDataSource: installed software for the assets whose decisions need it', () => {
+	const fixture = useHaloSandbox({ dataset: { seed: 5, clients: 20, assets: 300, tickets: 0 } });
+
+	it('costs ceil(rows/100) requests per list plus one per such asset, and plans as reading every asset\'s does', async () => {
+		const connection = { url: fixture.sandbox.baseUrl, clientId: fixture.sandbox.clientId, clientSecret: fixture.sandbox.clientSecret };
+		const policies = [
+			{ id: 'huntress', software: 'Huntress', effect: 'deploy', assetTypes: ['Workstation', 'Laptop'], conditions: { all: [{ fact: 'coverage', path: '$.client.contractTypes', operator: 'containsAny', value: ['Managed Security'] }] } },
+		];
+		const options = { timeZone: 'UTC' };
+		const everyAsset = await planDeployments(await new AxiosHaloDataSource(connection).loadSnapshot({ includeInstalledSoftware: true }), policies, options);
+		const targeted = [...everyAsset.decisions()].filter((decision) => decision.targeted).map((decision) => decision.assetId);
+		expect(targeted.length).toBeGreaterThan(10);
+
+		await fixture.control.reset();
+		const source = new AxiosHaloDataSource(connection);
+		const lists = await source.loadSnapshot();
+		const needed = await assetsNeedingInstalledSoftware(lists, policies, options);
+		const plan = await planDeployments(await source.addInstalledSoftware(lists, needed), policies, options);
+
+		const { store } = fixture.sandbox.state as unknown as { store: Record<string, { size: number; bucket(kind: string, value: number): unknown[] }> };
+		const rows = [store.clients.size, store.contracts.size, store.invoices.size, store.items.size, store.assets.bucket('active', 1).length];
+		const requests = (await fixture.control.requests()).filter((request) => /^\/api\//i.test(request.path) && !/^\/api\/authinfo$/i.test(request.path));
+		expect(needed.sort((a, b) => a - b)).toEqual(targeted.sort((a, b) => a - b));
+		expect(requests.filter((request) => /^\/api\/assetsoftware$/i.test(request.path)).map((request) => Number(request.query.device_id)).sort((a, b) => a - b)).toEqual(needed);
+		expect(requests.length).toBe(rows.reduce((sum, count) => sum + Math.ceil(count / 100), 0) + needed.length);
+		expect(requests.length).toBeLessThan(lists.assets.length);
+		expect([...plan.changes()]).toEqual([...everyAsset.changes()]);
+		expect(plan.reconciliation()).toEqual(everyAsset.reconciliation());
 	});
 });

@@ -391,6 +391,46 @@ describe('Halo Deployment Targets node against a generated tenant', () => {
 		expect(targetedSomewhere).toBeGreaterThan(0);
 	});
 
+	it('reads installed software only for the assets whose decisions need it: ceil(rows/100) requests per list plus one per such asset, and the same changes and licence pools as reading every asset\'s', async () => {
+		const tenant = await fetchTenant(fixture.sandbox.baseUrl, fixture.sandbox.clientId, fixture.sandbox.clientSecret);
+		const managedSecurity = { fact: 'coverage', path: '$.client.contractTypes', operator: 'containsAny', value: ['Managed Security'] };
+		const policies = [
+			{ id: 'huntress', software: 'Huntress', effect: 'deploy', assetTypes: ['Workstation'], conditions: { all: [managedSecurity] } },
+			// a removal policy reaches every server, covered or not
+			{ id: 'chrome', software: 'Google Chrome', effect: 'deploy', assetTypes: ['Server'], removeWhenCoverageEnds: true, conditions: { all: [{ fact: 'coverage', path: '$.asset.items', operator: 'containsAny', value: ['S1-CORE'] }] } },
+			// a condition on installed software reaches every laptop
+			{ id: 'datto', software: 'Datto', effect: 'deploy', assetTypes: ['Laptop'], conditions: { all: [managedSecurity, { fact: 'software', path: '$.names', operator: 'containsNone', value: ['google chrome'] }] } },
+		];
+		const ofType = (typeName: string) => tenant.assets.filter((asset) => asset.assettype_name === typeName).map((asset) => asset.id as number);
+		const needed = new Set([...expectedTargets(tenant, { software: 'Huntress', contractType: 'Managed Security', assetTypes: ['Workstation'] }).targeted, ...ofType('Server'), ...ofType('Laptop')]);
+		const listRequests = [tenant.clients, tenant.contracts, tenant.invoices, tenant.items, tenant.assets].reduce((sum, rows) => sum + Math.ceil(rows.length / 100), 0);
+		expect(needed.size).toBeGreaterThan(20);
+		expect(needed.size).toBeLessThan(tenant.assets.length * 0.75);
+		expect(listRequests).toBeGreaterThan(5);
+
+		const plan = async (installedSoftwareFor: 'needed' | 'all', output: string) => {
+			await fixture.control.reset();
+			const { items, error } = await runNode({
+				nodeType: new DeploymentTargets(),
+				credentials: makeCredentials(fixture.sandbox),
+				parameters: { dataSource: 'halo', policySource: 'json', policiesJson: JSON.stringify({ policies }), includeInstalledSoftware: true, installedSoftwareFor, output, options: { planDate: PLAN_DAY, includeSummary: false } },
+			});
+			expect(error).toBeUndefined();
+			const apiRequests = (await fixture.control.requests()).filter((request) => /^\/api\//i.test(request.path) && !/^\/api\/authinfo$/i.test(request.path));
+			const softwareReads = apiRequests.filter((request) => /^\/api\/assetsoftware$/i.test(request.path)).map((request) => Number(request.query.device_id));
+			return { rows: items.map((item) => item.json), apiRequests: apiRequests.length, softwareReads: softwareReads.sort((a, b) => a - b) };
+		};
+		for (const output of ['changes', 'reconciliation']) {
+			const onlyNeeded = await plan('needed', output);
+			expect(onlyNeeded.softwareReads).toEqual([...needed].sort((a, b) => a - b));
+			expect(onlyNeeded.apiRequests).toBe(listRequests + needed.size);
+			const everyAsset = await plan('all', output);
+			expect(everyAsset.softwareReads.length).toBe(tenant.assets.length);
+			expect(onlyNeeded.rows).toEqual(everyAsset.rows);
+			if (output === 'changes') expect(onlyNeeded.rows.map((row) => row.action)).toEqual(expect.arrayContaining(['install', 'remove']));
+		}
+	});
+
 	it('matches the independent computation for every recurring item in each scope, targets and licence pools', async () => {
 		const tenant = await fetchTenant(fixture.sandbox.baseUrl, fixture.sandbox.clientId, fixture.sandbox.clientSecret);
 		const codes = [...new Set(inForceLines(tenant).map(({ line }) => String(line.item_code)))].sort();

@@ -3,7 +3,7 @@
  * limiter on a virtual clock: each request takes 5 ms, every wait moves the clock on. Counts only
  * (requests refused, requests failed); the times are the rate-limit bench's.
  */
-import { callHalo, DEFAULT_RETRY_POLICY, DEFAULT_WINDOW_MS, ESTIMATE_GROWTH, parseRateLimitWindow, RequestPacer } from '../../halo-client';
+import { callHalo, DEFAULT_RETRY_POLICY, DEFAULT_WINDOW_MS, parseRateLimitWindow, RequestPacer, unannouncedRefusalBound } from '../../halo-client';
 import type { HaloHttp } from '../../halo-client';
 import { RateLimiter } from '../../sandbox/rateLimit';
 
@@ -70,16 +70,18 @@ describe('a job paced under a rolling window', () => {
 	it.each([
 		[300, 30, 10_000],
 		[300, 45, 10_000],
-	])('%i requests under an unannounced %i per %i ms: 0 failed, refusals bounded by the estimate growing to the window', async (requests, limit, windowMs) => {
+		[300, 30, 7_300],
+		[1000, 300, DEFAULT_WINDOW_MS],
+	])('%i requests under an unannounced %i per %i ms: 0 failed, refusals bounded, the window learned to within the jitter margin', async (requests, limit, windowMs) => {
 		const outcome = await runJob(requests, limit, windowMs, false);
-		// The first refusal, then one per growth step from 1 s until the estimate passes the window.
-		const expectedRefusals = 1 + Math.ceil(Math.log(windowMs / 1000) / Math.log(ESTIMATE_GROWTH));
 		expect(outcome.failed).toBe(0);
 		expect(outcome.admitted).toBe(requests);
-		expect(outcome.refused).toBeLessThanOrEqual(expectedRefusals);
+		// The first refusal, one per growth step from 1 s until the estimate passes the window, one per halving after.
+		expect(outcome.refused).toBeLessThanOrEqual(unannouncedRefusalBound(windowMs));
 		expect(outcome.learned).toMatchObject({ limit, estimated: true });
+		// Never shorter than the window (an admission proved it), and no longer than it by more than the 2% jitter margin.
 		expect(outcome.learned!.windowMs).toBeGreaterThanOrEqual(windowMs);
-		expect(outcome.learned!.windowMs).toBeLessThanOrEqual(windowMs * ESTIMATE_GROWTH + 100);
+		expect(outcome.learned!.windowMs).toBeLessThanOrEqual(windowMs * 1.02 + 50);
 	});
 
 	it('makes no request wait before Halo refused one', async () => {
