@@ -152,6 +152,9 @@ export async function deliverHaloNotes(
 	});
 }
 
+/** How long executions must stay quiet before a delivery without one counts as lost. */
+const LOST_AFTER_QUIET_MS = 20_000;
+
 /**
  * `events` things happening in Halo (`happen`, one after the other), whose deliveries the sandbox
  * sends through the proxy into the workflow `workflowId` (its HaloPSA trigger subscribed to them);
@@ -179,11 +182,19 @@ export async function deliverHaloEvents(
 	// Only this trigger's: a webhook removed just before may still have deliveries being retried.
 	const attempts = (await sandbox.call<DeliveryAttempt[]>('GET', '/webhook-deliveries')).slice(attemptsBefore).filter((attempt) => attempt.url.includes(trigger.webhookId));
 	const forwarded = (await forwardedRequests(proxyUrl)).slice(forwardedBefore).filter((request) => request.path === triggerPath);
-	const executions = (await waitForExecutionsToSettle(api, options.workflowId, 2000)).filter((execution) => Number(execution.id) > after);
-	const startedFrom = await deliveryIdsOf(api, executions, { node: trigger.name, deliveryId: (json) => json.deliveryId });
+	const deliveryIds = new Set(attempts.map((attempt) => attempt.id));
+	// The node answers Halo before n8n saves the execution, so on a loaded machine an execution can
+	// appear seconds after the last answer: a delivery counts as lost only when no execution from it
+	// has appeared after the executions were quiet for LOST_AFTER_QUIET_MS.
+	let executions: ExecutionSummary[] = [];
+	let startedFrom: Array<string | undefined> = [];
+	for (const quietMs of [2000, LOST_AFTER_QUIET_MS]) {
+		executions = (await waitForExecutionsToSettle(api, options.workflowId, quietMs)).filter((execution) => Number(execution.id) > after);
+		startedFrom = await deliveryIdsOf(api, executions, { node: trigger.name, deliveryId: (json) => json.deliveryId });
+		if ([...deliveryIds].every((id) => startedFrom.includes(id))) break;
+	}
 	const started = new Map<string, number>();
 	for (const id of startedFrom) if (id !== undefined) started.set(id, (started.get(id) ?? 0) + 1);
-	const deliveryIds = new Set(attempts.map((attempt) => attempt.id));
 	return {
 		attempts,
 		forwarded,
