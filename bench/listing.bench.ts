@@ -34,7 +34,7 @@ const FIRST_CALL_MEMORY_REASON =
 	'the first call\'s own set-up is small: measured alone (a Limit 1 run as a fresh process\'s first execution) ours grew its JS heap 3.3 MB against the peer\'s 2.8 (its auth-server look-up and token fetch run in the n8n process, the peer\'s token fetch through n8n\'s legacy helper) and neither grew its RSS by 2 MB; no module is loaded by one and not the other. Across runs here the first-call RSS ratio moved between 0.99x and 1.10x, our JS heap growth lower each time; the rest was not traced further';
 /** Where ours' RSS growth after the warm-up is the higher: what was measured of it. */
 const STEADY_RSS_REASON =
-	'not traced further: our JS heap growth is lower (see its row), the response buffers outside the heap peak alike (7.1 MB for both, sampled every 2 ms), and over four runs of this bench on this machine the median ratio moved between 0.97x and 1.06x, a run-to-run swing larger than the difference';
+	'not traced further: our JS heap growth is lower (see its row), the response buffers outside the heap peak alike (7.1 MB for both, sampled every 2 ms), and over five runs of this bench on this machine the median ratio moved between 0.97x and 1.06x, a run-to-run swing larger than the difference';
 
 type Who = 'ours' | 'peer';
 type Key = 'wallMs' | 'cpuMs' | 'peakRssGrowthBytes' | 'peakHeapGrowthBytes';
