@@ -6,7 +6,9 @@
  * Both nodes run in-process through n8n-core's WorkflowExecute (test/helpers/n8n-harness.ts;
  * the built-in is loaded from the n8n runtime's node_modules, see bench/peer-node.ts). Each case
  * runs in a fresh child process so its peak memory is its own: the growth of the child's peak
- * RSS over its RSS just before the node started (the sandbox stays in the parent).
+ * RSS over its RSS just before the node started (the sandbox stays in the parent). The goal rows
+ * measure the listing after one identical warm-up execution per contender (Limit 1), as a running
+ * n8n sees it; further rows measure it as the first execution of a fresh process.
  */
 import { fork } from 'node:child_process';
 
@@ -19,9 +21,23 @@ const median = (values: number[]) => percentile(values, 0.5);
 const CHILD_FLAG = '--listing-child';
 const TICKETS = 10_000;
 const ASSETS = 100_000;
-const REPETITIONS = 5;
+/** Runs per ticket case: enough for the middle half of the runs to show a difference of a few per cent. */
+const REPETITIONS = 9;
+/** Runs of the asset listing, which has no peer to resolve a difference against. */
+const ASSET_REPETITIONS = 3;
+const WARMED_UP = 'warmed-up';
+/** Why ours sends one request more than the peer on the first call in a fresh process. */
+const FIRST_CALL_REASON =
+	'before its first token ours asks Halo where its auth server is (GET /api/authinfo, once per token fetch), as its credential leaves the Authorisation Server URL empty; the peer\'s credential names its auth URL';
+/** Where ours uses more memory than the peer on the first call: what differs, as far as it was traced. */
+const FIRST_CALL_MEMORY_REASON =
+	'the first call\'s own set-up is small: measured alone (a Limit 1 run as a fresh process\'s first execution) ours grew its JS heap 3.3 MB against the peer\'s 2.8 (its auth-server look-up and token fetch run in the n8n process, the peer\'s token fetch through n8n\'s legacy helper) and neither grew its RSS by 2 MB; no module is loaded by one and not the other. Across runs here the first-call RSS ratio moved between 0.99x and 1.10x, our JS heap growth lower each time; the rest was not traced further';
+/** Where ours' RSS growth after the warm-up is the higher: what was measured of it. */
+const STEADY_RSS_REASON =
+	'not traced further: our JS heap growth is lower (see its row), the response buffers outside the heap peak alike (7.1 MB for both, sampled every 2 ms), and over five runs of this bench on this machine the median ratio moved between 0.97x and 1.06x, a run-to-run swing larger than the difference';
 
 type Who = 'ours' | 'peer';
+type Key = 'wallMs' | 'cpuMs' | 'peakRssGrowthBytes' | 'peakHeapGrowthBytes';
 type Resource = 'ticket' | 'asset';
 
 interface ChildJob {
@@ -29,12 +45,16 @@ interface ChildJob {
 	resource: Resource;
 	sandbox: { baseUrl: string; clientId: string; clientSecret: string };
 	runtimeNodeModules: string;
+	/** run the contender's node once with Limit 1 on the same resource before the measured run */
+	warmUp: boolean;
 }
 
 interface ChildOutcome {
 	rows: number;
 	distinctIds: number;
 	wallMs: number;
+	/** the child's CPU time (user and system) over the node run: its own work, less shaken by other load than wall time */
+	cpuMs: number;
 	peakRssGrowthBytes: number;
 	/** the JS heap's peak over its size before the node started, sampled every 2 ms */
 	peakHeapGrowthBytes: number;
@@ -42,16 +62,22 @@ interface ChildOutcome {
 }
 
 interface CaseOutcome extends ChildOutcome {
+	/** API requests, the auth-server look-up (GET /api/authinfo) left out */
 	requests: number;
-	/** the runs' lowest and highest wall time and memory, to show the run-to-run spread */
-	spread?: { wallMs: [number, number]; peakRssGrowthBytes: [number, number]; peakHeapGrowthBytes: [number, number] };
+	/** every request the sandbox answered: API, auth-server look-up and token */
+	allRequests: number;
+	tokenRequests: number;
+	/** the middle half of the runs (first and third quartile) of wall time and memory: the run-to-run spread */
+	spread?: Record<Key, [number, number]>;
 }
 
-function nodeParameters(who: Who, resource: Resource) {
-	if (who === 'peer') return { resource, operation: 'getAll', returnAll: true, simplify: false, filters: {} };
+/** Return All, or only the first row (the warm-up) when `limit` is given. */
+function nodeParameters(who: Who, resource: Resource, limit?: number) {
+	const amount = limit === undefined ? { returnAll: true } : { returnAll: false, limit };
+	if (who === 'peer') return { resource, operation: 'getAll', ...amount, simplify: false, filters: {} };
 	// Inactive assets too: the count must be every row the sandbox holds.
 	const filters = resource === 'asset' ? { includeInactive: true } : {};
-	return { resource, operation: 'getMany', returnAll: true, simplify: false, filters };
+	return { resource, operation: 'getMany', ...amount, simplify: false, filters };
 }
 
 /** Runs in the child: one Return All, timed, with the process's peak RSS around it. */
@@ -59,17 +85,34 @@ async function runChild(job: ChildJob): Promise<void> {
 	// Loaded here so the parent (which only serves the sandbox) never pays for n8n-core.
 	const { makeCredentials, runNode } = await import('../test/helpers/n8n-harness');
 	const { loadPeerNode, peerCredentials } = await import('./peer-node');
-	const nodeType = job.who === 'peer' ? loadPeerNode(job.runtimeNodeModules) : undefined;
+	const { HaloPsa } = await import('../nodes/HaloPsa/HaloPsa.node');
+	// Every child loads and makes both nodes before the baseline (n8n makes its node instances once, when
+	// it loads them), so both contenders run in the same process state: loading the built-in's module
+	// alone adds about 18 MB to the JS heap's reserved size, room a run then fills without new RSS.
+	const peerNode = loadPeerNode(job.runtimeNodeModules);
+	const ourNode = new HaloPsa();
+	const nodeType = job.who === 'peer' ? peerNode : ourNode;
 	const credentials = job.who === 'peer' ? peerCredentials(job.sandbox) : makeCredentials(job.sandbox);
+	if (job.warmUp) {
+		const warmUp = await runNode({ parameters: nodeParameters(job.who, job.resource, 1), credentials, nodeType });
+		if (warmUp.error || warmUp.items.length !== 1) throw new Error(`warm-up failed: ${warmUp.error?.message ?? `${warmUp.items.length} rows`}`);
+		// The parent clears the sandbox's counters, so the requests counted are the measured run's alone.
+		await new Promise<void>((resolve) => {
+			process.once('message', () => resolve());
+			process.send!(WARMED_UP);
+		});
+	}
 	(globalThis as { gc?: () => void }).gc?.();
 	const baseline = process.memoryUsage();
 	let peakHeap = baseline.heapUsed;
 	const sampler = setInterval(() => {
 		peakHeap = Math.max(peakHeap, process.memoryUsage().heapUsed);
 	}, 2);
+	const cpuBefore = process.cpuUsage();
 	const started = performance.now();
 	const { items, error } = await runNode({ parameters: nodeParameters(job.who, job.resource), credentials, nodeType });
 	const wallMs = performance.now() - started;
+	const cpu = process.cpuUsage(cpuBefore);
 	clearInterval(sampler);
 	peakHeap = Math.max(peakHeap, process.memoryUsage().heapUsed);
 	const baselineRss = baseline.rss;
@@ -78,6 +121,7 @@ async function runChild(job: ChildJob): Promise<void> {
 		rows: items.length,
 		distinctIds: new Set(items.map((item) => item.json.id)).size,
 		wallMs,
+		cpuMs: (cpu.user + cpu.system) / 1000,
 		peakRssGrowthBytes: Math.max(0, peakRss - baselineRss),
 		peakHeapGrowthBytes: Math.max(0, peakHeap - baseline.heapUsed),
 		error: error ? String(error.message) : undefined,
@@ -85,12 +129,21 @@ async function runChild(job: ChildJob): Promise<void> {
 	process.send!(outcome, () => process.exit(0));
 }
 
-function runInChild(job: ChildJob): Promise<ChildOutcome> {
+/** Runs `job` in a fresh child; `afterWarmUp` runs in the parent between the warm-up and the measured run. */
+/** Child flags for tracing a case by hand, e.g. LISTING_CHILD_FLAGS="--cpu-prof --cpu-prof-dir=/tmp/prof". */
+function extraChildFlags(): string[] {
+	return (process.env.LISTING_CHILD_FLAGS ?? '').split(' ').filter(Boolean);
+}
+
+function runInChild(job: ChildJob, afterWarmUp: () => void): Promise<ChildOutcome> {
 	return new Promise((resolve, reject) => {
-		const child = fork(__filename, [CHILD_FLAG, JSON.stringify(job)], { execArgv: ['--expose-gc'] });
+		const child = fork(__filename, [CHILD_FLAG, JSON.stringify(job)], { execArgv: ['--expose-gc', ...extraChildFlags()] });
 		let outcome: ChildOutcome | undefined;
-		child.once('message', (message) => {
-			outcome = message as ChildOutcome;
+		child.on('message', (message) => {
+			if (message === WARMED_UP) {
+				afterWarmUp();
+				child.send('go');
+			} else outcome = message as ChildOutcome;
 		});
 		child.once('error', reject);
 		child.once('exit', (code) => {
@@ -107,40 +160,49 @@ export async function runListingBench(): Promise<BenchResult> {
 		dataset: { tickets: TICKETS, assets: ASSETS, clients: 500, softwarePerAsset: 1, actionsPerTicket: 1 },
 	});
 	try {
-		const runCase = async (who: Who, resource: Resource): Promise<CaseOutcome> => {
+		const runCase = async (who: Who, resource: Resource, warmUp: boolean): Promise<CaseOutcome> => {
 			sandbox.reset();
-			const outcome = await runInChild({
-				who,
-				resource,
-				sandbox: { baseUrl: sandbox.baseUrl, clientId: sandbox.clientId, clientSecret: sandbox.clientSecret },
-				runtimeNodeModules: runtime.nodeModules,
-			});
+			const outcome = await runInChild(
+				{
+					who,
+					resource,
+					sandbox: { baseUrl: sandbox.baseUrl, clientId: sandbox.clientId, clientSecret: sandbox.clientSecret },
+					runtimeNodeModules: runtime.nodeModules,
+					warmUp,
+				},
+				() => sandbox.reset(),
+			);
 			if (outcome.error) throw new Error(`${who} Return All ${resource}s failed: ${outcome.error}`);
-			return { ...outcome, requests: apiRequestCount(sandbox.stats().requestsByRoute) };
+			const stats = sandbox.stats();
+			return { ...outcome, requests: apiRequestCount(stats.requestsByRoute), allRequests: stats.requests, tokenRequests: stats.tokensIssued };
 		};
 		/** Alternates the contenders REPETITIONS times; times and memory are the medians, counts must not vary. */
-		const repeated = async (resource: Resource, contenders: Who[]): Promise<Partial<Record<Who, CaseOutcome>>> => {
+		const repeated = async (resource: Resource, contenders: Who[], warmUp: boolean, repetitions = REPETITIONS): Promise<Partial<Record<Who, CaseOutcome>>> => {
 			const outcomes: Record<Who, CaseOutcome[]> = { ours: [], peer: [] };
-			for (let repetition = 1; repetition <= REPETITIONS; repetition++) {
-				for (const who of contenders) {
-					log(`listing: ${who} Return All ${resource}s (${repetition}/${REPETITIONS})`);
-					outcomes[who].push(await runCase(who, resource));
+			const setting = warmUp ? 'after a warm-up' : 'first call';
+			for (let repetition = 1; repetition <= repetitions; repetition++) {
+				// Who goes first alternates, so neither always follows the other's load on the sandbox.
+				for (const who of repetition % 2 ? contenders : [...contenders].reverse()) {
+					log(`listing: ${who} Return All ${resource}s, ${setting} (${repetition}/${repetitions})`);
+					outcomes[who].push(await runCase(who, resource, warmUp));
 				}
 			}
 			const summary = (runs: CaseOutcome[]): CaseOutcome => {
 				for (const run of runs) {
-					if (run.requests !== runs[0].requests || run.distinctIds !== runs[0].distinctIds) {
+					if (run.allRequests !== runs[0].allRequests || run.distinctIds !== runs[0].distinctIds) {
 						throw new Error(`${resource} listing counts varied between repetitions: ${JSON.stringify(runs)}`);
 					}
 				}
-				const range = (values: number[]): [number, number] => [Math.min(...values), Math.max(...values)];
+				const range = (values: number[]): [number, number] => [percentile(values, 0.25), percentile(values, 0.75)];
 				return {
 					...runs[0],
 					wallMs: median(runs.map((run) => run.wallMs)),
+					cpuMs: median(runs.map((run) => run.cpuMs)),
 					peakRssGrowthBytes: median(runs.map((run) => run.peakRssGrowthBytes)),
 					peakHeapGrowthBytes: median(runs.map((run) => run.peakHeapGrowthBytes)),
 					spread: {
 						wallMs: range(runs.map((run) => run.wallMs)),
+						cpuMs: range(runs.map((run) => run.cpuMs)),
 						peakRssGrowthBytes: range(runs.map((run) => run.peakRssGrowthBytes)),
 						peakHeapGrowthBytes: range(runs.map((run) => run.peakHeapGrowthBytes)),
 					},
@@ -148,53 +210,82 @@ export async function runListingBench(): Promise<BenchResult> {
 			};
 			return Object.fromEntries(contenders.map((who) => [who, summary(outcomes[who])]));
 		};
-		const tickets = await repeated('ticket', ['ours', 'peer']);
-		const oursTickets = tickets.ours!;
-		const peerTickets = tickets.peer!;
-		const oursAssets = (await repeated('asset', ['ours'])).ours!;
+		const steady = await repeated('ticket', ['ours', 'peer'], true);
+		const firstCall = await repeated('ticket', ['ours', 'peer'], false);
+		const oursAssets = (await repeated('asset', ['ours'], true, ASSET_REPETITIONS)).ours!;
 
 		const noAssetList = 'n/a: no asset resource';
-		/** Side by side against the goal (<= 1.0x the peer), with both contenders' run-to-run spread. */
-		const sideBySide = (measure: string, key: 'wallMs' | 'peakRssGrowthBytes' | 'peakHeapGrowthBytes', unit: 'ms' | 'MB'): Measure => {
+		/** Side by side, with both contenders' run-to-run spread; `goal` marks the rows the goal (<= 1.0x the peer) is about. */
+		const sideBySide = (cases: Partial<Record<Who, CaseOutcome>>, setting: string, measure: string, key: Key, unit: 'ms' | 'MB', goal: boolean, reason?: string): Measure => {
+			const ours = cases.ours!;
+			const peer = cases.peer!;
 			const shown = (bytesOrMs: number) => (unit === 'MB' ? megabytes(bytesOrMs) : Math.round(bytesOrMs));
-			const [oursLow, oursHigh] = oursTickets.spread![key];
-			const [peerLow, peerHigh] = peerTickets.spread![key];
+			const [oursLow, oursHigh] = ours.spread![key];
+			const [peerLow, peerHigh] = peer.spread![key];
 			const overlapping = oursLow <= peerHigh && peerLow <= oursHigh;
-			const heapNotHigher = oursTickets.peakHeapGrowthBytes <= peerTickets.peakHeapGrowthBytes;
-			let trailsBecause: string | undefined;
-			if (overlapping) trailsBecause = 'the medians differ by less than the run-to-run spread shown: not a difference this bench can resolve';
-			else if (key === 'peakRssGrowthBytes' && heapNotHigher) {
-				trailsBecause = 'the extra is outside the JS heap (our heap peak is not higher, see its row): native buffers or compiled code, not yet traced';
-			}
+			const trailsBecause = overlapping
+				? 'the middle halves of the runs overlap: not a difference this bench can resolve'
+				: reason;
 			return {
-				measure: `${TICKETS} tickets: ${measure}`,
-				value: shown(oursTickets[key]),
+				measure: `${TICKETS} tickets, ${setting}: ${measure}`,
+				value: shown(ours[key]),
 				unit,
-				peer: shown(peerTickets[key]),
-				limit: `goal <= 1.0x; runs: ours ${shown(oursLow)}-${shown(oursHigh)}, peer ${shown(peerLow)}-${shown(peerHigh)} ${unit}`,
+				peer: shown(peer[key]),
+				limit: `${goal ? 'goal <= 1.0x' : 'no goal'}; middle half of runs: ours ${shown(oursLow)}-${shown(oursHigh)}, peer ${shown(peerLow)}-${shown(peerHigh)} ${unit}`,
 				better: 'lower',
 				trailsBecause,
 			};
 		};
+		const STEADY = 'after a warm-up';
+		const FIRST = 'first call in a fresh process';
+		const firstCallRows: Measure[] = [
+			{
+				measure: `${TICKETS} tickets, ${FIRST}: requests, token and auth-server look-up included`,
+				value: firstCall.ours!.allRequests,
+				unit: 'req',
+				peer: firstCall.peer!.allRequests,
+				limit: `${Math.ceil(TICKETS / 100)} pages + 1 token${firstCall.ours!.allRequests > firstCall.peer!.allRequests ? ' + 1 look-up (ours)' : ''}`,
+				better: 'lower',
+				trailsBecause: firstCall.ours!.allRequests > firstCall.peer!.allRequests ? FIRST_CALL_REASON : undefined,
+			},
+			sideBySide(firstCall, FIRST, 'wall time', 'wallMs', 'ms', false, `one request more: ${FIRST_CALL_REASON}`),
+			sideBySide(firstCall, FIRST, 'CPU time of the n8n process', 'cpuMs', 'ms', false, `one request more: ${FIRST_CALL_REASON}`),
+			sideBySide(firstCall, FIRST, 'peak memory (RSS growth)', 'peakRssGrowthBytes', 'MB', false, FIRST_CALL_MEMORY_REASON),
+			sideBySide(firstCall, FIRST, 'peak JS heap growth (sampled every 2 ms)', 'peakHeapGrowthBytes', 'MB', false, FIRST_CALL_MEMORY_REASON),
+		];
+		const oursTrails = (row: Measure) => typeof row.peer === 'number' && typeof row.value === 'number' && row.value > row.peer;
+		const steadyRows: Measure[] = [
+			{ measure: `${TICKETS} tickets: rows returned (distinct ids)`, value: steady.ours!.distinctIds, unit: 'rows', peer: steady.peer!.distinctIds, limit: `${TICKETS}`, better: 'higher' },
+			{ measure: `${TICKETS} tickets: API requests`, value: steady.ours!.requests, unit: 'req', peer: steady.peer!.requests, limit: `${Math.ceil(TICKETS / 100)} (ceil(N/100))`, better: 'lower' },
+			{ measure: `${TICKETS} tickets, ${STEADY}: token requests`, value: steady.ours!.tokenRequests, unit: 'req', peer: steady.peer!.tokenRequests, limit: '0 while the kept token is valid', better: 'lower' },
+			sideBySide(steady, STEADY, 'wall time', 'wallMs', 'ms', true),
+			sideBySide(steady, STEADY, 'CPU time of the n8n process', 'cpuMs', 'ms', true),
+			sideBySide(steady, STEADY, 'peak memory (RSS growth)', 'peakRssGrowthBytes', 'MB', true, STEADY_RSS_REASON),
+			sideBySide(steady, STEADY, 'peak JS heap growth (sampled every 2 ms)', 'peakHeapGrowthBytes', 'MB', true),
+		];
 		const measures: Measure[] = [
-			{ measure: `${TICKETS} tickets: rows returned (distinct ids)`, value: oursTickets.distinctIds, unit: 'rows', peer: peerTickets.distinctIds, limit: `${TICKETS}`, better: 'higher' },
-			{ measure: `${TICKETS} tickets: API requests`, value: oursTickets.requests, unit: 'req', peer: peerTickets.requests, limit: `${Math.ceil(TICKETS / 100)} (ceil(N/100))`, better: 'lower' },
-			sideBySide('wall time', 'wallMs', 'ms'),
-			sideBySide('peak memory (RSS growth)', 'peakRssGrowthBytes', 'MB'),
-			sideBySide('peak JS heap growth (sampled every 2 ms)', 'peakHeapGrowthBytes', 'MB'),
+			// Where ours trails on the first call, those rows come first, with their reason.
+			...(firstCallRows.some(oursTrails) ? firstCallRows : []),
+			...steadyRows,
+			...(firstCallRows.some(oursTrails) ? [] : firstCallRows),
 			{ measure: `${ASSETS} assets: rows returned (distinct ids)`, value: oursAssets.distinctIds, unit: 'rows', peer: noAssetList, limit: `${ASSETS}` },
 			{ measure: `${ASSETS} assets: API requests`, value: oursAssets.requests, unit: 'req', peer: noAssetList, limit: `${Math.ceil(ASSETS / 100)} (ceil(N/100))` },
-			{ measure: `${ASSETS} assets: wall time`, value: Math.round(oursAssets.wallMs), unit: 'ms', peer: noAssetList, limit: 'as today (no peer)' },
-			{ measure: `${ASSETS} assets: peak memory (RSS growth)`, value: megabytes(oursAssets.peakRssGrowthBytes), unit: 'MB', peer: noAssetList, limit: 'as today (no peer)' },
+			{ measure: `${ASSETS} assets, ${STEADY}: wall time`, value: Math.round(oursAssets.wallMs), unit: 'ms', peer: noAssetList, limit: 'as today (no peer)' },
+			{ measure: `${ASSETS} assets, ${STEADY}: CPU time of the n8n process`, value: Math.round(oursAssets.cpuMs), unit: 'ms', peer: noAssetList, limit: 'as today (no peer)' },
+			{ measure: `${ASSETS} assets, ${STEADY}: peak memory (RSS growth)`, value: megabytes(oursAssets.peakRssGrowthBytes), unit: 'MB', peer: noAssetList, limit: 'as today (no peer)' },
 		];
 		return {
 			name: 'listing: Return All',
 			peer: 'n8n-nodes-base.haloPSA (Ticket > Get Many, Return All)',
 			measures,
 			notes: [
-				'Both nodes run in-process through n8n-core\'s WorkflowExecute (the test harness); the built-in node class is loaded from the n8n 2.41.1 runtime\'s node_modules.',
-				`Each case runs ${REPETITIONS} times, alternating ours and the peer, each time in a fresh child process; times and memory are medians, the limit column shows each contender's lowest and highest run. Peak memory is its peak RSS (or its JS heap, sampled every 2 ms) minus the same just before the node started, with every row held as an n8n item at the end.`,
-				'In the harness a credential read is an in-memory copy; in a real n8n each is a database read and a decryption (about 3 ms measured in the n8n-tokens setting), and both nodes read the credential once per page (ours inside n8n\'s request helper, the peer for its API URL).',
+				'Both nodes run in-process through n8n-core\'s WorkflowExecute (the test harness); the built-in node class is loaded from the n8n 2.41.1 runtime\'s node_modules. Every child loads and makes both node instances before the measurement starts (n8n makes them once, when it loads its nodes), so both run in the same process state: loading the built-in\'s module alone grows the JS heap\'s reserved size by about 18 MB, room a run then fills without new RSS (before, only the peer\'s child had it, and ours showed 1.27x the peer\'s RSS growth with a lower JS heap growth).',
+				`Goal rows ("after a warm-up"): each contender's child first runs its own node once with Limit 1 on tickets (the same warm-up for both), then the sandbox's counters are cleared and Return All is measured: the listing as a running n8n sees it. "First call in a fresh process" rows measure Return All as the child's first execution, with every lazy initialisation (n8n's request helpers, the first token, compiling the code path) in it.`,
+				`Each ticket case runs ${REPETITIONS} times (the asset listing ${ASSET_REPETITIONS}), ours and the peer taking turns (who goes first alternates), each time in a fresh child process; times and memory are medians, the limit column shows the middle half of each contender's runs (first to third quartile), and a difference counts only where those do not overlap. Peak memory is its peak RSS (or its JS heap, sampled every 2 ms) minus the same just before the node started, with every row held as an n8n item at the end.`,
+				'Ours keeps its token between executions as n8n keeps it in the credential; the built-in fetches a new token at every execution (its token requests row after the warm-up).',
+				'CPU time is the n8n process\'s (the child\'s) user and system time over the run: the work the node makes n8n do, which the machine\'s other load shakes less than wall time.',
+				'Wall time is mostly the sandbox serving 100 pages in the parent process: a CPU profile of each child over its measured run showed it idle for 58% (ours) and 77% (the peer) of the run, and our own code (request loop, pacer, transport, pager) at under 10 ms of it; the rest is n8n\'s request helpers (axios), sockets and n8n-core. LISTING_CHILD_FLAGS passes flags (e.g. "--cpu-prof") to the children.',
+				'In the harness a credential read is an in-memory copy; in a real n8n each is a database read and a decryption (about 3 ms measured in the n8n-tokens setting). Ours reads the credential once per execution; the peer once per page for its API URL.',
 				'The built-in HaloPSA node has no asset resource, so it cannot list assets at all.',
 			],
 		};

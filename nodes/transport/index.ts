@@ -228,14 +228,16 @@ export function createHaloApiError(
 	);
 }
 
-function retryPolicyFor(this: HaloFunctions, options: HaloRequestOptions): RetryPolicy {
+function retryPolicyFor(this: HaloFunctions, options: HaloRequestOptions, budget: RateLimitBudget): RetryPolicy {
 	let waitSeconds = options.maxRateLimitWaitSeconds;
 	if (waitSeconds === undefined && options.itemIndex !== undefined && 'getInputData' in this) {
-		waitSeconds = (this as IExecuteFunctions).getNodeParameter(
+		// Read once per item, not once per page: n8n resolves a parameter anew at every read.
+		budget.maxWaitSeconds ??= (this as IExecuteFunctions).getNodeParameter(
 			'options.maxRateLimitWaitSeconds',
 			options.itemIndex,
 			DEFAULT_MAX_RATE_LIMIT_WAIT_SECONDS,
 		) as number;
+		waitSeconds = budget.maxWaitSeconds;
 	}
 	return {
 		...DEFAULT_RETRY_POLICY,
@@ -247,6 +249,8 @@ function retryPolicyFor(this: HaloFunctions, options: HaloRequestOptions): Retry
 interface RateLimitBudget {
 	/** milliseconds this item already waited for Halo's rate limit, over all its requests */
 	waitedMs: number;
+	/** the item's "Max Rate-Limit Wait" option, once read */
+	maxWaitSeconds?: number;
 }
 
 // One budget per item of one execution: the router runs every item with the same context object,
@@ -283,7 +287,8 @@ export async function haloApiRequest(
 ): Promise<unknown> {
 	const credential = await getHaloCredential.call(this);
 	const { baseUrl } = credential;
-	const policy = retryPolicyFor.call(this, options);
+	const budget = rateLimitBudget(this, options.itemIndex);
+	const policy = retryPolicyFor.call(this, options, budget);
 	const body = method === 'POST' && isObject(options.body) ? [options.body] : options.body;
 	try {
 		return await callHalo(
@@ -296,7 +301,7 @@ export async function haloApiRequest(
 				...(options.qs && Object.keys(options.qs).length ? { qs: options.qs as Record<string, string | number | boolean> } : {}),
 				...(body !== undefined ? { body } : {}),
 			},
-			{ policy, sleep, budget: rateLimitBudget(this, options.itemIndex), verifyWrite: options.verifyWrite, pacer: credential.pacer },
+			{ policy, sleep, budget, verifyWrite: options.verifyWrite, pacer: credential.pacer },
 		);
 	} catch (error) {
 		throw await toHaloApiError.call(this, error, options.itemIndex);
