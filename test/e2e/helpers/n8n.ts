@@ -81,17 +81,19 @@ export class N8nApi {
 	 * requests can come on both pages: the later page's copy is kept.
 	 */
 	async executions(workflowId: string): Promise<Array<{ id: string; status: string; mode: string; startedAt: string }>> {
-		const filter = encodeURIComponent(JSON.stringify({ workflowId }));
+		// n8n 2.41.1 sorts this list by start time but its cursor asks for ids below the page's last
+		// one: in queue mode an execution created earlier can start later and fall between two pages.
+		// So the pages go by start time (startedBefore, inclusive) until one brings nothing new.
 		const byId = new Map<string, { id: string; status: string; mode: string; startedAt: string }>();
-		let cursor: string | undefined;
-		do {
-			const page = await this.request<{ results: any[]; nextCursor?: string | null }>(
-				'GET',
-				`/executions?filter=${filter}&limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
-			);
-			for (const execution of page.results) byId.set(String(execution.id), execution);
-			cursor = page.nextCursor ?? undefined;
-		} while (cursor);
+		let startedBefore: string | undefined;
+		for (;;) {
+			const filter = encodeURIComponent(JSON.stringify({ workflowId, ...(startedBefore ? { startedBefore } : {}) }));
+			const page = await this.request<{ results: any[] }>('GET', `/executions?filter=${filter}&limit=100`);
+			const added = page.results.filter((execution) => !byId.has(String(execution.id)));
+			for (const execution of added) byId.set(String(execution.id), execution);
+			if (page.results.length < 100 || added.length === 0) break;
+			startedBefore = page.results.map((execution) => String(execution.startedAt)).sort()[0];
+		}
 		return [...byId.values()];
 	}
 
