@@ -131,6 +131,8 @@ export interface HaloNotesRun {
 	startedFrom: Array<string | undefined>;
 	/** delivery ids that started no execution, and those that started more than one */
 	lost: number;
+	/** the delivery attempts of the ids that started no execution (to tell a lost repeat from a lost single) */
+	lostAttempts: DeliveryAttempt[];
 	doubled: number;
 }
 
@@ -151,9 +153,6 @@ export async function deliverHaloNotes(
 		happen: async (index) => await sandbox.call('POST', '/simulate/agent-note', { ticket_id: (index % 8) + 1, note: `${options.label} ${index + 1}`, hiddenfromuser: false }),
 	});
 }
-
-/** How long executions must stay quiet before a delivery without one counts as lost. */
-const LOST_AFTER_QUIET_MS = 20_000;
 
 /**
  * `events` things happening in Halo (`happen`, one after the other), whose deliveries the sandbox
@@ -182,25 +181,18 @@ export async function deliverHaloEvents(
 	// Only this trigger's: a webhook removed just before may still have deliveries being retried.
 	const attempts = (await sandbox.call<DeliveryAttempt[]>('GET', '/webhook-deliveries')).slice(attemptsBefore).filter((attempt) => attempt.url.includes(trigger.webhookId));
 	const forwarded = (await forwardedRequests(proxyUrl)).slice(forwardedBefore).filter((request) => request.path === triggerPath);
-	const deliveryIds = new Set(attempts.map((attempt) => attempt.id));
-	// The node answers Halo before n8n saves the execution, so on a loaded machine an execution can
-	// appear seconds after the last answer: a delivery counts as lost only when no execution from it
-	// has appeared after the executions were quiet for LOST_AFTER_QUIET_MS.
-	let executions: ExecutionSummary[] = [];
-	let startedFrom: Array<string | undefined> = [];
-	for (const quietMs of [2000, LOST_AFTER_QUIET_MS]) {
-		executions = (await waitForExecutionsToSettle(api, options.workflowId, quietMs)).filter((execution) => Number(execution.id) > after);
-		startedFrom = await deliveryIdsOf(api, executions, { node: trigger.name, deliveryId: (json) => json.deliveryId });
-		if ([...deliveryIds].every((id) => startedFrom.includes(id))) break;
-	}
+	const executions = (await waitForExecutionsToSettle(api, options.workflowId, 2000)).filter((execution) => Number(execution.id) > after);
+	const startedFrom = await deliveryIdsOf(api, executions, { node: trigger.name, deliveryId: (json) => json.deliveryId });
 	const started = new Map<string, number>();
 	for (const id of startedFrom) if (id !== undefined) started.set(id, (started.get(id) ?? 0) + 1);
+	const deliveryIds = new Set(attempts.map((attempt) => attempt.id));
 	return {
 		attempts,
 		forwarded,
 		executions,
 		startedFrom,
 		lost: [...deliveryIds].filter((id) => !started.has(id)).length,
+		lostAttempts: attempts.filter((attempt) => !started.has(attempt.id)),
 		doubled: [...started.values()].filter((count) => count > 1).length,
 	};
 }
@@ -232,58 +224,55 @@ export async function deliverKeyedNotes(
 ): Promise<KeyedNotesRun> {
 	await api.unpublish(HALO_TO_CHAT_WORKFLOW);
 	try {
-		return await deliverKeyedNotesUnpublished(api, sandbox, halo, cluster, options);
+		return await deliverKeyedNotesWhileHaloToChatRests();
 	} finally {
 		await api.publish(HALO_TO_CHAT_WORKFLOW);
 	}
-}
 
-async function deliverKeyedNotesUnpublished(
-	api: N8nApi,
-	sandbox: SandboxControl,
-	halo: HaloApi,
-	cluster: { proxyUrl: string; credential: CredentialRef },
-	options: { events: number; repeatEvery: number; tickets: number },
-): Promise<KeyedNotesRun> {
-	// Deliveries still queued for it end now, before this run's count of deliveries starts.
-	await sandbox.call('POST', '/webhooks/flush');
-	const ticketIds: number[] = [];
-	for (let index = 0; index < options.tickets; index++) {
-		const ticket = await halo.request<{ id: number }>('POST', '/Tickets', [{ summary: `Keyed notes ${index + 1}`, client_id: 1 }]);
-		ticketIds.push(ticket.id);
-	}
-	const workflow = keyedNoteWorkflow(cluster.credential);
-	const { id } = await api.request<{ id: string }>('POST', '/workflows', { ...workflow, active: false });
-	await api.publish(id);
-	const webhookId = triggerWebhookId(workflow);
-	await until('the keyed-note workflow\'s webhook in Halo', async () => (await halo.webhooks()).some((webhook) => webhook.url?.includes(webhookId)));
-	await waitForTriggerEndpoint(cluster.proxyUrl, webhookId);
-
-	const deletesBefore = (await sandbox.call<{ requestsByRoute: Record<string, number> }>('GET', '/stats')).requestsByRoute['DELETE /api/actions/:id'] ?? 0;
-	const run = await deliverHaloEvents(api, sandbox, cluster.proxyUrl, {
-		workflowId: id,
-		events: options.events,
-		repeatEvery: options.repeatEvery,
-		happen: async (index) => await sandbox.call('POST', '/simulate/end-user-reply', { ticket_id: ticketIds[index % ticketIds.length], note: `Reply ${index + 1}` }),
-	});
-	const deletes = (await sandbox.call<{ requestsByRoute: Record<string, number> }>('GET', '/stats')).requestsByRoute['DELETE /api/actions/:id'] ?? 0;
-	await api.unpublish(id);
-
-	const notesPerDelivery = new Map<string, number>();
-	for (const ticketId of ticketIds) {
-		const { actions, record_count: total } = await halo.request<{ actions: Array<{ note_html?: string }>; record_count: number }>('GET', `/Actions?ticket_id=${ticketId}`);
-		if (actions.length !== total) throw new Error(`ticket ${ticketId}: ${actions.length} of ${total} actions read`);
-		for (const action of actions) {
-			const key = /<!-- n8n-write:key:([^;]*); -->/.exec(action.note_html ?? '')?.[1];
-			if (key !== undefined) notesPerDelivery.set(decodeURIComponent(key), (notesPerDelivery.get(decodeURIComponent(key)) ?? 0) + 1);
+	async function deliverKeyedNotesWhileHaloToChatRests(): Promise<KeyedNotesRun> {
+		// Deliveries still queued for it end now, before this run's count of deliveries starts.
+		await sandbox.call('POST', '/webhooks/flush');
+		const ticketIds: number[] = [];
+		for (let index = 0; index < options.tickets; index++) {
+			const ticket = await halo.request<{ id: number }>('POST', '/Tickets', [{ summary: `Keyed notes ${index + 1}`, client_id: 1 }]);
+			ticketIds.push(ticket.id);
 		}
+		const workflow = keyedNoteWorkflow(cluster.credential);
+		const { id } = await api.request<{ id: string }>('POST', '/workflows', { ...workflow, active: false });
+		await api.publish(id);
+		const webhookId = triggerWebhookId(workflow);
+		await until('the keyed-note workflow\'s webhook in Halo', async () => (await halo.webhooks()).some((webhook) => webhook.url?.includes(webhookId)));
+		await waitForTriggerEndpoint(cluster.proxyUrl, webhookId);
+
+		const actionDeletes = async () => (await sandbox.call<{ requestsByRoute: Record<string, number> }>('GET', '/stats')).requestsByRoute['DELETE /api/actions/:id'] ?? 0;
+		const deletesBefore = await actionDeletes();
+		const run = await deliverHaloEvents(api, sandbox, cluster.proxyUrl, {
+			workflowId: id,
+			events: options.events,
+			repeatEvery: options.repeatEvery,
+			happen: async (index) => await sandbox.call('POST', '/simulate/end-user-reply', { ticket_id: ticketIds[index % ticketIds.length], note: `Reply ${index + 1}` }),
+		});
+		const deletes = await actionDeletes();
+		await api.unpublish(id);
+
+		const notesPerDelivery = new Map<string, number>();
+		for (const ticketId of ticketIds) {
+			const { actions, record_count: total } = await halo.request<{ actions: Array<{ note_html?: string }>; record_count: number }>('GET', `/Actions?ticket_id=${ticketId}`);
+			if (actions.length !== total) throw new Error(`ticket ${ticketId}: ${actions.length} of ${total} actions read`);
+			for (const action of actions) {
+				const key = /<!-- n8n-write:key:([^;]*); -->/.exec(action.note_html ?? '')?.[1];
+				if (key === undefined) continue;
+				const deliveryId = decodeURIComponent(key);
+				notesPerDelivery.set(deliveryId, (notesPerDelivery.get(deliveryId) ?? 0) + 1);
+			}
+		}
+		const deliveryIds = [...new Set(run.attempts.map((attempt) => attempt.id))];
+		return {
+			...run,
+			notes: deliveryIds.reduce((sum, deliveryId) => sum + (notesPerDelivery.get(deliveryId) ?? 0), 0),
+			withoutNote: deliveryIds.filter((deliveryId) => !notesPerDelivery.has(deliveryId)).length,
+			withSeveralNotes: deliveryIds.filter((deliveryId) => (notesPerDelivery.get(deliveryId) ?? 0) > 1).length,
+			removedRepeats: deletes - deletesBefore,
+		};
 	}
-	const deliveryIds = [...new Set(run.attempts.map((attempt) => attempt.id))];
-	return {
-		...run,
-		notes: deliveryIds.reduce((sum, deliveryId) => sum + (notesPerDelivery.get(deliveryId) ?? 0), 0),
-		withoutNote: deliveryIds.filter((deliveryId) => !notesPerDelivery.has(deliveryId)).length,
-		withSeveralNotes: deliveryIds.filter((deliveryId) => (notesPerDelivery.get(deliveryId) ?? 0) > 1).length,
-		removedRepeats: deletes - deletesBefore,
-	};
 }

@@ -255,7 +255,8 @@ describe('Halo deliveries into a note keyed by the delivery id', () => {
 		expect(run.executions.filter((execution) => execution.status !== 'success')).toEqual([]);
 		report(
 			`${EVENTS} deliveries + ${EVENTS / REPEAT_EVERY} same-moment repeats into a keyed note: ${run.executions.length} executions started, ` +
-				`${run.lost} lost, ${run.doubled} doubled; ${run.notes} notes in Halo, ${run.removedRepeats} repeats posted and removed again`,
+				`${run.lost} lost, ${run.doubled} doubled; ${run.notes} notes in Halo (${run.withoutNote} replies without one, ${run.withSeveralNotes} with several), ` +
+				`${run.removedRepeats} repeats posted and removed again${run.lost ? `; attempts of the lost: ${JSON.stringify(run.lostAttempts)}` : ''}`,
 		);
 		// Executions: at least once (a repeat may start a second one).
 		expect(run.lost).toBe(0);
