@@ -103,14 +103,15 @@ export class HaloAxiosClient {
 
 	/**
 	 * GET `{base}/api{path}`. Fails with a HaloRequestError, or with a HaloAuthenticationError when no
-	 * token could be had; neither carries the secret or a token.
+	 * token could be had; neither carries the secret or a token. `ahead`: a list's page asked ahead of
+	 * need, which Halo's rate limit may defer (AheadRequestDeferred, see callHalo).
 	 */
-	async get(path: string, qs: Record<string, QueryValue> = {}): Promise<unknown> {
+	async get(path: string, qs: Record<string, QueryValue> = {}, ahead = false): Promise<unknown> {
 		try {
 			return await callHalo(
 				this.http,
 				{ method: 'GET', url: `${haloApiUrl(this.baseUrl)}${path}`, qs, headers: { Accept: 'application/json' }, timeoutMs: this.timeoutMs },
-				{ policy: this.policy, sleep: wait, pacer: this.pacer },
+				{ policy: this.policy, sleep: wait, pacer: this.pacer, ahead },
 			);
 		} catch (error) {
 			if (!(error instanceof HaloCallError)) throw error;
@@ -123,8 +124,8 @@ export class HaloAxiosClient {
 	/** Every row of a Halo list, following `page_no` until `record_count` rows are in. */
 	async listAll(path: string, envelopeKey: string | null, qs: Record<string, QueryValue> = {}): Promise<Array<Record<string, unknown>>> {
 		if (envelopeKey === null) return readHaloPage<Record<string, unknown>>(await this.get(path, qs), null).rows;
-		return await paginate(async (pageNo, pageSize) =>
-			readHaloPage<Record<string, unknown>>(await this.get(path, { ...qs, pageinate: true, page_size: pageSize, page_no: pageNo }), envelopeKey),
+		return await paginate(async (pageNo, pageSize, ahead) =>
+			readHaloPage<Record<string, unknown>>(await this.get(path, { ...qs, pageinate: true, page_size: pageSize, page_no: pageNo }, ahead), envelopeKey),
 		);
 	}
 }

@@ -1,12 +1,19 @@
 /** Halo's paging loop: `pageinate=true&page_size=N&page_no=1..` until `record_count` is reached. */
 
+import { AheadRequestDeferred } from './request';
+
 export interface HaloPage<T> {
 	rows: T[];
 	/** Halo's `record_count` (the total over all pages), when the answer carried one */
 	recordCount?: number;
 }
 
-export type FetchHaloPage<T> = (pageNo: number, pageSize: number) => Promise<HaloPage<T>>;
+/**
+ * Fetches one page. `ahead` marks a page asked while another of the list is on its way: it may
+ * reject with AheadRequestDeferred (Halo's rate limit held it back), and the pager then asks it
+ * again, not ahead, when it is the page to read.
+ */
+export type FetchHaloPage<T> = (pageNo: number, pageSize: number, ahead: boolean) => Promise<HaloPage<T>>;
 
 export interface PaginateOptions<T = unknown, U = T> {
 	/** stop after this many rows; undefined = all rows */
@@ -26,10 +33,23 @@ export interface PaginateOptions<T = unknown, U = T> {
 export const HALO_MAX_PAGE_SIZE = 100;
 
 /**
+ * Page requests a list keeps open at once once the first page has told how many pages it needs:
+ * the next page travels while this one is read, which hides Halo's time per page without asking
+ * for anything the list would not have asked for anyway.
+ */
+export const PAGES_IN_FLIGHT = 2;
+
+/**
  * Collects rows page by page. The size of the page actually returned decides nothing except
  * "an empty page means the end": Halo may answer fewer rows than asked (it caps pages at 100),
  * so the loop runs until `record_count` rows are in, the limit is reached, or a page is empty.
  * Without a `record_count`, a page shorter than the first one also ends the list.
+ *
+ * Once the first page has given `record_count`, the pages the list needs (by that count, the limit
+ * and the first page's length) are asked for up to PAGES_IN_FLIGHT at a time, in order, and read in
+ * order; without one, one page at a time. A list that ends early (an empty page, a server that
+ * repeats page 1) may so have asked for one page it does not read. A page asked ahead never waits
+ * for Halo's rate limit: held back by it, it is asked again in its turn, and waits then.
  */
 export async function paginate<T, U = T>(fetchPage: FetchHaloPage<T>, options: PaginateOptions<T, U> = {}): Promise<U[]> {
 	const limit = options.limit !== undefined && options.limit >= 0 ? Math.floor(options.limit) : undefined;
@@ -42,9 +62,32 @@ export async function paginate<T, U = T>(fetchPage: FetchHaloPage<T>, options: P
 	const rows: U[] = [];
 	let firstPageLength: number | undefined;
 	let previousFirstRow: string | undefined;
+	// Pages asked for and not read yet, in page order: asked[0] is always the page read next.
+	const asked: Array<Promise<HaloPage<T>>> = [];
+	let nextToAsk = 1;
+	const askUpTo = (lastPageNo: number) => {
+		while (nextToAsk <= Math.min(lastPageNo, maxPages) && asked.length < PAGES_IN_FLIGHT) {
+			const page = fetchPage(nextToAsk++, pageSize, asked.length > 0);
+			// A page asked ahead may go unread (the list ended or failed first); its failure is not news.
+			page.catch(() => undefined);
+			asked.push(page);
+		}
+	};
+	// The last page the list needs, known once the first page gives record_count; until then, the page read.
+	let lastPageNeeded = 1;
 	for (let pageNo = 1; pageNo <= maxPages; pageNo++) {
-		const page = await fetchPage(pageNo, pageSize);
+		askUpTo(Math.max(pageNo, lastPageNeeded));
+		const page = await asked.shift()!.then(undefined, async (error: unknown) => {
+			// Deferred by Halo's rate limit: asked again, now the page to read, and so waiting for its slot.
+			if (error instanceof AheadRequestDeferred) return await fetchPage(pageNo, pageSize, false);
+			throw error;
+		});
 		if (page.rows.length === 0) break;
+		if (pageNo === 1 && page.recordCount !== undefined) {
+			const rowsNeeded = limit !== undefined ? Math.min(limit, page.recordCount) : page.recordCount;
+			lastPageNeeded = Math.ceil(rowsNeeded / page.rows.length);
+			askUpTo(lastPageNeeded);
+		}
 
 		// A server that ignores page_no sends page 1 again; keeping it would duplicate rows.
 		const firstRow = JSON.stringify(page.rows[0]);

@@ -21,6 +21,18 @@ export interface HaloAttemptFailure extends HaloFailure {
 	message?: string;
 }
 
+/**
+ * A request sent ahead of need (see `HaloCallOptions.ahead`) that Halo's rate limit held back: it
+ * was not sent, or Halo refused it with 429 and it is not sent again. Whoever asked it ahead asks
+ * again, in the ordinary way, when it needs the answer.
+ */
+export class AheadRequestDeferred extends Error {
+	constructor() {
+		super('Deferred: Halo\'s rate limit has no free slot for a request sent ahead of need');
+		this.name = 'AheadRequestDeferred';
+	}
+}
+
 /** A request that failed for good; `failure` is its last attempt. */
 export class HaloCallError extends Error {
 	constructor(
@@ -49,6 +61,12 @@ export interface HaloCallOptions<T> {
 	verifyWrite?: () => Promise<T | undefined>;
 	/** the credential's pacer: every attempt waits for its slot in Halo's rate-limit window, the wait taken from `budget` */
 	pacer?: RequestPacer;
+	/**
+	 * Sent ahead of need (a list's next page while another is on its way): it never waits for Halo's
+	 * rate limit and takes nothing from `budget`. When the pacer has no free slot now, or Halo
+	 * answers 429, it rejects with {@link AheadRequestDeferred}; other failures are retried as usual.
+	 */
+	ahead?: boolean;
 }
 
 /** What `promise` came to, as a value: the loop decides about a failure rather than catching it. */
@@ -73,6 +91,7 @@ export async function callHalo<T = unknown>(http: HaloHttp, request: HaloHttpReq
 	const budget = options.budget ?? { waitedMs: 0 };
 	let state = initialRetryState(budget.waitedMs);
 	for (;;) {
+		if (options.ahead && options.pacer && options.pacer.nextSlotMs() > 0) throw new AheadRequestDeferred();
 		const ticket = await options.pacer?.acquire(options.policy.maxRateLimitWaitMs - state.rateLimitWaitedMs);
 		if (ticket) {
 			state = { ...state, rateLimitWaitedMs: state.rateLimitWaitedMs + ticket.waitedMs };
@@ -91,6 +110,7 @@ export async function callHalo<T = unknown>(http: HaloHttp, request: HaloHttpReq
 				return response.body;
 			}
 			failure = failureOf(response);
+			if (options.ahead && response.status === 429) throw new AheadRequestDeferred();
 		} else {
 			// Without a network code it is not a connection failure, so it is not retried.
 			const code = (attempt.error as { code?: unknown }).code;

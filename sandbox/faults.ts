@@ -8,7 +8,8 @@ import { integerSetting, maxDelayMs, objectSetting } from './validation';
  * - `drop`: the connection is reset (TCP RST) before anything is processed
  * - `timeout`: no answer at all, nothing processed, until the client gives up (or `delayMs` passes,
  *   then the connection is reset)
- * - `processed-then-fail`: the write happens, then an error status or (`failWith: "drop"`) a reset
+ * - `processed-then-fail`: the write happens, then an error status, or (`failWith: "drop"`) a reset,
+ *   or (`failWith: "cut"`) the answer's head and half its body, then a reset
  */
 export type FaultKind = 'status' | 'slow' | 'drop' | 'timeout' | 'processed-then-fail';
 
@@ -24,8 +25,8 @@ export interface FaultRule {
 	probability?: number;
 	/** Hit only this many requests, then the rule is spent (default unlimited). */
 	count?: number;
-	/** How `processed-then-fail` fails after the write: an error status (default) or a dropped connection. */
-	failWith?: 'status' | 'drop';
+	/** How `processed-then-fail` fails after the request is processed: an error status (default), a dropped connection, or an answer cut off half way. */
+	failWith?: 'status' | 'drop' | 'cut';
 }
 
 interface ActiveRule {
@@ -50,7 +51,7 @@ function matcherFor(route: string): RegExp {
 
 const ruleFields = ['route', 'kind', 'status', 'delayMs', 'probability', 'count', 'failWith'];
 const statuses = [500, 502, 503, 504];
-const failures = ['status', 'drop'];
+const failures = ['status', 'drop', 'cut'];
 
 /** Checks a fault list (control API or code), answering 400 with what is wrong in which rule. */
 export function validateFaults(input: unknown): FaultRule[] {
@@ -76,7 +77,7 @@ export function validateFaults(input: unknown): FaultRule[] {
 		}
 		if (count !== undefined) rule.count = integerSetting(count, `${name}: count`, 1, Number.MAX_SAFE_INTEGER);
 		if (failWith !== undefined) {
-			if (!failures.includes(failWith as string)) throw dotNetError(400, `${name}: failWith must be "status" or "drop"`);
+			if (!failures.includes(failWith as string)) throw dotNetError(400, `${name}: failWith must be "status", "drop" or "cut"`);
 			rule.failWith = failWith as FaultRule['failWith'];
 		}
 		return rule;

@@ -1,7 +1,7 @@
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import { requiredScope, scopeAllows } from './auth';
 import { handleControl } from './control';
-import { HaloHttpError, OAuthError, Query, dotNetError, parseJson, readBody, writeError, writeJson, writeText, type Reply } from './http';
+import { HaloHttpError, OAuthError, Query, dotNetError, parseJson, readBody, serialise, writeError, writeJson, writeText, type Reply } from './http';
 import { Router, genericRouteKey, normalisePath } from './router';
 import { apiRoutes } from './routes';
 import type { SandboxState } from './state';
@@ -21,6 +21,13 @@ function queryRecord(params: URLSearchParams): Record<string, string> {
 
 function writeReply(res: ServerResponse, reply: Reply): void {
 	writeJson(res, reply.status, reply.body, reply.doubleKeys);
+}
+
+/** Sends the answer's head (its full length announced) and the first half of its body, then resets the connection. */
+function cutReply(req: IncomingMessage, res: ServerResponse, reply: Reply): void {
+	const text = Buffer.from(serialise(reply.body, reply.doubleKeys));
+	res.writeHead(reply.status, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': text.length });
+	res.write(text.subarray(0, Math.floor(text.length / 2)), () => req.socket.resetAndDestroy());
 }
 
 /** Answers a fault's error status the way the layer that produces it would. */
@@ -99,7 +106,9 @@ async function handleApi(state: SandboxState, req: IncomingMessage, res: ServerR
 	const match = router.match(method, path);
 	const route = match && match !== 'method' ? `${method} ${match.route.pattern}` : genericRouteKey(method, path);
 	const at = haloDate(Date.now());
+	const closeRequest = state.openRequest();
 	res.on('close', () => {
+		closeRequest();
 		state.recordRequest({ method, path: url.pathname, route, query: queryRecord(url.searchParams), status: res.headersSent ? res.statusCode : 0, at });
 	});
 	const bodyText = await readBody(req);
@@ -136,6 +145,7 @@ async function handleApi(state: SandboxState, req: IncomingMessage, res: ServerR
 	}
 	if (fault?.kind === 'processed-then-fail') {
 		if (fault.failWith === 'drop') req.socket.resetAndDestroy();
+		else if (fault.failWith === 'cut') cutReply(req, res, reply ?? { status: 500, body: { Message: 'cut' } });
 		else faultStatus(res, fault.status ?? 500);
 		return;
 	}

@@ -54,6 +54,8 @@ export interface SandboxStats {
 	emailsSent: number;
 	/** Delivery attempts, retries included. */
 	webhookDeliveries: number;
+	/** The most API requests (token requests included) open at once since the last reset: how many a client keeps in flight. */
+	mostConcurrentRequests: number;
 }
 
 /** The request log keeps the most recent entries only, so long benchmarks stay flat in memory. */
@@ -71,6 +73,9 @@ export class SandboxState {
 	requests: RequestLogEntry[] = [];
 	requestsByRoute = new Map<string, number>();
 	requestCount = 0;
+	/** API requests received and not yet answered (or closed) */
+	openRequests = 0;
+	mostConcurrentRequests = 0;
 
 	constructor(
 		dataset: Dataset,
@@ -92,6 +97,7 @@ export class SandboxState {
 			faultsFired: this.faults.fired,
 			emailsSent: this.emails.length,
 			webhookDeliveries: this.webhooks.attempts().length,
+			mostConcurrentRequests: this.mostConcurrentRequests,
 		};
 	}
 
@@ -106,6 +112,15 @@ export class SandboxState {
 		return [...webhooks.values()].filter(
 			(webhook) => webhook.active && (notified.has(webhook.id) || webhook.events.some((event) => event.eventno === eventno)),
 		);
+	}
+
+	/** A request came in; returns the function to call when it is answered or closed. */
+	openRequest(): () => void {
+		this.openRequests += 1;
+		this.mostConcurrentRequests = Math.max(this.mostConcurrentRequests, this.openRequests);
+		return () => {
+			this.openRequests -= 1;
+		};
 	}
 
 	recordRequest(entry: RequestLogEntry): void {
@@ -126,6 +141,7 @@ export class SandboxState {
 		this.requests = [];
 		this.requestsByRoute = new Map();
 		this.requestCount = 0;
+		this.mostConcurrentRequests = this.openRequests;
 		this.tokens.issued = 0;
 		this.tokens.cancelPendingExpiry();
 		this.faults.clear();

@@ -12,6 +12,7 @@ import type {
 import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
 
 import {
+	AheadRequestDeferred,
 	callHalo,
 	DEFAULT_RETRY_POLICY,
 	describeHaloFailure,
@@ -23,6 +24,7 @@ import {
 	normalizeHaloBaseUrl,
 	pacerFor,
 	paginate,
+	parseJsonText,
 	readHaloPage,
 	redactSecrets,
 } from '../../halo-client';
@@ -60,6 +62,8 @@ export interface HaloRequestOptions {
 	retryPolicy?: Partial<RetryPolicy>;
 	/** per-attempt timeout in milliseconds (default: the retry policy's, 120 s); the trigger's webhook-time look-ups use a short one */
 	timeoutMs?: number;
+	/** a list's page asked ahead of need: held back by Halo's rate limit it rejects with AheadRequestDeferred (see callHalo) */
+	ahead?: boolean;
 }
 
 export interface HaloListOptions extends HaloRequestOptions {
@@ -147,6 +151,34 @@ export function isObject(value: unknown): value is IDataObject {
 	return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/** Network codes the request loop knows; any other failure while reading an answer is reported as a dropped connection. */
+const BODY_READ_CODES = new Set(['ECONNRESET', 'EPIPE', 'ECONNABORTED', 'ETIMEDOUT', 'ESOCKETTIMEDOUT']);
+
+/**
+ * An answer's body, read from n8n's response stream as it arrives and parsed when it is JSON (the
+ * text otherwise, '' when empty). Each chunk is decoded the moment it comes and let go: read this
+ * way, a 100-page list leaves no response buffers behind for V8's next full collection, where n8n's
+ * own reading (chunks joined at the end) left about 8 MB of them for 10k tickets. A body that is
+ * not a stream is returned as it is. A connection lost mid-answer fails like a dropped connection.
+ */
+async function readAnswerBody(body: unknown): Promise<unknown> {
+	if (!body || typeof body !== 'object' || !(Symbol.asyncIterator in body)) return body;
+	const decoder = new TextDecoder();
+	const parts: string[] = [];
+	try {
+		for await (const chunk of body as AsyncIterable<Uint8Array | string>) {
+			parts.push(typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true }));
+		}
+	} catch (error) {
+		const code = (error as { code?: unknown }).code;
+		const lost = new Error(`The connection closed before Halo's answer was complete: ${(error as Error).message}`);
+		throw Object.assign(lost, { code: typeof code === 'string' && BODY_READ_CODES.has(code) ? code : 'ECONNRESET' });
+	}
+	parts.push(decoder.decode());
+	const text = parts.join('');
+	return text === '' ? '' : parseJsonText(text);
+}
+
 /**
  * `httpRequestWithAuthentication` as the core's HTTP. n8n's helper throws for an error status (that is
  * how it notices a 401, renews the token and sends once more), so a thrown answer is read back into
@@ -164,10 +196,11 @@ function authenticatedHttp(context: HaloFunctions, credential: HaloCredential): 
 				json: true,
 				timeout: request.timeoutMs,
 				returnFullResponse: true,
+				encoding: 'stream',
 				...(request.qs && Object.keys(request.qs).length ? { qs: request.qs } : {}),
 				...(request.body !== undefined ? { body: request.body as IHttpRequestOptions['body'] } : {}),
 			}, additionalCredentialOptions)) as IN8nHttpFullResponse;
-			return { status: answer.statusCode, headers: answer.headers, body: answer.body };
+			return { status: answer.statusCode, headers: answer.headers, body: await readAnswerBody(answer.body) };
 		} catch (error) {
 			const outer = error as IDataObject & { cause?: unknown; httpCode?: string | null };
 			const cause = (outer?.cause ?? outer) as IDataObject & {
@@ -182,7 +215,7 @@ function authenticatedHttp(context: HaloFunctions, credential: HaloCredential): 
 			return {
 				status,
 				headers: retryAfter === undefined || retryAfter === null ? {} : { 'retry-after': retryAfter },
-				body: response?.data ?? cause?.error,
+				body: (await readAnswerBody(response?.data)) ?? cause?.error,
 			};
 		}
 	};
@@ -301,10 +334,11 @@ export async function haloApiRequest(
 				...(options.qs && Object.keys(options.qs).length ? { qs: options.qs as Record<string, string | number | boolean> } : {}),
 				...(body !== undefined ? { body } : {}),
 			},
-			{ policy, sleep, budget, verifyWrite: options.verifyWrite, pacer: credential.pacer },
+			{ policy, sleep, budget, verifyWrite: options.verifyWrite, pacer: credential.pacer, ahead: options.ahead },
 		);
 	} catch (error) {
-		throw await toHaloApiError.call(this, error, options.itemIndex);
+		// A page asked ahead that the rate limit deferred goes back to the pager, which asks it again: never an item's error.
+		throw error instanceof AheadRequestDeferred ? error : await toHaloApiError.call(this, error, options.itemIndex);
 	}
 }
 
@@ -327,7 +361,7 @@ export async function haloApiRequestAllItems(
 		return mapRow ? rows.map(mapRow) : rows;
 	}
 	return await paginate<IDataObject>(
-		async (pageNo, size) => await haloApiRequestPage.call(this, path, envelopeKey, pageNo, size, requestOptions),
+		async (pageNo, size, ahead) => await haloApiRequestPage.call(this, path, envelopeKey, pageNo, size, { ...requestOptions, ahead }),
 		{ limit, pageSize: pageSize ?? HALO_MAX_PAGE_SIZE, mapRow },
 	);
 }

@@ -20,6 +20,7 @@ export const FAULT_KINDS: Record<string, Omit<FaultRule, 'route'>> = {
 	timeout: { kind: 'timeout' },
 	'processed-then-500': { kind: 'processed-then-fail', status: 500 },
 	'processed-then-reset': { kind: 'processed-then-fail', failWith: 'drop' },
+	'processed-then-cut-answer': { kind: 'processed-then-fail', failWith: 'cut' },
 };
 
 /**

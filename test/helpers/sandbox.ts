@@ -61,6 +61,7 @@ export class SandboxControl {
 		await this.call<unknown>('POST', '/rate-limit', limit);
 	emails = async () => await this.call<Array<Record<string, unknown>>>('GET', '/emails');
 	simulate = async (kind: string, body: unknown) => await this.call<unknown>('POST', `/simulate/${kind}`, body);
+	configure = async (config: Record<string, unknown>) => await this.call<unknown>('POST', '/config', config);
 
 	/** Requests of one route ("GET /api/tickets") since the last reset. */
 	async countRoute(route: string): Promise<number> {

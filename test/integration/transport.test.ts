@@ -31,7 +31,22 @@ describe('Transport against the sandbox', () => {
 		expect(new Set(items.map((item) => item.json.id)).size).toBe(250);
 		const pages = (await fixture.control.requests()).filter((request) => request.path.toLowerCase() === '/api/tickets');
 		expect(pages).toHaveLength(3);
-		expect(pages.map((request) => request.query.page_no)).toEqual(['1', '2', '3']);
+		expect(pages.map((request) => request.query.page_no).sort()).toEqual(['1', '2', '3']);
+	});
+
+	it('asks pages 2 and 3 together once page 1 has told the total, and keeps at most two page requests open', async () => {
+		// Each answer takes 150 ms: read one at a time the 3 pages would never overlap.
+		await fixture.control.configure({ latencyMs: 150 });
+		try {
+			const { items, error } = await runNode({ parameters: listAll, credentials });
+			expect(error).toBeUndefined();
+			expect(items.map((item) => item.json.id)).toEqual(Array.from({ length: 250 }, (_, index) => index + 1));
+			const stats = await fixture.control.stats();
+			expect(stats.mostConcurrentRequests).toBe(2);
+			expect(await fixture.control.countRoute('GET /api/tickets')).toBe(3);
+		} finally {
+			await fixture.control.configure({ latencyMs: 0 });
+		}
 	});
 
 	it('reads the credential once for a Return All (handed to n8n\'s request helper for every page) and runs no n8n expression', async () => {
@@ -95,10 +110,10 @@ describe('Transport against the sandbox', () => {
 		expect(items).toHaveLength(250);
 		const pages = await ticketPages();
 		expect(pages.some((page) => page.status === 429)).toBe(true);
-		expect(pages.filter((page) => page.status === 200).map((page) => page.page)).toEqual(['1', '2', '3']);
-		// every refused request is followed by the same page again
-		pages.forEach((page, index) => page.status === 429 && expect(pages[index + 1]?.page).toBe(page.page));
-		// Page 3 is refused once, teaching the window; the pacer then holds it until its slot.
+		expect(pages.filter((page) => page.status === 200).map((page) => page.page).sort()).toEqual(['1', '2', '3']);
+		// every refused page is sent again later
+		pages.forEach((page, index) => page.status === 429 && expect(pages.slice(index + 1).some((later) => later.page === page.page)).toBe(true));
+		// Pages 2 and 3 go out together: one of them is refused once, teaching the window; the pacer then holds it until its slot.
 		expect(pages.filter((page) => page.status === 429)).toHaveLength(1);
 	});
 
@@ -112,17 +127,21 @@ describe('Transport against the sandbox', () => {
 		});
 		expect(items[0].json.error).toMatch(/Rate Limit Reached/);
 		expect(items[0].json.details).toMatch(/Max Rate-Limit Wait.*no free slot within the wait allowed/);
-		// page 1 passes; page 2 is refused, naming a window whose next slot is 60 s away: nothing more is sent
-		expect(await ticketPages()).toEqual([
-			{ status: 200, page: '1' },
+		// page 1 passes; pages 2 and 3, asked together, are refused, naming a window whose next slot is
+		// 60 s away: page 3 was asked ahead and is not sent again, page 2 fails at once, nothing more is sent
+		const pages = await ticketPages();
+		expect(pages[0]).toEqual({ status: 200, page: '1' });
+		expect(pages.slice(1).sort((a, b) => Number(a.page) - Number(b.page))).toEqual([
 			{ status: 429, page: '2' },
+			{ status: 429, page: '3' },
 		]);
 	});
 
 	it('bounds the rate-limit wait per item across all of its pages, not per request', async () => {
-		// Halo admits one request per 2 s. Page 2 is refused, teaching the window, waits 2 s of the
-		// 3 s budget for its slot and passes; page 3's slot is 2 s further, past the 1 s left, so it
-		// is sent once at once (Halo may have raised its limit), refused, and the item fails. A
+		// Halo admits one request per 2 s. Pages 2 and 3 are asked together and refused: page 3, asked
+		// ahead, is not sent again; page 2, taught the window, waits 2 s of the 3 s budget for its slot
+		// and passes. Page 3, asked again in its turn, has its slot 2 s further, past the 1 s left, so
+		// it is sent once at once (Halo may have raised its limit), refused, and the item fails. A
 		// per-request bound would let page 3 wait another 2 s on a 3 s setting.
 		const paced = await pacedCredentials();
 		await fixture.control.rateLimit({ limit: 1, windowMs: 2000 });
@@ -133,9 +152,13 @@ describe('Transport against the sandbox', () => {
 		});
 		expect(items).toHaveLength(1);
 		expect(items[0].json.details).toMatch(/no free slot within the wait allowed \(after waiting 2 s in total\)/);
-		expect(await ticketPages()).toEqual([
-			{ status: 200, page: '1' },
+		const pages = await ticketPages();
+		expect(pages[0]).toEqual({ status: 200, page: '1' });
+		expect(pages.slice(1, 3).sort((a, b) => Number(a.page) - Number(b.page))).toEqual([
 			{ status: 429, page: '2' },
+			{ status: 429, page: '3' },
+		]);
+		expect(pages.slice(3)).toEqual([
 			{ status: 200, page: '2' },
 			{ status: 429, page: '3' },
 		]);
@@ -167,6 +190,27 @@ describe('Transport against the sandbox', () => {
 		expect(error).toBeUndefined();
 		expect(items[0].json.id).toBe(7);
 		expect(await fixture.control.countRoute('GET /api/tickets/:id')).toBe(5);
+	});
+
+	it('reads a page whose answer was cut off half way again, and every row once', async () => {
+		await fixture.control.addFaults([{ route: 'GET /api/tickets', kind: 'processed-then-fail', failWith: 'cut', count: 1 }]);
+		const { items, error } = await withRetryPolicy({ transientBaseDelayMs: 2 }, async () => await runNode({ parameters: listAll, credentials }));
+		expect(error).toBeUndefined();
+		expect(items.map((item) => item.json.id)).toEqual(Array.from({ length: 250 }, (_, index) => index + 1));
+		// the cut answer and the 3 pages
+		expect(await fixture.control.countRoute('GET /api/tickets')).toBe(4);
+		expect((await fixture.control.stats()).faultsFired).toBe(1);
+	});
+
+	it('gives up a GET whose answer is cut off half way every time after 5 retries, as a dropped connection', async () => {
+		await fixture.control.addFaults([{ route: 'GET /api/tickets/:id', kind: 'processed-then-fail', failWith: 'cut' }]);
+		const { items } = await withRetryPolicy({ transientBaseDelayMs: 2 }, async () =>
+			await runNode({ parameters: { resource: 'ticket', operation: 'get', ticketId: locator(7) }, credentials, continueOnFail: true }),
+		);
+		// a GET cut every time is retried like a dropped connection (5 retries), then fails saying Halo did not answer in full
+		expect(items[0].json.error).toMatch(/Could not reach Halo/);
+		expect(items[0].json.details).toMatch(/ECONNRESET/);
+		expect(await fixture.control.countRoute('GET /api/tickets/:id')).toBe(6);
 	});
 
 	it('gives up a GET after 5 retries and says Halo did not answer', async () => {

@@ -90,7 +90,7 @@ describe('sandbox control API', () => {
 			[[{ route: 'GET /api/status', kind: 'slow', delayMs: 'abc' }], /delayMs must be an integer from 0 to 600000/],
 			[[{ route: 'GET /api/status', kind: 'slow', delayMs: 1e12 }], /delayMs must be an integer/],
 			[[{ route: 'GET /api/status', kind: 'status', probability: '0.5' }], /probability must be a number from 0 to 1/],
-			[[{ route: 'GET /api/status', kind: 'processed-then-fail', failWith: 'explode' }], /failWith must be "status" or "drop"/],
+			[[{ route: 'GET /api/status', kind: 'processed-then-fail', failWith: 'explode' }], /failWith must be "status", "drop" or "cut"/],
 			[[{ route: 'GET /api/status', kind: 'status', status: '500' }], /status must be 500, 502, 503 or 504/],
 			[[{ route: 'GET /api/status', kind: 'status', count: 0 }], /count must be an integer/],
 			[[{ route: 'GET /api/status', kind: 'slow', delay: 10 }], /unknown field\(s\) delay/],

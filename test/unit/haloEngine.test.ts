@@ -1,4 +1,5 @@
 import {
+	AheadRequestDeferred,
 	DEFAULT_RETRY_POLICY,
 	decideRetry,
 	extractHaloError,
@@ -93,7 +94,7 @@ describe('paginate', () => {
 		expect(await paginate(async () => ({ rows: [], recordCount: 999 }), {})).toEqual([]);
 	});
 
-	it('maps each page as it arrives, before the next page is asked for; limit and record_count count rows', async () => {
+	it('maps each page as it arrives, with at most two pages asked ahead once record_count is known; limit and record_count count rows', async () => {
 		const { calls, fetchPage } = server(40);
 		let mapped = 0;
 		const mappedWhenAsked: number[] = [];
@@ -111,7 +112,8 @@ describe('paginate', () => {
 			},
 		);
 		expect(result).toEqual(rows.slice(0, 130).map((row) => ({ key: `#${row.id}` })));
-		expect(mappedWhenAsked).toEqual([0, 40, 80, 120]);
+		// page 1 alone; its record_count and the limit need 4 pages of 40: pages 2 and 3 go out before page 1 is mapped, page 4 once page 2 has been mapped
+		expect(mappedWhenAsked).toEqual([0, 0, 0, 80]);
 		expect(mapped).toBe(130);
 		expect(calls).toHaveLength(4);
 		// all rows with a cap below the page size: record_count (raw rows) ends the list, not the mapped rows
@@ -125,7 +127,84 @@ describe('paginate', () => {
 			return { rows: rows.slice(0, 100), recordCount: 250 };
 		});
 		expect(result).toHaveLength(100);
-		expect(calls).toBe(2);
+		// pages 2 and 3 were asked together after page 1; page 2 repeats page 1 and ends the list
+		expect(calls).toBe(3);
+	});
+
+	it('keeps at most two page requests open, asks pages in order, and asks none the list does not need', async () => {
+		const { calls, fetchPage } = server(10);
+		let open = 0;
+		let mostOpen = 0;
+		const result = await paginate(async (pageNo, pageSize) => {
+			open += 1;
+			mostOpen = Math.max(mostOpen, open);
+			await new Promise((resolve) => setTimeout(resolve, 5));
+			open -= 1;
+			return await fetchPage(pageNo, pageSize);
+		});
+		expect(result).toEqual(rows);
+		expect(mostOpen).toBe(2);
+		expect(calls.map(([pageNo]) => pageNo)).toEqual(Array.from({ length: 25 }, (_, index) => index + 1));
+	});
+
+	it('asks one page at a time without record_count', async () => {
+		const { calls, fetchPage } = server(100, { withCount: false });
+		let open = 0;
+		let mostOpen = 0;
+		const result = await paginate(async (pageNo, pageSize) => {
+			open += 1;
+			mostOpen = Math.max(mostOpen, open);
+			await new Promise((resolve) => setTimeout(resolve, 5));
+			open -= 1;
+			return await fetchPage(pageNo, pageSize);
+		});
+		expect(result).toEqual(rows);
+		expect(mostOpen).toBe(1);
+		expect(calls).toHaveLength(3);
+	});
+
+	it('asks a page again, not ahead, in its turn when Halo\'s rate limit deferred it', async () => {
+		const { fetchPage } = server(100);
+		const asks: Array<[number, boolean]> = [];
+		const result = await paginate(async (pageNo, pageSize, ahead) => {
+			asks.push([pageNo, ahead]);
+			if (ahead && pageNo === 3) throw new AheadRequestDeferred();
+			return await fetchPage(pageNo, pageSize);
+		});
+		expect(result).toEqual(rows);
+		// page 2 goes alone after page 1 (nothing else on its way), page 3 ahead of it; deferred, page 3 is asked again in its turn
+		expect(asks).toEqual([
+			[1, false],
+			[2, false],
+			[3, true],
+			[3, false],
+		]);
+	});
+
+	it('fails with the first failing page in page order, and a page asked ahead that fails unread goes unnoticed', async () => {
+		const unhandled: unknown[] = [];
+		const onUnhandled = (reason: unknown) => unhandled.push(reason);
+		process.on('unhandledRejection', onUnhandled);
+		try {
+			// page 3 fails at once while page 2 is still coming: the list fails with page 3's error after reading page 2
+			const { fetchPage } = server(100);
+			const failing = paginate(async (pageNo, pageSize) => {
+				if (pageNo === 3) throw new Error('page 3 failed');
+				await new Promise((resolve) => setTimeout(resolve, 10));
+				return await fetchPage(pageNo, pageSize);
+			});
+			await expect(failing).rejects.toThrow('page 3 failed');
+			// page 2 empty ends the list; page 3, asked with it, fails and is never read
+			const ended = await paginate(async (pageNo) => {
+				if (pageNo === 3) throw new Error('page 3 failed');
+				return pageNo === 1 ? { rows: rows.slice(0, 100), recordCount: 250 } : { rows: [], recordCount: 250 };
+			});
+			expect(ended).toHaveLength(100);
+			await new Promise((resolve) => setImmediate(resolve));
+			expect(unhandled).toEqual([]);
+		} finally {
+			process.off('unhandledRejection', onUnhandled);
+		}
 	});
 
 	it('tells whether a list goes on from record_count and the rows seen, not from the page size asked', () => {

@@ -3,7 +3,7 @@
  * limiter on a virtual clock: each request takes 5 ms, every wait moves the clock on. Counts only
  * (requests refused, requests failed); the times are the rate-limit bench's.
  */
-import { callHalo, DEFAULT_RETRY_POLICY, DEFAULT_WINDOW_MS, parseRateLimitWindow, RequestPacer, unannouncedRefusalBound } from '../../halo-client';
+import { AheadRequestDeferred, callHalo, DEFAULT_RETRY_POLICY, DEFAULT_WINDOW_MS, parseRateLimitWindow, RequestPacer, unannouncedRefusalBound } from '../../halo-client';
 import type { HaloHttp } from '../../halo-client';
 import { RateLimiter } from '../../sandbox/rateLimit';
 
@@ -105,6 +105,29 @@ describe('a job paced under a rolling window', () => {
 		// The next one's slot is 60 s away, past the 5 s allowed: sent once anyway (the limit may have grown), refused, failed.
 		await expect(send()).rejects.toMatchObject({ reason: expect.stringMatching(/no free slot/) });
 		expect(halo.counts).toEqual({ admitted: 2, refused: 2 });
+	});
+
+	it('defers a request sent ahead of need rather than wait: not sent while the window is full, not sent again after a 429', async () => {
+		const halo = virtualHalo(2, 60_000, true);
+		const pacer = new RequestPacer(halo.sleep, halo.clock);
+		const budget = { waitedMs: 0 };
+		const request = { method: 'GET' as const, url: 'https://halo.example/api/Tickets?page_no=2', timeoutMs: 1000 };
+		const send = async (ahead: boolean) =>
+			await callHalo(halo.http, request, { policy: { ...DEFAULT_RETRY_POLICY, maxRateLimitWaitMs: 120_000 }, sleep: halo.sleep, pacer, budget, ahead });
+		await send(true);
+		await send(true);
+		// Nothing learned yet: the third goes out, is refused (teaching the window), and is not sent again.
+		await expect(send(true)).rejects.toBeInstanceOf(AheadRequestDeferred);
+		expect(halo.counts).toEqual({ admitted: 2, refused: 1 });
+		expect(pacer.learned).toMatchObject({ limit: 2, windowMs: 60_000 });
+		// The window is full: not even sent.
+		await expect(send(true)).rejects.toBeInstanceOf(AheadRequestDeferred);
+		expect(halo.counts).toEqual({ admitted: 2, refused: 1 });
+		expect(budget.waitedMs).toBe(0);
+		// Asked again in the ordinary way, it waits for its slot (from the budget) and passes.
+		await send(false);
+		expect(halo.counts).toEqual({ admitted: 3, refused: 1 });
+		expect(budget.waitedMs).toBeGreaterThan(50_000);
 	});
 
 	it('forgets a window Halo no longer enforces: a request sent past the pacer\'s count and admitted', async () => {
