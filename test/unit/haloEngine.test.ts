@@ -131,35 +131,32 @@ describe('paginate', () => {
 		expect(calls).toBe(3);
 	});
 
+	/** `fetchPage` answering after 5 ms, counting the most requests open at once. */
+	function slow(fetchPage: ReturnType<typeof server>['fetchPage']) {
+		const counter = { open: 0, mostOpen: 0 };
+		const slowFetch = async (pageNo: number, pageSize: number) => {
+			counter.open += 1;
+			counter.mostOpen = Math.max(counter.mostOpen, counter.open);
+			await new Promise((resolve) => setTimeout(resolve, 5));
+			counter.open -= 1;
+			return await fetchPage(pageNo, pageSize);
+		};
+		return { counter, slowFetch };
+	}
+
 	it('keeps at most two page requests open, asks pages in order, and asks none the list does not need', async () => {
 		const { calls, fetchPage } = server(10);
-		let open = 0;
-		let mostOpen = 0;
-		const result = await paginate(async (pageNo, pageSize) => {
-			open += 1;
-			mostOpen = Math.max(mostOpen, open);
-			await new Promise((resolve) => setTimeout(resolve, 5));
-			open -= 1;
-			return await fetchPage(pageNo, pageSize);
-		});
-		expect(result).toEqual(rows);
-		expect(mostOpen).toBe(2);
+		const { counter, slowFetch } = slow(fetchPage);
+		expect(await paginate(slowFetch)).toEqual(rows);
+		expect(counter.mostOpen).toBe(2);
 		expect(calls.map(([pageNo]) => pageNo)).toEqual(Array.from({ length: 25 }, (_, index) => index + 1));
 	});
 
 	it('asks one page at a time without record_count', async () => {
 		const { calls, fetchPage } = server(100, { withCount: false });
-		let open = 0;
-		let mostOpen = 0;
-		const result = await paginate(async (pageNo, pageSize) => {
-			open += 1;
-			mostOpen = Math.max(mostOpen, open);
-			await new Promise((resolve) => setTimeout(resolve, 5));
-			open -= 1;
-			return await fetchPage(pageNo, pageSize);
-		});
-		expect(result).toEqual(rows);
-		expect(mostOpen).toBe(1);
+		const { counter, slowFetch } = slow(fetchPage);
+		expect(await paginate(slowFetch)).toEqual(rows);
+		expect(counter.mostOpen).toBe(1);
 		expect(calls).toHaveLength(3);
 	});
 
