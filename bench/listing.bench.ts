@@ -44,8 +44,9 @@ const RSS_PART_REASON =
 	'ours decodes the answers\' text into the JS heap as it arrives (young generation, some of it promoted to old space) instead of holding it in buffers outside the heap (the external row): less in total, the RSS row';
 
 type Who = 'ours' | 'peer';
-type Key = 'wallMs' | 'cpuMs' | 'peakRssGrowthBytes' | 'peakHeapGrowthBytes' | 'externalGrowthBytes' | 'newSpaceGrowthBytes' | 'oldSpaceGrowthBytes';
-const KEYS: Key[] = ['wallMs', 'cpuMs', 'peakRssGrowthBytes', 'peakHeapGrowthBytes', 'externalGrowthBytes', 'newSpaceGrowthBytes', 'oldSpaceGrowthBytes'];
+/** The measures each run reports and the summary takes medians and quartiles of. */
+const KEYS = ['wallMs', 'cpuMs', 'peakRssGrowthBytes', 'peakHeapGrowthBytes', 'externalGrowthBytes', 'newSpaceGrowthBytes', 'oldSpaceGrowthBytes'] as const;
+type Key = (typeof KEYS)[number];
 type Resource = 'ticket' | 'asset';
 
 interface ChildJob {

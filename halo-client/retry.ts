@@ -75,7 +75,8 @@ export type RetryDecision =
 	| { action: 'verify'; delayMs: number; kind: FailureKind; retryIfNotLanded: boolean; reason: string }
 	| { action: 'fail'; kind: FailureKind; reason: string };
 
-const DROPPED_CODES = new Set(['ECONNRESET', 'EPIPE', 'ECONNABORTED', 'ETIMEDOUT', 'ESOCKETTIMEDOUT', 'UND_ERR_SOCKET']);
+/** Network codes of a connection lost after the request went out: retried like a gateway error, a write checked first. */
+export const DROPPED_CONNECTION_CODES: ReadonlySet<string> = new Set(['ECONNRESET', 'EPIPE', 'ECONNABORTED', 'ETIMEDOUT', 'ESOCKETTIMEDOUT', 'UND_ERR_SOCKET']);
 const REFUSED_CODES = new Set(['ECONNREFUSED', 'EAI_AGAIN']);
 // Halo's API writes with POST; a PUT is not known to be safe to repeat, so it is treated like a POST.
 const IDEMPOTENT = new Set<HttpMethod>(['GET', 'HEAD', 'OPTIONS', 'DELETE']);
@@ -88,7 +89,7 @@ export function classifyFailure(failure: HaloFailure): FailureKind {
 	if (failure.status === 500) return 'serverError';
 	if (failure.status !== undefined && failure.status > 0) return 'final';
 	if (failure.code && REFUSED_CODES.has(failure.code)) return 'connectionRefused';
-	if (failure.code && DROPPED_CODES.has(failure.code)) return 'connectionDropped';
+	if (failure.code && DROPPED_CONNECTION_CODES.has(failure.code)) return 'connectionDropped';
 	return 'final';
 }
 

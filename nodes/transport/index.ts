@@ -16,6 +16,7 @@ import {
 	callHalo,
 	DEFAULT_RETRY_POLICY,
 	describeHaloFailure,
+	DROPPED_CONNECTION_CODES,
 	HALO_MAX_PAGE_SIZE,
 	HaloCallError,
 	haloTokenIdentity,
@@ -151,9 +152,6 @@ export function isObject(value: unknown): value is IDataObject {
 	return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** Network codes the request loop knows; any other failure while reading an answer is reported as a dropped connection. */
-const BODY_READ_CODES = new Set(['ECONNRESET', 'EPIPE', 'ECONNABORTED', 'ETIMEDOUT', 'ESOCKETTIMEDOUT']);
-
 /**
  * An answer's body, read from n8n's response stream as it arrives and parsed when it is JSON (the
  * text otherwise, '' when empty). Each chunk is decoded the moment it comes and let go: read this
@@ -172,7 +170,8 @@ async function readAnswerBody(body: unknown): Promise<unknown> {
 	} catch (error) {
 		const code = (error as { code?: unknown }).code;
 		const lost = new Error(`The connection closed before Halo's answer was complete: ${(error as Error).message}`);
-		throw Object.assign(lost, { code: typeof code === 'string' && BODY_READ_CODES.has(code) ? code : 'ECONNRESET' });
+		// Any failure mid-answer is a dropped connection to the request loop; a dropped connection's own code is kept.
+		throw Object.assign(lost, { code: typeof code === 'string' && DROPPED_CONNECTION_CODES.has(code) ? code : 'ECONNRESET' });
 	}
 	parts.push(decoder.decode());
 	const text = parts.join('');
